@@ -1,0 +1,112 @@
+"""Settings, read from the environment with safe defaults.
+
+``APP_ENV`` picks the class: development (default), testing or production. Production refuses to start
+without ``SECRET_KEY``; everything else has a working embedded default (SQLite under ``instance/``, the
+Whoosh index under ``search_index/``).
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent
+
+
+def _bool(name: str, default: bool) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+class Config:
+    SERVICE_NAME = "Cultural Commissioning Marketplace"
+    SECRET_KEY = os.environ.get("SECRET_KEY", "dev-only-not-secret")
+    SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL", f"sqlite:///{BASE_DIR / 'instance' / 'marketplace.db'}")
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
+    SEARCH_INDEX_DIR = os.environ.get("SEARCH_INDEX_DIR", str(BASE_DIR / "search_index"))
+    UPLOAD_DIR = os.environ.get("UPLOAD_DIR", str(BASE_DIR / "instance" / "uploads"))
+
+    # Requests: uploads up to 10 MB; anything larger gets a styled 413.
+    MAX_CONTENT_LENGTH = int(os.environ.get("MAX_CONTENT_LENGTH", 10 * 1024 * 1024))
+    MAX_FORM_MEMORY_SIZE = 1024 * 1024
+    MAX_FORM_PARTS = 1000
+
+    # Sessions and cookies
+    SESSION_COOKIE_NAME = "marketplace_session"
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = False
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_SECURE = False
+    PERMANENT_SESSION_LIFETIME = 8 * 60 * 60
+    FORCE_HTTPS = False
+
+    WTF_CSRF_TIME_LIMIT = 4 * 60 * 60
+
+    # Rate limiting (Flask-Limiter). Memory storage is per process; use a shared store with several workers.
+    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+    RATELIMIT_ENABLED = True
+    RATELIMIT_HEADERS_ENABLED = True
+    SIGN_IN_RATE_LIMIT = os.environ.get("SIGN_IN_RATE_LIMIT", "10 per minute;50 per hour")
+    SIGN_IN_PER_EMAIL_LIMIT = os.environ.get("SIGN_IN_PER_EMAIL_LIMIT", "5 per minute;20 per hour")
+
+    # Email: every message goes through the outbox table; the sender is "log", "smtp" or "memory".
+    MAIL_BACKEND = os.environ.get("MAIL_BACKEND", "log")
+    MAIL_SENDER = os.environ.get("MAIL_SENDER", "no-reply@marketplace.example.org")
+    MAIL_SERVER = os.environ.get("MAIL_SERVER", "localhost")
+    MAIL_PORT = int(os.environ.get("MAIL_PORT", "25"))
+    MAIL_USERNAME = os.environ.get("MAIL_USERNAME")
+    MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD")
+    MAIL_USE_TLS = _bool("MAIL_USE_TLS", False)
+    MAIL_DISPATCH_ON_QUEUE = _bool("MAIL_DISPATCH_ON_QUEUE", True)
+    MAIL_MAX_ATTEMPTS = 8
+
+    PASSWORD_RESET_MAX_AGE = 60 * 60
+    INVITATION_MAX_AGE_DAYS = 14
+    MIN_PASSWORD_LENGTH = 10
+
+    DEMO_PASSWORD = os.environ.get("DEMO_PASSWORD", "culture-demo-2026")
+    STRICT_TEMPLATES = True
+
+
+class DevelopmentConfig(Config):
+    DEBUG = False
+
+
+class TestingConfig(Config):
+    TESTING = True
+    SECRET_KEY = "testing-secret"
+    SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL", "sqlite://")
+    MAIL_BACKEND = "memory"
+    RATELIMIT_STORAGE_URI = "memory://"
+
+
+class ProductionConfig(Config):
+    SESSION_COOKIE_SECURE = True
+    REMEMBER_COOKIE_SECURE = True
+    FORCE_HTTPS = _bool("FORCE_HTTPS", True)
+    MAIL_BACKEND = os.environ.get("MAIL_BACKEND", "smtp")
+    STRICT_TEMPLATES = False
+
+    @classmethod
+    def validate(cls) -> None:
+        if not os.environ.get("SECRET_KEY"):
+            raise RuntimeError("SECRET_KEY must be set in production")
+
+
+CONFIGS = {"development": DevelopmentConfig, "testing": TestingConfig, "production": ProductionConfig}
+
+
+def config_for(name: str | None = None) -> type[Config]:
+    name = (name or os.environ.get("APP_ENV") or "development").lower()
+    try:
+        config = CONFIGS[name]
+    except KeyError as error:
+        raise RuntimeError(f"Unknown APP_ENV {name!r}; use one of {', '.join(CONFIGS)}") from error
+    if config is ProductionConfig:
+        ProductionConfig.validate()
+        config.SECRET_KEY = os.environ["SECRET_KEY"]
+    return config

@@ -1,0 +1,107 @@
+"""The Cultural Commissioning Marketplace: a provider directory and commissioning marketplace."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from flask import Flask
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+
+from config import config_for
+from marketplace.extensions import csrf, db, limiter, login_manager, migrate, talisman
+
+MIGRATIONS_DIR = str(Path(__file__).resolve().parents[1] / "migrations")
+
+CONTENT_SECURITY_POLICY = {
+    "default-src": "'self'",
+    "script-src": "'self'",
+    "style-src": "'self'",
+    "img-src": "'self' data:",
+    "font-src": "'self'",
+    "connect-src": "'self'",
+    "object-src": "'none'",
+    "base-uri": "'self'",
+    "form-action": "'self'",
+    "frame-ancestors": "'none'",
+}
+
+
+def create_app(config_name: str | None = None, **overrides: object) -> Flask:
+    """Build the app: configuration, extensions, blueprints, error handlers and CLI — nothing else."""
+    app = Flask(__name__, static_folder="static", static_url_path="/assets", instance_relative_config=True)
+    app.config.from_object(config_for(config_name))
+    app.config.update(overrides)
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    logging.basicConfig(level=logging.INFO)
+
+    _init_extensions(app)
+    _register_blueprints(app)
+
+    from marketplace.core.errors import register_error_handlers
+    from marketplace.core.templating import init_templating
+
+    register_error_handlers(app)
+    init_templating(app)
+    return app
+
+
+def _init_extensions(app: Flask) -> None:
+    from marketplace.accounts.models import AnonymousUser
+    from marketplace.accounts.services import load_user_from_session
+    from marketplace.core.permissions import enforce_view_permission
+    from marketplace.notifications.senders import sender_for
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=MIGRATIONS_DIR, render_as_batch=True)
+    # The permission check runs before CSRF, so an unauthorised POST is refused as such, not as a bad token.
+    app.before_request(enforce_view_permission)
+    csrf.init_app(app)
+    limiter.init_app(app)
+    login_manager.init_app(app)
+    login_manager.login_view = "accounts.sign_in"
+    login_manager.login_message = "Sign in to see this page"
+    login_manager.login_message_category = "info"
+    login_manager.session_protection = "strong"
+    login_manager.anonymous_user = AnonymousUser
+    login_manager.user_loader(load_user_from_session)
+    talisman.init_app(
+        app,
+        force_https=app.config["FORCE_HTTPS"],
+        strict_transport_security=app.config["FORCE_HTTPS"],
+        session_cookie_secure=app.config["SESSION_COOKIE_SECURE"],
+        content_security_policy=CONTENT_SECURITY_POLICY,
+        referrer_policy="strict-origin-when-cross-origin",
+        permissions_policy={"geolocation": "()", "camera": "()", "microphone": "()"},
+        x_content_type_options=True,
+        frame_options="DENY",
+    )
+    app.extensions["mail_sender"] = sender_for(app)
+
+
+def _register_blueprints(app: Flask) -> None:
+    from marketplace import accounts, commissioning, demo, directory, notifications, reference
+    from marketplace.core import pages
+
+    for blueprint in (
+        pages.bp,
+        accounts.bp,
+        accounts.admin_bp,
+        reference.bp,
+        directory.bp,
+        commissioning.bp,
+        notifications.bp,
+        demo.bp,
+    ):
+        app.register_blueprint(blueprint)
+    # Import every model so metadata (and Alembic autogenerate) sees all tables.
+    import marketplace.audit.models  # noqa: F401
+
+
+@event.listens_for(Engine, "connect")
+def _sqlite_foreign_keys(dbapi_connection, connection_record) -> None:  # pragma: no cover - driver hook
+    if type(dbapi_connection).__module__.startswith("sqlite3"):
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.close()

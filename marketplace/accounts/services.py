@@ -1,0 +1,377 @@
+"""Account rules: registration, sign-in, sign-out, password reset, invitations and approval.
+
+Every change here commits, writes its audit event and queues its emails in the same transaction.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import timedelta
+
+from flask import current_app, url_for
+from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+from sqlalchemy import func, select
+
+from marketplace.accounts.models import Invitation, User, new_session_token
+from marketplace.accounts.passwords import hash_password, needs_rehash, verify_password
+from marketplace.audit.services import record_event
+from marketplace.commissioning.models import CommissioningBody
+from marketplace.core.clock import utcnow
+from marketplace.core.roles import Role
+from marketplace.directory.models import Organisation
+from marketplace.extensions import db
+from marketplace.notifications.services import dispatch_queued_now, notify, queue_email
+
+
+class AccountError(Exception):
+    """A rule was broken; ``field`` names the form field the message belongs to."""
+
+    def __init__(self, message: str, field: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+
+def normalise_email(email: str) -> str:
+    return email.strip().lower()
+
+
+def find_user_by_email(email: str) -> User | None:
+    return db.session.scalar(select(User).where(func.lower(User.email) == normalise_email(email)))
+
+
+def _ensure_email_free(email: str) -> None:
+    if find_user_by_email(email) is not None:
+        raise AccountError("An account already exists for this email address. Sign in or reset your password", "email")
+
+
+def _admins() -> list[User]:
+    return list(db.session.scalars(select(User).where(User.role == Role.ADMIN.value, User.is_active.is_(True))))
+
+
+@dataclass
+class Registration:
+    name: str
+    email: str
+    password: str
+    account_type: Role
+    organisation_name: str = ""
+    organisation_type_id: int | None = None
+    commissioning_body_id: int | None = None
+    new_body_name: str = ""
+    new_body_kind_id: int | None = None
+
+
+def register_user(registration: Registration) -> User:
+    """Create a provider (with a new draft organisation they administer) or a commissioner awaiting approval."""
+    _ensure_email_free(registration.email)
+    user = User(
+        email=normalise_email(registration.email),
+        name=registration.name.strip(),
+        password_hash=hash_password(registration.password),
+        role=registration.account_type.value,
+        is_org_admin=True,
+        password_changed_at=utcnow(),
+    )
+    if registration.account_type is Role.PROVIDER:
+        user.organisation = Organisation(
+            name=registration.organisation_name.strip(), organisation_type_id=registration.organisation_type_id
+        )
+    elif registration.account_type is Role.COMMISSIONER:
+        _attach_commissioning_body(user, registration)
+    else:
+        raise AccountError("Select provider or commissioner", "account_type")
+    db.session.add(user)
+    db.session.flush()
+    record_event("account.registered", obj=user, actor=user, after={"email": user.email, "role": user.role})
+    if user.role_enum is Role.COMMISSIONER:
+        for admin in _admins():
+            notify(admin.id, f"{user.name} ({user.email}) asks for a commissioner account", "/admin/users?pending=1")
+            queue_email(
+                admin.email,
+                "A commissioner account is waiting for approval",
+                f"{user.name} <{user.email}> registered for {user.membership_name}.\n"
+                "Approve or refuse them on the users page of the marketplace.",
+            )
+    db.session.commit()
+    dispatch_queued_now()
+    return user
+
+
+def _attach_commissioning_body(user: User, registration: Registration) -> None:
+    if registration.commissioning_body_id:
+        body = db.session.get(CommissioningBody, registration.commissioning_body_id)
+        if body is None:
+            raise AccountError("Select your commissioning body", "commissioning_body_id")
+        user.commissioning_body = body
+        # Joining an existing body: the body's own admins invite; a self-registrant is a plain member.
+        user.is_org_admin = False
+    elif registration.new_body_name.strip():
+        user.commissioning_body = CommissioningBody(
+            name=registration.new_body_name.strip(), kind_id=registration.new_body_kind_id
+        )
+    else:
+        raise AccountError(
+            "Select your commissioning body, or enter its name if it is not listed", "commissioning_body_id"
+        )
+
+
+def authenticate(email: str, password: str) -> User | None:
+    """Return the user when the email and password match an active account; audit both outcomes."""
+    user = find_user_by_email(email)
+    password_matches = verify_password(user.password_hash if user else None, password)
+    if user is None or not password_matches or not user.is_active:
+        record_event("account.sign_in_failed", obj=user, actor=user, summary=normalise_email(email)[:254])
+        db.session.commit()
+        return None
+    if needs_rehash(user.password_hash):
+        user.password_hash = hash_password(password)
+    user.last_sign_in_at = utcnow()
+    record_event("account.signed_in", obj=user, actor=user)
+    db.session.commit()
+    return user
+
+
+def sign_out_everywhere(user: User) -> None:
+    """Rotate the session token so every existing session and remember-me cookie of this user stops working."""
+    user.session_token = new_session_token()
+    record_event("account.signed_out", obj=user, actor=user)
+    db.session.commit()
+
+
+def load_user_from_session(user_id: str) -> User | None:
+    identifier, _, token = user_id.partition(":")
+    if not identifier.isdigit() or not token:
+        return None
+    user = db.session.get(User, int(identifier))
+    if user is None or not user.is_active or not secrets.compare_digest(user.session_token, token):
+        return None
+    return user
+
+
+# Password reset -----------------------------------------------------------------------------------------------
+
+
+def _reset_serializer() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt="password-reset")
+
+
+def _password_fingerprint(user: User) -> str:
+    # Binding the token to the current hash makes it single-use: once the password changes, it stops working.
+    return hashlib.sha256(user.password_hash.encode()).hexdigest()[:16]
+
+
+def request_password_reset(email: str) -> None:
+    """Email a reset link if the account exists. Says nothing either way, so accounts cannot be discovered."""
+    user = find_user_by_email(email)
+    if user is None or not user.is_active:
+        return
+    token = _reset_serializer().dumps({"user_id": user.id, "fp": _password_fingerprint(user)})
+    link = url_for("accounts.reset_password", token=token, _external=True)
+    minutes = current_app.config["PASSWORD_RESET_MAX_AGE"] // 60
+    queue_email(
+        user.email,
+        "Reset your password",
+        f"Hello {user.name},\n\nUse this link to choose a new password. It works once, for {minutes} minutes:"
+        f"\n\n{link}\n\nIf you did not ask for this, you can ignore this email.",
+    )
+    record_event("account.password_reset_requested", obj=user, actor=user)
+    db.session.commit()
+    dispatch_queued_now()
+
+
+def user_for_reset_token(token: str) -> User | None:
+    try:
+        data = _reset_serializer().loads(token, max_age=current_app.config["PASSWORD_RESET_MAX_AGE"])
+    except (BadSignature, SignatureExpired):
+        return None
+    if not isinstance(data, dict):
+        return None
+    user = db.session.get(User, data.get("user_id")) if isinstance(data.get("user_id"), int) else None
+    if user is None or not user.is_active or data.get("fp") != _password_fingerprint(user):
+        return None
+    return user
+
+
+def change_password(user: User, new_password: str, *, action: str = "account.password_changed") -> None:
+    user.password_hash = hash_password(new_password)
+    user.password_changed_at = utcnow()
+    user.session_token = new_session_token()
+    record_event(action, obj=user, actor=user)
+    db.session.commit()
+
+
+# Invitations --------------------------------------------------------------------------------------------------
+
+
+def _hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def invite_member(inviter: User, email: str, *, is_org_admin: bool = False, role: Role | None = None) -> Invitation:
+    """An org-admin invites a colleague to their organisation or body; an admin may invite assessors/admins."""
+    email = normalise_email(email)
+    _ensure_email_free(email)
+    if role in (Role.ASSESSOR, Role.ADMIN):
+        if inviter.role_enum is not Role.ADMIN:
+            raise AccountError("Only administrators can invite assessors or administrators", "role")
+        invitation = Invitation(email=email, role=role.value)
+    elif inviter.is_org_admin and inviter.organisation_id:
+        invitation = Invitation(email=email, role=Role.PROVIDER.value, organisation_id=inviter.organisation_id)
+    elif inviter.is_org_admin and inviter.commissioning_body_id and inviter.is_approved:
+        invitation = Invitation(
+            email=email, role=Role.COMMISSIONER.value, commissioning_body_id=inviter.commissioning_body_id
+        )
+    else:
+        raise AccountError("You cannot invite people to this organisation")
+    token = secrets.token_urlsafe(32)
+    invitation.is_org_admin = bool(is_org_admin) and invitation.role in (Role.PROVIDER, Role.COMMISSIONER)
+    invitation.token_hash = _hash_token(token)
+    invitation.invited_by = inviter
+    invitation.expires_at = utcnow() + timedelta(days=current_app.config["INVITATION_MAX_AGE_DAYS"])
+    db.session.add(invitation)
+    db.session.flush()
+    where = inviter.membership_name if invitation.role in (Role.PROVIDER, Role.COMMISSIONER) else "the marketplace"
+    link = url_for("accounts.accept_invitation", token=token, _external=True)
+    queue_email(
+        email,
+        f"You have been invited to join {where}",
+        f"{inviter.name} has invited you to join {where} on the "
+        f"{current_app.config['SERVICE_NAME']} as a {invitation.role}.\n\nAccept the invitation here "
+        f"(the link works for {current_app.config['INVITATION_MAX_AGE_DAYS']} days):\n\n{link}\n",
+    )
+    record_event(
+        "invitation.sent",
+        obj=invitation,
+        actor=inviter,
+        after={"email": email, "role": invitation.role, "is_org_admin": invitation.is_org_admin},
+    )
+    db.session.commit()
+    dispatch_queued_now()
+    return invitation
+
+
+def open_invitation(token: str) -> Invitation | None:
+    invitation = db.session.scalar(select(Invitation).where(Invitation.token_hash == _hash_token(token)))
+    return invitation if invitation is not None and invitation.is_open else None
+
+
+def accept_invitation(invitation: Invitation, *, name: str, password: str) -> User:
+    _ensure_email_free(invitation.email)
+    user = User(
+        email=invitation.email,
+        name=name.strip(),
+        password_hash=hash_password(password),
+        role=invitation.role,
+        organisation_id=invitation.organisation_id,
+        commissioning_body_id=invitation.commissioning_body_id,
+        is_org_admin=invitation.is_org_admin,
+        password_changed_at=utcnow(),
+    )
+    invitation.accepted_at = utcnow()
+    db.session.add(user)
+    db.session.flush()
+    record_event("invitation.accepted", obj=invitation, actor=user, after={"user_id": user.id, "role": user.role})
+    db.session.commit()
+    return user
+
+
+def revoke_invitation(invitation: Invitation, *, actor: User) -> None:
+    invitation.revoked_at = utcnow()
+    record_event("invitation.revoked", obj=invitation, actor=actor)
+    db.session.commit()
+
+
+def pending_invitations(user: User) -> list[Invitation]:
+    query = select(Invitation).where(Invitation.accepted_at.is_(None), Invitation.revoked_at.is_(None))
+    if user.organisation_id:
+        query = query.where(Invitation.organisation_id == user.organisation_id)
+    elif user.commissioning_body_id:
+        query = query.where(Invitation.commissioning_body_id == user.commissioning_body_id)
+    else:
+        return []
+    return [invitation for invitation in db.session.scalars(query.order_by(Invitation.id)) if invitation.is_open]
+
+
+def can_manage_invitation(user: User, invitation: Invitation) -> bool:
+    if not user.is_org_admin:
+        return False
+    if invitation.organisation_id is not None:
+        return invitation.organisation_id == user.organisation_id
+    if invitation.commissioning_body_id is not None:
+        return invitation.commissioning_body_id == user.commissioning_body_id
+    return user.role_enum is Role.ADMIN
+
+
+# Administration -----------------------------------------------------------------------------------------------
+
+
+def approve_commissioner(user: User, *, admin: User) -> None:
+    if user.role_enum is not Role.COMMISSIONER:
+        raise AccountError("Only commissioner accounts need approval")
+    if user.approved_at is not None:
+        return
+    user.approved_at = utcnow()
+    user.approved_by = admin
+    record_event("account.approved", obj=user, actor=admin, before={"approved": False}, after={"approved": True})
+    notify(user.id, "Your commissioner account has been approved", "/")
+    queue_email(
+        user.email,
+        "Your commissioner account has been approved",
+        f"Hello {user.name},\n\nAn administrator has approved your commissioner account for "
+        f"{user.membership_name}. You can now search, shortlist and post needs.",
+    )
+    db.session.commit()
+    dispatch_queued_now()
+
+
+def set_user_active(user: User, *, active: bool, admin: User) -> None:
+    if user.id == admin.id and not active:
+        raise AccountError("You cannot deactivate your own account")
+    if user.is_active == active:
+        return
+    before = {"is_active": user.is_active}
+    user.is_active = active
+    if not active:
+        user.session_token = new_session_token()
+    record_event(
+        "account.activated" if active else "account.deactivated",
+        obj=user,
+        actor=admin,
+        before=before,
+        after={"is_active": active},
+    )
+    db.session.commit()
+
+
+def list_users(*, pending_only: bool = False, role: str | None = None) -> list[User]:
+    query = select(User).order_by(User.created_at.desc())
+    if pending_only:
+        query = query.where(User.role == Role.COMMISSIONER.value, User.approved_at.is_(None))
+    if role:
+        query = query.where(User.role == role)
+    return list(db.session.scalars(query))
+
+
+def create_staff_account(*, email: str, name: str, password: str, role: Role) -> User:
+    """Command-line creation of the first admin (and of assessors) on a new installation."""
+    _ensure_email_free(email)
+    user = User(
+        email=normalise_email(email),
+        name=name,
+        password_hash=hash_password(password),
+        role=role.value,
+        password_changed_at=utcnow(),
+    )
+    db.session.add(user)
+    db.session.flush()
+    record_event(
+        "account.created",
+        obj=user,
+        summary=f"created from the command line as {role.value}",
+        after={"email": user.email, "role": role.value},
+    )
+    db.session.commit()
+    return user

@@ -1,0 +1,37 @@
+"""Record audit events. Callers add the event with their own change and commit both together."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import has_request_context, request
+from flask_login import current_user
+
+from marketplace.audit.models import AuditEvent
+from marketplace.extensions import db
+
+
+def record_event(
+    action: str,
+    *,
+    obj: Any = None,
+    actor: Any = None,
+    summary: str = "",
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+) -> AuditEvent:
+    if actor is None and has_request_context() and current_user.is_authenticated:
+        actor = current_user
+    event = AuditEvent(
+        action=action,
+        actor_id=getattr(actor, "id", None),
+        actor_email=getattr(actor, "email", "") or "",
+        object_type=type(obj).__name__ if obj is not None else "",
+        object_id=str(getattr(obj, "id", "") or ""),
+        summary=summary[:500],
+        before=before,
+        after=after,
+        ip_address=(request.remote_addr or "")[:45] if has_request_context() else "",
+    )
+    db.session.add(event)
+    return event

@@ -1,0 +1,1 @@
+"""Cross-cutting pieces: permissions, errors, templating, time helpers and the public pages."""

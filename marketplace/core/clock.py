@@ -1,0 +1,11 @@
+"""One place for "now", so tests and services agree (naive UTC, as stored by every database we support)."""
+
+from datetime import UTC, date, datetime
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+def today() -> date:
+    return utcnow().date()

@@ -1,0 +1,44 @@
+"""The header navigation for each role. Each item names an endpoint, so a renamed view fails loudly in tests."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask import request, url_for
+from flask_login import current_user
+
+from marketplace.core.roles import Role
+
+PUBLIC_ITEMS = [("Directory", "directory.organisation_list")]
+ROLE_ITEMS: dict[Role, list[tuple[str, str]]] = {
+    Role.PROVIDER: [("Your organisation", "directory.dashboard"), ("Team", "accounts.team")],
+    Role.COMMISSIONER: [("Commissioning", "commissioning.dashboard"), ("Team", "accounts.team")],
+    Role.ASSESSOR: [("Assessments", "core.assessor_home")],
+    Role.ADMIN: [
+        ("Admin", "core.admin_home"),
+        ("Users", "accounts_admin.index"),
+        ("Reference data", "reference.index"),
+    ],
+}
+SIGNED_IN_ITEMS = [("Notifications", "notifications.index"), ("Your account", "accounts.profile")]
+ANONYMOUS_ITEMS = [("Sign in", "accounts.sign_in"), ("Create an account", "accounts.register")]
+
+
+@dataclass(frozen=True)
+class NavItem:
+    text: str
+    href: str
+    active: bool
+
+
+def navigation_items() -> list[NavItem]:
+    entries = list(PUBLIC_ITEMS)
+    if current_user.is_authenticated:
+        entries += ROLE_ITEMS[current_user.role_enum] + SIGNED_IN_ITEMS
+    else:
+        entries += ANONYMOUS_ITEMS
+    items = []
+    for text, endpoint in entries:
+        href = url_for(endpoint)
+        items.append(NavItem(text, href, active=request.endpoint == endpoint))
+    return items

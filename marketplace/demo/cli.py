@@ -1,0 +1,35 @@
+"""``flask demo load``: realistic organisations, bodies and users for trying the product."""
+
+import click
+from flask import current_app
+
+from marketplace.demo import bp
+from marketplace.demo.services import load_demo
+
+bp.cli.short_help = "Demo data commands."
+
+HIGHLIGHTED = {
+    "provider@derby-museums.example.org",
+    "member@derby-museums.example.org",
+    "provider@nottingham-museums.example.org",
+    "commissioner@derby.example.org",
+    "pending@leicester.example.org",
+    "assessor@artscouncil.example.org",
+    "admin@marketplace.example.org",
+}
+
+
+@bp.cli.command("load")
+@click.option("--all-logins", is_flag=True, help="Print every demo login, not just one per role.")
+def load_command(all_logins: bool) -> None:
+    """Create or refresh the demo data. Safe to run repeatedly."""
+    password = current_app.config["DEMO_PASSWORD"]
+    report = load_demo(password)
+    click.echo(
+        f"Demo data: {report.organisations} organisations, {report.bodies} commissioning bodies, "
+        f"{report.users_created} new users."
+    )
+    click.echo(f"Demo logins (password for all: {password}):")
+    for role, email, membership in report.logins:
+        if all_logins or email in HIGHLIGHTED:
+            click.echo(f"  {role:<13} {email:<45} {membership}")

@@ -1,0 +1,7 @@
+"""Directory: organisations (profiles), offers, evidence, consortia."""
+
+from flask import Blueprint
+
+bp = Blueprint("directory", __name__)
+
+from marketplace.directory import views  # noqa: E402, F401
