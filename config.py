@@ -22,6 +22,7 @@ def _bool(name: str, default: bool) -> bool:
 
 class Config:
     SERVICE_NAME = "Cultural Commissioning Marketplace"
+    BASE_URL = os.environ.get("BASE_URL", "http://127.0.0.1:5000")  # used for links in emails
     SECRET_KEY = os.environ.get("SECRET_KEY", "dev-only-not-secret")
     SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL", f"sqlite:///{BASE_DIR / 'instance' / 'marketplace.db'}")
     SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
@@ -67,6 +68,8 @@ class Config:
     PASSWORD_RESET_MAX_AGE = 60 * 60
     INVITATION_MAX_AGE_DAYS = 14
     MIN_PASSWORD_LENGTH = 10
+    ARGON2_TIME_COST = 3
+    ARGON2_MEMORY_COST = 64 * 1024  # KiB
 
     DEMO_PASSWORD = os.environ.get("DEMO_PASSWORD", "culture-demo-2026")
     STRICT_TEMPLATES = True
@@ -82,6 +85,9 @@ class TestingConfig(Config):
     SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL", "sqlite://")
     MAIL_BACKEND = "memory"
     RATELIMIT_STORAGE_URI = "memory://"
+    # Cheap hashing keeps the suite fast; production cost is checked by a test of the default settings.
+    ARGON2_TIME_COST = 1
+    ARGON2_MEMORY_COST = 1024
 
 
 class ProductionConfig(Config):

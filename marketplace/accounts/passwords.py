@@ -2,30 +2,42 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
+from flask import current_app, has_app_context
 from zxcvbn import zxcvbn
 
-_hasher = PasswordHasher()  # argon2id, t=3, m=64 MiB, p=4: above the OWASP minimums
 
-# A valid hash of a random password, verified against when an email is unknown, so a sign-in takes as long
-# for a missing account as for a wrong password (no account enumeration by timing).
-_DUMMY_HASH = _hasher.hash("not-a-real-password-used-for-timing")
+@lru_cache(maxsize=4)
+def _hasher_for(time_cost: int, memory_cost: int) -> tuple[PasswordHasher, str]:
+    hasher = PasswordHasher(time_cost=time_cost, memory_cost=memory_cost)
+    # A hash of a random password, verified when an email is unknown, so a sign-in takes as long for a
+    # missing account as for a wrong password (no account enumeration by timing).
+    return hasher, hasher.hash("not-a-real-password-used-for-timing")
+
+
+def _hasher() -> tuple[PasswordHasher, str]:
+    """argon2id with the configured cost (default t=3, m=64 MiB: above the OWASP minimums)."""
+    config = current_app.config if has_app_context() else {}
+    return _hasher_for(config.get("ARGON2_TIME_COST", 3), config.get("ARGON2_MEMORY_COST", 65536))
 
 
 def hash_password(password: str) -> str:
-    return _hasher.hash(password)
+    return _hasher()[0].hash(password)
 
 
 def verify_password(password_hash: str | None, password: str) -> bool:
+    hasher, dummy_hash = _hasher()
     try:
-        return _hasher.verify(password_hash or _DUMMY_HASH, password) and password_hash is not None
+        return hasher.verify(password_hash or dummy_hash, password) and password_hash is not None
     except (VerificationError, InvalidHashError):
         return False
 
 
 def needs_rehash(password_hash: str) -> bool:
-    return _hasher.check_needs_rehash(password_hash)
+    return _hasher()[0].check_needs_rehash(password_hash)
 
 
 def password_problem(password: str, *, min_length: int, user_inputs: list[str] | None = None) -> str | None:

@@ -10,7 +10,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import timedelta
 
-from flask import current_app, url_for
+from flask import current_app
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import func, select
 
@@ -19,6 +19,7 @@ from marketplace.accounts.passwords import hash_password, needs_rehash, verify_p
 from marketplace.audit.services import record_event
 from marketplace.commissioning.models import CommissioningBody
 from marketplace.core.clock import utcnow
+from marketplace.core.links import external_url
 from marketplace.core.roles import Role
 from marketplace.directory.models import Organisation
 from marketplace.extensions import db
@@ -169,7 +170,7 @@ def request_password_reset(email: str) -> None:
     if user is None or not user.is_active:
         return
     token = _reset_serializer().dumps({"user_id": user.id, "fp": _password_fingerprint(user)})
-    link = url_for("accounts.reset_password", token=token, _external=True)
+    link = external_url("accounts.reset_password", token=token)
     minutes = current_app.config["PASSWORD_RESET_MAX_AGE"] // 60
     queue_email(
         user.email,
@@ -234,7 +235,7 @@ def invite_member(inviter: User, email: str, *, is_org_admin: bool = False, role
     db.session.add(invitation)
     db.session.flush()
     where = inviter.membership_name if invitation.role in (Role.PROVIDER, Role.COMMISSIONER) else "the marketplace"
-    link = url_for("accounts.accept_invitation", token=token, _external=True)
+    link = external_url("accounts.accept_invitation", token=token)
     queue_email(
         email,
         f"You have been invited to join {where}",
