@@ -7,7 +7,7 @@ from flask_login import current_user
 
 from marketplace.core.permissions import public, require_access, role_required
 from marketplace.core.roles import Role
-from marketplace.directory import bp, services
+from marketplace.directory import access, bp, services
 from marketplace.directory.models import Organisation
 from marketplace.extensions import db
 
@@ -28,9 +28,9 @@ def organisation_list():
 @public
 def organisation(organisation_id: int):
     organisation = db.get_or_404(Organisation, organisation_id)
-    require_access(services.can_view_organisation(current_user, organisation))
+    require_access(access.can_view_organisation(current_user, organisation))
     return render_template(
         "directory/organisation.html",
         organisation=organisation,
-        is_member=services.is_member(current_user, organisation),
+        is_member=access.is_member(current_user, organisation),
     )

@@ -1,0 +1,3 @@
+"""offers views (to be written)."""
+
+from marketplace.directory.offers import bp  # noqa: F401
