@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("directory", __name__)
 
-from marketplace.directory import views  # noqa: E402, F401
+from marketplace.directory import cli, reminders, views  # noqa: E402, F401
