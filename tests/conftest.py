@@ -6,6 +6,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from flask import g
 
 from marketplace import create_app
 from marketplace.extensions import db, limiter
@@ -37,6 +38,15 @@ def app(template_database, tmp_path):
         UPLOAD_DIR=str(tmp_path / "uploads"),
         SEARCH_INDEX_DIR=str(tmp_path / "search_index"),
     )
+
+    # The test keeps one app context open (so it can use the database), and Flask reuses it for every request,
+    # so ``g`` would outlive a request: Flask-Login caches the user there and Flask-WTF the CSRF token. Clearing
+    # it after each request makes every request judged by its own cookies alone, as in production.
+    @app.teardown_request
+    def forget_request_globals(error: BaseException | None) -> None:
+        for name in list(g):
+            g.pop(name)
+
     with app.app_context():
         yield app
         db.session.remove()

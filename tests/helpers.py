@@ -48,4 +48,5 @@ def error_summary(response) -> list[str]:
     block = re.search(r'class="govuk-error-summary".*?</ul>', html, flags=re.S)
     if not block:
         return []
-    return [unescape(re.sub(r"<[^>]+>", "", item)).strip() for item in re.findall(r"<a [^>]*>(.*?)</a>", block.group(0))]
+    items = re.findall(r"<a [^>]*>(.*?)</a>", block.group(0))
+    return [unescape(re.sub(r"<[^>]+>", "", item)).strip() for item in items]

@@ -39,23 +39,29 @@ def _email_field(label: str = "Email address") -> StringField:
     )
 
 
-class NewPasswordMixin:
-    """A new password with confirmation and the strength rule."""
+def new_password_fields() -> tuple[PasswordField, PasswordField]:
+    """A new password and its confirmation. Called inside each form's body so the fields (and the error
+    summary) keep the order they have on the page."""
+    return (
+        PasswordField(
+            "Create a password",
+            widget=GovPasswordInput(),
+            validators=[InputRequired(message="Enter a password")],
+            description="Use 10 characters or more. Three random words work well.",
+        ),
+        PasswordField(
+            "Confirm password",
+            widget=GovPasswordInput(),
+            validators=[
+                InputRequired(message="Confirm your password"),
+                EqualTo("password", message="Passwords must match"),
+            ],
+        ),
+    )
 
-    password = PasswordField(
-        "Create a password",
-        widget=GovPasswordInput(),
-        validators=[InputRequired(message="Enter a password")],
-        description="Use 10 characters or more. Three random words work well.",
-    )
-    confirm_password = PasswordField(
-        "Confirm password",
-        widget=GovPasswordInput(),
-        validators=[
-            InputRequired(message="Confirm your password"),
-            EqualTo("password", message="Passwords must match"),
-        ],
-    )
+
+class NewPasswordMixin:
+    """The strength rule for a form's ``password`` field (made by :func:`new_password_fields`)."""
 
     def validate_password(self, field: PasswordField) -> None:
         hints = [value for value in (getattr(self, "email", None), getattr(self, "name", None)) if value is not None]
@@ -117,6 +123,7 @@ class RegistrationForm(NewPasswordMixin, FlaskForm):
     new_body_kind = SelectField(
         "Kind of commissioning body", widget=GovSelect(), coerce=optional_int, validate_choice=True
     )
+    password, confirm_password = new_password_fields()
     submit = SubmitField("Create account", widget=GovSubmitInput())
 
     def __init__(self, *args, **kwargs) -> None:
@@ -156,6 +163,7 @@ class ForgotPasswordForm(FlaskForm):
 
 
 class ResetPasswordForm(NewPasswordMixin, FlaskForm):
+    password, confirm_password = new_password_fields()
     submit = SubmitField("Save new password", widget=GovSubmitInput())
 
 
@@ -163,6 +171,7 @@ class ChangePasswordForm(NewPasswordMixin, FlaskForm):
     current_password = PasswordField(
         "Current password", widget=GovPasswordInput(), validators=[InputRequired(message="Enter your current password")]
     )
+    password, confirm_password = new_password_fields()
     submit = SubmitField("Change password", widget=GovSubmitInput())
 
 
@@ -170,6 +179,7 @@ class AcceptInvitationForm(NewPasswordMixin, FlaskForm):
     name = StringField(
         "Full name", widget=GovTextInput(), validators=[InputRequired(message="Enter your full name"), Length(max=120)]
     )
+    password, confirm_password = new_password_fields()
     submit = SubmitField("Accept invitation", widget=GovSubmitInput())
 
 

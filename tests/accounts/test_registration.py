@@ -115,7 +115,9 @@ def test_pending_commissioner_sees_a_waiting_for_approval_page_on_their_dashboar
 def test_commissioner_can_register_a_body_that_is_not_listed(client):
     kind = terms_by_code("commissioning_body_kind")["childrens-trust"]
 
-    response = client.submit(REGISTER, commissioner_form(new_body_name="Westvale Children's Trust", new_body_kind=str(kind.id)))
+    response = client.submit(
+        REGISTER, commissioner_form(new_body_name="Westvale Children's Trust", new_body_kind=str(kind.id))
+    )
 
     assert response.status_code == 302
     user = user_by_email("grace@example.org")
@@ -163,7 +165,14 @@ def test_error_summary_lists_problems_in_the_order_the_fields_appear(client):
         ({"organisation_name": ""}, "Enter your organisation's name"),
         ({"organisation_type": ""}, "Select your organisation type"),
     ],
-    ids=["invalid-email", "guessable-password", "short-password", "mismatched-confirmation", "no-org-name", "no-org-type"],
+    ids=[
+        "invalid-email",
+        "guessable-password",
+        "short-password",
+        "mismatched-confirmation",
+        "no-org-name",
+        "no-org-type",
+    ],
 )
 def test_provider_registration_refuses_bad_input_with_a_field_error(client, overrides, message):
     response = client.submit(REGISTER, provider_form(**overrides))

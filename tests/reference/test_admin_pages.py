@@ -26,9 +26,7 @@ def admin_client(client):
 
 
 def _upload(client, content: bytes, filename: str = "localities.csv"):
-    return client.submit(
-        IMPORT_URL, {"csv_file": (io.BytesIO(content), filename)}, content_type="multipart/form-data"
-    )
+    return client.submit(IMPORT_URL, {"csv_file": (io.BytesIO(content), filename)}, content_type="multipart/form-data")
 
 
 def _locality(code: str) -> Locality | None:
@@ -47,7 +45,10 @@ def test_reference_index_lists_each_vocabulary_with_its_term_count(admin_client)
     assert "Every Child Matters aims" in html
     assert '<a class="govuk-link" href="/admin/reference/vocabularies/service_area">' in html
     service_areas = len(terms_by_code("service_area"))
-    assert f'<code>service_area</code></td><td class="govuk-table__cell govuk-table__cell--numeric">{service_areas}<' in html
+    assert (
+        f'<code>service_area</code></td><td class="govuk-table__cell govuk-table__cell--numeric">{service_areas}<'
+        in html
+    )
 
 
 def test_vocabulary_page_lists_its_terms_with_their_parent(admin_client):

@@ -111,4 +111,3 @@ def test_derby_is_a_unitary_authority_in_the_east_midlands(app):
     assert derby.tier == "unitary"
     assert derby.region == "East Midlands"
     assert derby.parent is None
-

@@ -88,9 +88,7 @@ def test_a_file_missing_required_columns_is_refused_naming_them(app):
 
 def test_a_county_listed_after_its_district_is_still_linked(app):
     report = _import(
-        HEADER
-        + "E07900010,New District,district,E10900010,Somewhere\n"
-        + "E10900010,New County,county,,Somewhere\n"
+        HEADER + "E07900010,New District,district,E10900010,Somewhere\n" + "E10900010,New County,county,,Somewhere\n"
     )
 
     assert report.errors == []

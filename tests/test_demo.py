@@ -1,0 +1,100 @@
+"""``flask demo load``: the demo organisations, bodies and logins for every role, loadable repeatedly."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from sqlalchemy import func, select
+
+from marketplace.accounts.models import User
+from marketplace.commissioning.models import CommissioningBody
+from marketplace.demo.services import DEMO_FILE
+from marketplace.directory.models import Organisation
+from marketplace.extensions import db
+
+DEMO_LOGINS = {
+    "provider@derby-museums.example.org": "provider",
+    "commissioner@derby.example.org": "commissioner",
+    "pending@leicester.example.org": "commissioner",
+    "assessor@artscouncil.example.org": "assessor",
+    "admin@marketplace.example.org": "admin",
+}
+DEMO = json.loads(DEMO_FILE.read_text(encoding="utf-8"))
+EXPECTED_COUNTS = (len(DEMO["organisations"]), len(DEMO["commissioning_bodies"]), len(DEMO["users"]))
+
+
+def _count(model) -> int:
+    return db.session.scalar(select(func.count()).select_from(model))
+
+
+def _user(email: str) -> User:
+    return db.session.scalar(select(User).where(User.email == email))
+
+
+@pytest.fixture
+def demo_output(app) -> str:
+    result = app.test_cli_runner().invoke(args=["demo", "load"])
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+def test_demo_load_creates_organisations_bodies_and_users(app, demo_output):
+    organisations, bodies, users = EXPECTED_COUNTS
+    assert organisations >= 1 and bodies >= 1 and users >= len(DEMO_LOGINS)
+    assert (_count(Organisation), _count(CommissioningBody), _count(User)) == EXPECTED_COUNTS
+    assert f"Demo data: {organisations} organisations, {bodies} commissioning bodies, {users} new users." in demo_output
+    derby_provider = _user("provider@derby-museums.example.org")
+    assert derby_provider.organisation is not None
+    assert derby_provider.is_org_admin is True
+    assert _user("commissioner@derby.example.org").commissioning_body is not None
+
+
+def test_loading_the_demo_again_creates_no_new_users_or_duplicates(app, demo_output):
+    again = app.test_cli_runner().invoke(args=["demo", "load"])
+
+    assert again.exit_code == 0, again.output
+    assert ", 0 new users." in again.output
+    assert (_count(Organisation), _count(CommissioningBody), _count(User)) == EXPECTED_COUNTS
+
+
+@pytest.mark.parametrize(("email", "role"), DEMO_LOGINS.items())
+def test_each_demo_login_has_its_role_and_signs_in_with_the_demo_password(app, client, demo_output, email, role):
+    user = _user(email)
+    assert user.role == role
+
+    response = client.submit("/account/sign-in", {"email": email, "password": app.config["DEMO_PASSWORD"]})
+
+    assert response.status_code == 302
+    assert response.headers["Location"].endswith("/dashboard")
+
+
+def test_the_approved_commissioner_is_approved_and_the_pending_one_is_not(app, demo_output):
+    assert _user("commissioner@derby.example.org").is_approved is True
+    assert _user("pending@leicester.example.org").is_approved is False
+    assert _user("pending@leicester.example.org").approved_at is None
+
+
+def test_a_demo_login_does_not_sign_in_with_a_wrong_password(app, client, demo_output):
+    response = client.submit(
+        "/account/sign-in", {"email": "admin@marketplace.example.org", "password": "not the demo password"}
+    )
+
+    assert response.status_code == 200
+    assert client.get("/admin").status_code == 302
+
+
+def test_demo_load_prints_the_password_and_a_login_for_each_role(app, demo_output):
+    assert f"password for all: {app.config['DEMO_PASSWORD']}" in demo_output
+    for email, role in DEMO_LOGINS.items():
+        line = next(line for line in demo_output.splitlines() if email in line)
+        assert line.split()[0] == role
+    assert "provider@peak-creative-arts.example.org" not in demo_output  # only highlighted logins by default
+
+
+def test_demo_load_with_all_logins_prints_every_user(app):
+    result = app.test_cli_runner().invoke(args=["demo", "load", "--all-logins"])
+
+    assert result.exit_code == 0, result.output
+    assert "provider@peak-creative-arts.example.org" in result.output
+    assert "commissioner@derbyshire-camhs.example.org" in result.output
