@@ -10,10 +10,11 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Column, ForeignKey, Numeric, String, Table, Text, UniqueConstraint
+from sqlalchemy import ForeignKey, Numeric, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from marketplace.core.clock import utcnow
+from marketplace.core.tables import link_table
 from marketplace.extensions import db
 from marketplace.reference.models import Locality, Term
 
@@ -21,26 +22,16 @@ if TYPE_CHECKING:
     from marketplace.accounts.models import User
 
 
-def _link_table(name: str, left: str, right: str) -> Table:
-    """A many-to-many table joining ``left`` ids to ``right`` ids (``x_id`` refers to table ``x``)."""
-    return Table(
-        name,
-        db.metadata,
-        Column(left, ForeignKey(f"{left.removesuffix('_id')}.id", ondelete="CASCADE"), primary_key=True),
-        Column(right, ForeignKey(f"{right.removesuffix('_id')}.id", ondelete="CASCADE"), primary_key=True),
-    )
-
-
-organisation_locality = _link_table("organisation_locality", "organisation_id", "locality_id")
-organisation_target_group = _link_table("organisation_target_group", "organisation_id", "term_id")
-organisation_indicator = _link_table("organisation_indicator", "organisation_id", "term_id")
-contribution_aim = _link_table("contribution_aim", "outcome_contribution_id", "term_id")
-contribution_evidence = _link_table("contribution_evidence", "outcome_contribution_id", "impact_evidence_id")
-offer_locality = _link_table("offer_locality", "offer_id", "locality_id")
-offer_outcome = _link_table("offer_outcome", "offer_id", "term_id")
-offer_aim = _link_table("offer_aim", "offer_id", "term_id")
-offer_service_area = _link_table("offer_service_area", "offer_id", "term_id")
-offer_delivery_mode = _link_table("offer_delivery_mode", "offer_id", "term_id")
+organisation_locality = link_table("organisation_locality", "organisation_id", "locality_id")
+organisation_target_group = link_table("organisation_target_group", "organisation_id", "term_id")
+organisation_indicator = link_table("organisation_indicator", "organisation_id", "term_id")
+contribution_aim = link_table("contribution_aim", "outcome_contribution_id", "term_id")
+contribution_evidence = link_table("contribution_evidence", "outcome_contribution_id", "impact_evidence_id")
+offer_locality = link_table("offer_locality", "offer_id", "locality_id")
+offer_outcome = link_table("offer_outcome", "offer_id", "term_id")
+offer_aim = link_table("offer_aim", "offer_id", "term_id")
+offer_service_area = link_table("offer_service_area", "offer_id", "term_id")
+offer_delivery_mode = link_table("offer_delivery_mode", "offer_id", "term_id")
 
 
 class OrganisationStatus:

@@ -1,0 +1,3 @@
+"""responses views (to be written)."""
+
+from marketplace.commissioning.responses import bp  # noqa: F401
