@@ -82,18 +82,28 @@ def _init_extensions(app: Flask) -> None:
 
 def _register_blueprints(app: Flask) -> None:
     from marketplace import accounts, commissioning, demo, directory, notifications, reference
+    from marketplace.commissioning import frameworks, needs, responses, shortlists
     from marketplace.core import pages
+    from marketplace.directory import consortia, evidence, offers
 
-    for blueprint in (
+    blueprints = (
         pages.bp,
         accounts.bp,
         accounts.admin_bp,
         reference.bp,
         directory.bp,
+        offers.bp,
+        evidence.bp,
+        consortia.bp,
         commissioning.bp,
+        frameworks.bp,
+        needs.bp,
+        responses.bp,
+        shortlists.bp,
         notifications.bp,
         demo.bp,
-    ):
+    )
+    for blueprint in blueprints:
         app.register_blueprint(blueprint)
     # Import every model so metadata (and Alembic autogenerate) sees all tables.
     import marketplace.audit.models  # noqa: F401
