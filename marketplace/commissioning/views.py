@@ -1,16 +1,28 @@
-"""Commissioner dashboard."""
+"""Commissioner dashboard: the body's needs by status and the way to everything else."""
 
 from __future__ import annotations
 
-from flask import render_template
+from flask import current_app, render_template
 from flask_login import current_user
 
-from marketplace.commissioning import bp
+from marketplace.commissioning import bp, cli  # noqa: F401  (cli registers ``flask commissioning …``)
+from marketplace.commissioning.frameworks.services import frameworks_of
+from marketplace.commissioning.needs.services import needs_of
 from marketplace.core.permissions import role_required
 from marketplace.core.roles import Role
+
+
+def has_endpoint(endpoint: str) -> bool:
+    """Whether a page exists yet (responses and shortlists are built alongside this one)."""
+    return endpoint in current_app.view_functions
 
 
 @bp.get("/commissioner")
 @role_required(Role.COMMISSIONER)
 def dashboard():
-    return render_template("commissioning/dashboard.html", body=current_user.commissioning_body)
+    body = current_user.commissioning_body
+    needs = needs_of(body) if body is not None else {}
+    frameworks = frameworks_of(body) if body is not None else []
+    return render_template(
+        "commissioning/dashboard.html", body=body, needs=needs, frameworks=frameworks, has_endpoint=has_endpoint
+    )

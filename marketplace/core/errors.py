@@ -28,7 +28,7 @@ MESSAGES = {
 
 
 def _limit_text(app: Flask) -> str:
-    limit = app.config.get("MAX_CONTENT_LENGTH") or 0
+    limit = min(app.config.get("EVIDENCE_MAX_BYTES") or 0, app.config.get("MAX_CONTENT_LENGTH") or 0)
     return f"{limit // (1024 * 1024)} MB" if limit >= 1024 * 1024 else f"{limit // 1024} KB"
 
 

@@ -29,6 +29,8 @@ def load_command(all_logins: bool) -> None:
         f"Demo data: {report.organisations} organisations, {report.bodies} commissioning bodies, "
         f"{report.users_created} new users."
     )
+    for rejection in report.rejected:
+        click.echo(f"Rejected {rejection}", err=True)
     click.echo(f"Demo logins (password for all: {password}):")
     for role, email, membership in report.logins:
         if all_logins or email in HIGHLIGHTED:

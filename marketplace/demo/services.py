@@ -1,7 +1,8 @@
 """Load the demo organisations, commissioning bodies and users from ``demo/data/demo.json``.
 
-Matching is by ``ref`` (organisations, bodies) and email (users), so loading twice changes nothing. Fields
-that later parts of the product own (offers, outcomes, consortia, needs) are loaded by those domains.
+Organisations (with their offers, outcomes, statements …) and consortia go through the directory importer,
+exactly like ``flask directory import``; commissioning bodies and users are loaded here. Matching is by ``ref``
+(organisations, offers, consortia, bodies) and email (users), so loading twice changes nothing.
 """
 
 from __future__ import annotations
@@ -16,24 +17,13 @@ from marketplace.accounts.models import User
 from marketplace.accounts.passwords import hash_password
 from marketplace.commissioning.models import CommissioningBody
 from marketplace.core.clock import utcnow
+from marketplace.directory.importer import Rejection, import_directory
 from marketplace.directory.models import Organisation
 from marketplace.extensions import db
 from marketplace.reference.models import Locality
 from marketplace.reference.services import terms_by_code
 
 DEMO_FILE = Path(__file__).resolve().parent / "data" / "demo.json"
-ORGANISATION_FIELDS = (
-    "name",
-    "registration_number",
-    "description",
-    "address",
-    "postcode",
-    "website",
-    "contact_name",
-    "contact_email",
-    "contact_phone",
-    "status",
-)
 
 
 @dataclass
@@ -42,24 +32,21 @@ class DemoReport:
     bodies: int = 0
     users_created: int = 0
     logins: list[tuple[str, str, str]] = field(default_factory=list)
+    rejected: list[Rejection] = field(default_factory=list)
 
 
 def _by_ref(model, ref: str):
     return db.session.scalar(select(model).where(model.ref == ref))
 
 
-def _load_organisations(records: list[dict]) -> dict[str, Organisation]:
-    types, forms = terms_by_code("organisation_type"), terms_by_code("legal_form")
-    organisations = {}
-    for record in records:
-        organisation = _by_ref(Organisation, record["ref"]) or Organisation(ref=record["ref"])
-        for name in ORGANISATION_FIELDS:
-            if name in record:
-                setattr(organisation, name, record[name])
-        organisation.organisation_type = types.get(record.get("organisation_type", ""))
-        organisation.legal_form = forms.get(record.get("legal_form", ""))
-        db.session.add(organisation)
-        organisations[record["ref"]] = organisation
+def _load_organisations(data: dict, report: DemoReport) -> dict[str, Organisation]:
+    """Import the demo organisations and consortia; any record the importer rejects is reported, not loaded."""
+    records = data.get("organisations", [])
+    result = import_directory({"organisations": records, "consortia": data.get("consortia", [])})
+    report.rejected = result.rejected
+    refs = [record["ref"] for record in records]
+    organisations = {o.ref: o for o in db.session.scalars(select(Organisation).where(Organisation.ref.in_(refs)))}
+    report.organisations = len(organisations)
     return organisations
 
 
@@ -78,11 +65,12 @@ def _load_bodies(records: list[dict]) -> dict[str, CommissioningBody]:
 
 
 def load_demo(password: str, path: Path = DEMO_FILE) -> DemoReport:
+    """Load or refresh the demo data from ``path``; safe to run repeatedly."""
     data = json.loads(path.read_text(encoding="utf-8"))
     report = DemoReport()
-    organisations = _load_organisations(data.get("organisations", []))
+    organisations = _load_organisations(data, report)
     bodies = _load_bodies(data.get("commissioning_bodies", []))
-    report.organisations, report.bodies = len(organisations), len(bodies)
+    report.bodies = len(bodies)
     db.session.flush()
     password_hash = None
     for record in data.get("users", []):

@@ -1,21 +1,111 @@
-"""Provider dashboard and organisation pages."""
+"""Provider dashboard, profile editing in steps, publishing, and organisation pages."""
 
 from __future__ import annotations
 
-from flask import render_template
+from flask import abort, current_app, flash, redirect, render_template, url_for
 from flask_login import current_user
 
 from marketplace.core.permissions import public, require_access, role_required
 from marketplace.core.roles import Role
-from marketplace.directory import access, bp, services
+from marketplace.directory import access, bp, forms, readiness, services
 from marketplace.directory.models import Organisation
 from marketplace.extensions import db
+
+
+def has_endpoint(endpoint: str) -> bool:
+    """Whether a view exists, so pages can link to other areas only once they are there."""
+    return endpoint in current_app.view_functions
+
+
+@bp.context_processor
+def directory_helpers() -> dict:
+    return {"has_endpoint": has_endpoint}
+
+
+def _own_organisation() -> Organisation:
+    """The signed-in provider's organisation; a provider without one has nothing to edit."""
+    organisation = current_user.organisation
+    require_access(organisation is not None and access.can_edit_organisation(current_user, organisation))
+    return organisation
 
 
 @bp.get("/provider")
 @role_required(Role.PROVIDER)
 def dashboard():
-    return render_template("directory/dashboard.html", organisation=current_user.organisation)
+    organisation = current_user.organisation
+    items = readiness.readiness(organisation) if organisation is not None else []
+    return render_template("directory/dashboard.html", organisation=organisation, readiness_items=items)
+
+
+@bp.get("/provider/profile")
+@role_required(Role.PROVIDER)
+def profile():
+    organisation = _own_organisation()
+    return render_template(
+        "directory/profile.html",
+        organisation=organisation,
+        steps=services.profile_steps(organisation),
+        missing=services.missing_for_publishing(organisation),
+        can_publish=access.is_org_admin(current_user, organisation),
+    )
+
+
+@bp.route("/provider/profile/<step>", methods=["GET", "POST"])
+@role_required(Role.PROVIDER)
+def profile_step(step: str):
+    organisation = _own_organisation()
+    if step not in services.STEPS:
+        abort(404)
+    form = forms.step_form(step, organisation)
+    if form.validate_on_submit():
+        try:
+            services.save_profile_step(organisation, step, form.values(), actor=current_user._get_current_object())
+        except services.ProfileError as error:
+            flash(error.problems[0], "error")
+        else:
+            flash(f"{services.STEPS[step]} saved", "success")
+            return redirect(url_for("directory.profile"))
+    return render_template(
+        "directory/profile_step.html",
+        organisation=organisation,
+        form=form,
+        step=step,
+        title=services.STEPS[step],
+        regions=services.localities_by_region() if step == "localities" else [],
+        implied_districts=services.implied_districts(organisation) if step == "localities" else [],
+    )
+
+
+def _org_admin_organisation() -> Organisation:
+    organisation = _own_organisation()
+    require_access(access.is_org_admin(current_user, organisation), hide=False)
+    return organisation
+
+
+@bp.post("/provider/profile/publish")
+@role_required(Role.PROVIDER)
+def publish():
+    organisation = _org_admin_organisation()
+    try:
+        services.publish_organisation(organisation, actor=current_user._get_current_object())
+    except services.ProfileError as error:
+        flash("Your profile cannot be published yet: " + "; ".join(error.problems), "error")
+    else:
+        flash("Your profile is published: anyone can now find it in the directory", "success")
+    return redirect(url_for("directory.profile"))
+
+
+@bp.post("/provider/profile/unpublish")
+@role_required(Role.PROVIDER)
+def unpublish():
+    organisation = _org_admin_organisation()
+    try:
+        services.unpublish_organisation(organisation, actor=current_user._get_current_object())
+    except services.ProfileError as error:
+        flash(error.problems[0], "error")
+    else:
+        flash("Your profile is unpublished: only your team can see it now", "success")
+    return redirect(url_for("directory.profile"))
 
 
 @bp.get("/organisations")
@@ -29,8 +119,10 @@ def organisation_list():
 def organisation(organisation_id: int):
     organisation = db.get_or_404(Organisation, organisation_id)
     require_access(access.can_view_organisation(current_user, organisation))
+    show_private = access.can_view_private(current_user, organisation)
     return render_template(
         "directory/organisation.html",
         organisation=organisation,
+        page=services.profile_page(organisation, show_private=show_private),
         is_member=access.is_member(current_user, organisation),
     )

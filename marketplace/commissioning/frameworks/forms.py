@@ -1,0 +1,48 @@
+"""Framework forms: upload a framework file; map a framework outcome to ECM outcomes."""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
+from govuk_frontend_wtf.wtforms_widgets import GovCheckboxesInput, GovFileInput, GovSubmitInput, GovTextInput
+from wtforms import SelectMultipleField, StringField, SubmitField
+from wtforms.validators import Length
+
+from marketplace.core.forms import term_choices
+
+
+def _strip(value: object) -> object:
+    return value.strip() if isinstance(value, str) else value
+
+
+class ImportFrameworkForm(FlaskForm):
+    framework_file = FileField(
+        "Framework file",
+        widget=GovFileInput(),
+        description="A JSON or CSV file in the framework format, smaller than 2MB.",
+        validators=[FileRequired(message="Select a JSON or CSV file")],
+    )
+    name = StringField(
+        "Framework name",
+        widget=GovTextInput(),
+        filters=[_strip],
+        description="Needed for a CSV file. For a JSON file, leave blank to use the name in the file. "
+        "Importing a framework with the name of an existing one replaces it.",
+        validators=[Length(max=200, message="Framework name must be 200 characters or fewer")],
+    )
+    submit = SubmitField("Import framework", widget=GovSubmitInput())
+
+
+class MapOutcomeForm(FlaskForm):
+    ecm_outcomes = SelectMultipleField(
+        "Which Every Child Matters outcomes does it contribute to?",
+        widget=GovCheckboxesInput(),
+        coerce=int,
+        invalid_value_message="Select outcomes from the list",
+        invalid_choice_message="Select outcomes from the list",
+    )
+    submit = SubmitField("Save", widget=GovSubmitInput())
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.ecm_outcomes.choices = term_choices("ecm_outcome", blank=None)

@@ -1,0 +1,357 @@
+"""The need form (every field of a need) and the opportunities board's filters.
+
+Choices come from the vocabularies, the localities and the body's own frameworks, so a tampered id (another
+body's framework outcome, an unknown term) is refused with a message instead of reaching the database.
+Board filters are read leniently: a value that is not recognised is ignored, never an error.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from flask_wtf import FlaskForm
+from govuk_frontend_wtf.wtforms_widgets import (
+    GovCheckboxesInput,
+    GovCheckboxInput,
+    GovDateInput,
+    GovSelect,
+    GovSubmitInput,
+    GovTextArea,
+    GovTextInput,
+)
+from sqlalchemy import select
+from werkzeug.datastructures import MultiDict
+from wtforms import BooleanField, Field, SelectField, SelectMultipleField, StringField, SubmitField, TextAreaField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import InputRequired, Length, StopValidation, ValidationError
+
+from marketplace.commissioning.frameworks.services import frameworks_of
+from marketplace.commissioning.models import CommissioningBody, Need
+from marketplace.commissioning.needs.services import LINKS, SCALAR_FIELDS, BoardFilters, NeedDetails
+from marketplace.core.clock import today
+from marketplace.core.forms import optional_int, term_choices
+from marketplace.extensions import db
+from marketplace.reference.models import Locality, Term
+from marketplace.reference.services import terms_by_code
+
+MONEY = re.compile(r"^\d{1,9}(\.\d{1,2})?$")
+MAX_AGE = 25
+TEXT_FILTER_LIMIT = 200
+
+
+def _strip(value: Any) -> Any:
+    return value.strip() if isinstance(value, str) else value
+
+
+class CheckboxesField(SelectMultipleField):
+    """Checkboxes of ids; a value that is not one of the choices (a tampered form) gets a GOV.UK message."""
+
+    widget = GovCheckboxesInput()
+
+    def __init__(self, label: str, *, noun: str, **kwargs: Any) -> None:
+        message = f"Select {noun} from the list"
+        super().__init__(label, coerce=int, invalid_value_message=message, invalid_choice_message=message, **kwargs)
+
+
+class AgeField(Field):
+    """An optional age in whole years, 0 to 25."""
+
+    widget = GovTextInput()
+
+    def __init__(self, label: str, *, noun: str, **kwargs: Any) -> None:
+        super().__init__(label, **kwargs)
+        self.noun = noun
+
+    def _value(self) -> str:
+        if self.raw_data:
+            return self.raw_data[0]
+        return "" if self.data is None else str(self.data)
+
+    def process_formdata(self, valuelist: list[str]) -> None:
+        text = (valuelist[0] if valuelist else "").strip()
+        self.data = None
+        if not text:
+            return
+        if not text.isdigit() or int(text) > MAX_AGE:
+            raise ValueError(f"{self.noun} must be a whole number between 0 and {MAX_AGE}")
+        self.data = int(text)
+
+
+class PoundsField(Field):
+    """An amount in pounds (``5000``, ``£5,000.50``) held as whole pence."""
+
+    widget = GovTextInput()
+
+    def __init__(self, label: str, *, noun: str, **kwargs: Any) -> None:
+        super().__init__(label, **kwargs)
+        self.noun = noun
+
+    def _value(self) -> str:
+        if self.raw_data:
+            return self.raw_data[0]
+        if self.data is None:
+            return ""
+        pounds, pence = divmod(self.data, 100)
+        return str(pounds) if pence == 0 else f"{pounds}.{pence:02d}"
+
+    def process_formdata(self, valuelist: list[str]) -> None:
+        text = (valuelist[0] if valuelist else "").strip().replace(",", "").removeprefix("£").strip()
+        self.data = None
+        if not text:
+            return
+        if text.startswith("-"):
+            raise ValueError(f"{self.noun} must be £0 or more")
+        if not MONEY.match(text):
+            raise ValueError(f"{self.noun} must be an amount in pounds, like 5000 or 5000.00")
+        self.data = int(Decimal(text) * 100)
+
+
+class GovDateField(Field):
+    """A date typed as day, month and year; a missing or malformed part is a message, never a crash.
+
+    Always keeps exactly three raw parts, because the GOV.UK widget unpacks three.
+    """
+
+    widget = GovDateInput()
+
+    def _value(self) -> str:
+        return ""
+
+    def process_formdata(self, valuelist: list[Any]) -> None:
+        parts = [str(value).strip() if value is not None else "" for value in list(valuelist)[:3]]
+        parts += [""] * (3 - len(parts))
+        self.raw_data = parts
+        self.data = None
+        if not any(parts):
+            return
+        if not all(parts):
+            raise ValueError(f"{self.label.text} must include a day, month and year")
+        day, month, year = parts
+        if not (day.isdigit() and month.isdigit() and year.isdigit() and len(year) == 4 and len(day + month) <= 4):
+            raise ValueError(f"{self.label.text} must be a real date")
+        try:
+            self.data = date(int(year), int(month), int(day))
+        except ValueError as error:
+            raise ValueError(f"{self.label.text} must be a real date") from error
+        if self.data.year < 2000:
+            self.data = None
+            raise ValueError(f"{self.label.text} must be a real date")
+
+
+def _checkbox(label: str) -> BooleanField:
+    return BooleanField(label, widget=GovCheckboxInput(), false_values=("", "false", "n"))
+
+
+def _select(label: str, noun: str) -> SelectField:
+    return SelectField(
+        label,
+        widget=GovSelect(),
+        coerce=optional_int,
+        invalid_value_message=f"Select {noun} from the list",
+        invalid_choice_message=f"Select {noun} from the list",
+    )
+
+
+def locality_choices() -> list[SelectChoice]:
+    """Every locality grouped by region; a county says it covers its districts, a district names its county."""
+    choices = []
+    for locality in db.session.scalars(select(Locality).order_by(Locality.region, Locality.name)):
+        label = locality.name
+        if locality.tier == "county":
+            label = f"{locality.name} (county, including its districts)"
+        elif locality.parent is not None:
+            label = f"{locality.name} ({locality.parent.name})"
+        choices.append(SelectChoice(str(locality.id), label, optgroup=locality.region or "Other"))
+    return choices
+
+
+def aim_choices() -> list[SelectChoice]:
+    """ECM aims grouped under their outcome."""
+    return [
+        SelectChoice(str(aim.id), aim.label, optgroup=outcome.label)
+        for outcome in _ordered("ecm_outcome")
+        for aim in outcome.children
+        if aim.is_active
+    ]
+
+
+def framework_choices(body: CommissioningBody) -> tuple[list[SelectChoice], list[SelectChoice]]:
+    """The body's own framework outcomes (grouped by theme) and measures (grouped by outcome)."""
+    outcomes, measures = [], []
+    for framework in frameworks_of(body):
+        for theme in framework.themes:
+            for aim in theme.aims:
+                for outcome in aim.outcomes:
+                    outcomes.append(SelectChoice(str(outcome.id), outcome.title, optgroup=theme.title))
+                    measures.extend(
+                        SelectChoice(str(measure.id), measure.title, optgroup=outcome.title)
+                        for measure in outcome.measures
+                    )
+    return outcomes, measures
+
+
+class NeedForm(FlaskForm):
+    title = StringField(
+        "Title",
+        widget=GovTextInput(),
+        filters=[_strip],
+        validators=[
+            InputRequired(message="Enter a title for the need"),
+            Length(max=200, message="Title must be 200 characters or fewer"),
+        ],
+    )
+    summary = TextAreaField(
+        "Summary",
+        widget=GovTextArea(),
+        filters=[_strip],
+        description="One or two sentences shown on the opportunities board.",
+        validators=[Length(max=500, message="Summary must be 500 characters or fewer")],
+    )
+    description = TextAreaField(
+        "Description",
+        widget=GovTextArea(),
+        filters=[_strip],
+        description="What you want to achieve, for whom, and what you expect from providers.",
+        validators=[Length(max=10000, message="Description must be 10,000 characters or fewer")],
+    )
+    level_id = _select("Commissioning level", "a commissioning level")
+    kind_id = _select("Kind of need", "a kind of need")
+    service_area_id = _select("Service area", "a service area")
+    localities = CheckboxesField("Localities", noun="localities", description="Where the service is needed.")
+    target_groups = CheckboxesField("Target groups", noun="target groups")
+    age_min = AgeField("Youngest age", noun="Youngest age")
+    age_max = AgeField("Oldest age", noun="Oldest age")
+    outcomes = CheckboxesField("Every Child Matters outcomes", noun="outcomes")
+    aims = CheckboxesField("Aims", noun="aims", description="Select only aims of the outcomes you selected.")
+    framework_outcomes = CheckboxesField("Outcomes of your framework", noun="framework outcomes")
+    framework_measures = CheckboxesField("Measures of your framework", noun="framework measures")
+    indicators = CheckboxesField("National indicators", noun="national indicators")
+    budget_min = PoundsField("Budget from", noun="Budget from")
+    budget_max = PoundsField("Budget up to", noun="Budget up to")
+    contract_start = GovDateField("Contract start", description="For example, 1 4 2027")
+    contract_end = GovDateField("Contract end", description="For example, 31 3 2028")
+    response_deadline = GovDateField(
+        "Deadline for responses",
+        description="Responses are accepted until the end of this day. For example, 15 2 2027",
+    )
+    requires_safeguarding_verified = _checkbox("Providers must have verified safeguarding")
+    requires_kitemark = _checkbox("Providers must hold the kitemark")
+    required_accreditation_id = _select("Required accreditation", "an accreditation")
+    consortium_welcome = _checkbox("Consortia are welcome to respond")
+    submit = SubmitField("Save need", widget=GovSubmitInput())
+
+    def __init__(self, body: CommissioningBody, need: Need | None = None, *args: Any, **kwargs: Any) -> None:
+        if need is not None:
+            kwargs.setdefault("data", need_form_data(need))
+        else:
+            kwargs.setdefault("data", {"consortium_welcome": True})
+        super().__init__(*args, **kwargs)
+        self.need = need
+        self.level_id.choices = term_choices("commissioning_level", blank="Select a level")
+        self.kind_id.choices = term_choices("need_kind", blank="Select a kind of need")
+        self.service_area_id.choices = term_choices("service_area", blank="Select a service area")
+        self.required_accreditation_id.choices = term_choices("accreditation_scheme", blank="None required")
+        self.localities.choices = locality_choices()
+        self.target_groups.choices = term_choices("target_group", blank=None)
+        self.outcomes.choices = term_choices("ecm_outcome", blank=None)
+        self.aims.choices = aim_choices()
+        self.indicators.choices = term_choices("national_indicator", blank=None)
+        self.framework_outcomes.choices, self.framework_measures.choices = framework_choices(body)
+
+    def validate_age_max(self, field: AgeField) -> None:
+        if None not in (field.data, self.age_min.data) and field.data < self.age_min.data:
+            raise ValidationError("Oldest age must be the same as or more than the youngest age")
+
+    def validate_budget_max(self, field: PoundsField) -> None:
+        if None not in (field.data, self.budget_min.data) and field.data < self.budget_min.data:
+            raise ValidationError("Budget up to must be the same as or more than budget from")
+
+    def validate_contract_end(self, field: GovDateField) -> None:
+        if None not in (field.data, self.contract_start.data) and field.data <= self.contract_start.data:
+            raise ValidationError("Contract end must be after the contract start")
+
+    def validate_response_deadline(self, field: GovDateField) -> None:
+        if self.need is None or self.need.status != "open" or field.errors:
+            return
+        if field.data is None:
+            raise StopValidation("Enter a deadline for responses: the need is open")
+        if field.data != self.need.response_deadline and field.data < today():
+            raise ValidationError("Deadline for responses must be today or in the future: the need is open")
+
+    def validate_aims(self, field: CheckboxesField) -> None:
+        outcome_ids = set(self.outcomes.data or [])
+        ids = field.data or []
+        stray = list(db.session.scalars(select(Term).where(Term.id.in_(ids)))) if ids else []
+        stray = [aim for aim in stray if aim.parent_id not in outcome_ids]
+        if stray:
+            outcome = stray[0].parent.label if stray[0].parent else "its outcome"
+            raise ValidationError(f"Select the outcome ‘{outcome}’ for the aim ‘{stray[0].label}’, or remove the aim")
+
+    def details(self) -> NeedDetails:
+        """The validated form as the service's input."""
+        values = {name: getattr(self, name).data for name in SCALAR_FIELDS if hasattr(self, name)}
+        values["budget_min_pence"] = self.budget_min.data
+        values["budget_max_pence"] = self.budget_max.data
+        for name in ("requires_safeguarding_verified", "requires_kitemark", "consortium_welcome"):
+            values[name] = bool(values[name])
+        values["summary"] = values["summary"] or ""
+        values["description"] = values["description"] or ""
+        links = {relation: list(getattr(self, relation).data or []) for relation in LINKS}
+        return NeedDetails(**values, links=links)
+
+
+def need_form_data(need: Need) -> dict[str, Any]:
+    """An existing need as the form's initial data (ids, as the choices use)."""
+    data: dict[str, Any] = {name: getattr(need, name) for name in SCALAR_FIELDS}
+    data["budget_min"] = need.budget_min_pence
+    data["budget_max"] = need.budget_max_pence
+    for relation in LINKS:
+        data[relation] = [item.id for item in getattr(need, relation)]
+    return data
+
+
+# Board filters -----------------------------------------------------------------------------------------------
+
+
+def parse_board_filters(args: MultiDict) -> tuple[BoardFilters, int]:
+    """The board's query string as filters and a page number; unrecognised values are dropped."""
+    text = (args.get("text") or "").strip()[:TEXT_FILTER_LIMIT]
+    locality_code = (args.get("locality") or "").strip().upper()
+    locality = None
+    if locality_code:
+        locality = db.session.scalar(select(Locality).where(Locality.ons_code == locality_code[:9]))
+    filters = BoardFilters(
+        text=text,
+        kind=terms_by_code("need_kind").get(args.get("kind") or ""),
+        service_area=terms_by_code("service_area").get(args.get("service_area") or ""),
+        locality=locality,
+        outcome=terms_by_code("ecm_outcome").get(args.get("outcome") or ""),
+        age=_small_int(args.get("age"), 0, MAX_AGE),
+    )
+    return filters, _small_int(args.get("page"), 1, 100_000) or 1
+
+
+def _small_int(value: str | None, minimum: int, maximum: int) -> int | None:
+    text = (value or "").strip()
+    if not text.isdigit() or len(text) > 6:
+        return None
+    number = int(text)
+    return number if minimum <= number <= maximum else None
+
+
+def board_choices() -> dict[str, list[tuple[str, str]]]:
+    """(code, label) options for the board's filter selects."""
+    localities = db.session.scalars(select(Locality).order_by(Locality.name))
+    return {
+        "kind": [(term.code, term.label) for term in _ordered("need_kind")],
+        "service_area": [(term.code, term.label) for term in _ordered("service_area")],
+        "outcome": [(term.code, term.label) for term in _ordered("ecm_outcome")],
+        "locality": [(locality.ons_code, locality.name) for locality in localities],
+    }
+
+
+def _ordered(vocabulary_key: str) -> list[Term]:
+    return sorted((term for term in terms_by_code(vocabulary_key).values() if term.is_active), key=lambda t: t.position)

@@ -1,0 +1,184 @@
+"""The response form: approach, outcomes, price and evidence, and (for a new response) who is responding.
+
+Choices come from the vocabulary and the organisation's own impact evidence, so a tampered id is refused
+with a message instead of reaching the database. Nothing typed is lost when a page comes back with errors.
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+from typing import Any
+
+from flask_wtf import FlaskForm
+from govuk_frontend_wtf.wtforms_widgets import (
+    GovCheckboxesInput,
+    GovRadioInput,
+    GovSubmitInput,
+    GovTextArea,
+    GovTextInput,
+)
+from wtforms import RadioField, SelectMultipleField, StringField, SubmitField, TextAreaField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, Length, ValidationError
+
+from marketplace.commissioning.models import Need, Response
+from marketplace.commissioning.responses import services
+from marketplace.core.forms import term_choices
+from marketplace.directory.models import Consortium, Organisation
+
+MAX_PRICE_PENCE = 100_000_000 * 100  # £100 million: anything above is a typing mistake
+PRICE_PATTERN = re.compile(r"^\d+(\.\d+)?$")
+AS_ORGANISATION = "organisation"
+
+
+def _strip(value: object) -> object:
+    return value.strip() if isinstance(value, str) else value
+
+
+def parse_price_pence(text: str) -> int | None:
+    """Pounds typed by a person ("250", "£1,250.50") as pence; ``None`` for blank. Raises ValueError to explain."""
+    cleaned = text.strip().removeprefix("£").replace(",", "").strip()
+    if not cleaned:
+        return None
+    if cleaned.startswith("-"):
+        raise ValueError("Price must be £0 or more")
+    if not PRICE_PATTERN.match(cleaned) or len(cleaned) > 15:
+        raise ValueError("Enter a price in pounds, like 7500 or 7500.00")
+    if "." in cleaned and len(cleaned.split(".")[1]) > 2:
+        raise ValueError("Price must be in pounds and pence, with no more than 2 decimal places")
+    pence = int(Decimal(cleaned) * 100)
+    if pence > MAX_PRICE_PENCE:
+        raise ValueError("Price must be £100,000,000 or less")
+    return pence
+
+
+def format_price(pence: int | None) -> str:
+    if pence is None:
+        return ""
+    pounds, remainder = divmod(pence, 100)
+    return str(pounds) if remainder == 0 else f"{pounds}.{remainder:02d}"
+
+
+class CheckboxesField(SelectMultipleField):
+    """Checkboxes of ids; a value that is not one of the choices (a tampered form) gets a GOV.UK message."""
+
+    widget = GovCheckboxesInput()
+
+    def __init__(self, label: str, *, noun: str, **kwargs: object) -> None:
+        message = f"Select {noun} from the list"
+        super().__init__(label, coerce=int, invalid_value_message=message, invalid_choice_message=message, **kwargs)
+
+
+class ResponseForm(FlaskForm):
+    """The content of a response; used as is to change one."""
+
+    approach = TextAreaField(
+        "Your approach",
+        widget=GovTextArea(),
+        filters=[_strip],
+        description="How you would meet the need: what you will do, where, when, with whom and who will lead it.",
+        validators=[
+            DataRequired(message="Enter your approach"),  # after stripping: spaces alone are no approach
+            Length(max=10_000, message="Approach must be 10,000 characters or fewer"),
+        ],
+    )
+    outcomes = CheckboxesField("Which Every Child Matters outcomes will you deliver?", noun="outcomes")
+    outcomes_statement = TextAreaField(
+        "How you will deliver and show these outcomes",
+        widget=GovTextArea(),
+        filters=[_strip],
+        validators=[Length(max=5_000, message="Outcomes statement must be 5,000 characters or fewer")],
+    )
+    price = StringField("Your price in pounds", widget=GovTextInput(), filters=[_strip])
+    evidence = CheckboxesField(
+        "Impact evidence",
+        noun="evidence",
+        description="Case studies and evaluations from your organisation's profile that support this response.",
+    )
+    submit = SubmitField("Submit response", widget=GovSubmitInput())
+
+    def __init__(self, *args: Any, need: Need, organisation: Organisation, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.need = need
+        self.outcomes.choices = term_choices("ecm_outcome", blank=None)
+        self.evidence.choices = [SelectChoice(str(item.id), item.title) for item in organisation.impact_evidence]
+        self.price_pence: int | None = None
+        self.price_required = need.kind is None or need.kind.code != "call-for-input"
+        if not self.price_required:
+            self.price.description = "Leave blank if you are not quoting a price for this call for input."
+
+    def validate_outcomes(self, field: CheckboxesField) -> None:
+        if not field.data:
+            raise ValidationError("Select at least one outcome you will deliver")
+
+    def validate_price(self, field: StringField) -> None:
+        try:
+            self.price_pence = parse_price_pence(field.data or "")
+        except ValueError as error:
+            raise ValidationError(str(error)) from error
+        if self.price_pence is None and self.price_required:
+            raise ValidationError("Enter your price in pounds, or 0 if there is no charge")
+
+
+class RespondForm(ResponseForm):
+    """A new response: the content plus who is responding (the organisation or a consortium it leads)."""
+
+    respond_as = RadioField(
+        "Who are you responding as?",
+        widget=GovRadioInput(),
+        default=AS_ORGANISATION,
+        validate_choice=False,  # validate_respond_as explains each refusal in words
+    )
+
+    def __init__(self, *args: Any, need: Need, organisation: Organisation, **kwargs: Any) -> None:
+        super().__init__(*args, need=need, organisation=organisation, **kwargs)
+        self.organisation = organisation
+        self.consortium: Consortium | None = None
+        led = services.consortia_led_by(organisation) if need.consortium_welcome else []
+        self.respond_as.choices = [SelectChoice(AS_ORGANISATION, f"{organisation.name} on its own")] + [
+            SelectChoice(str(consortium.id), f"{consortium.name} (a consortium you lead)") for consortium in led
+        ]
+        self.offers_consortia = bool(led)
+
+    def validate_respond_as(self, field: RadioField) -> None:
+        value = (field.data or AS_ORGANISATION).strip()
+        consortium = None
+        if value != AS_ORGANISATION:
+            if not self.need.consortium_welcome:
+                raise ValidationError(services.NO_CONSORTIA)
+            consortium = _led_consortium(self.organisation, value)
+            if consortium is None:
+                raise ValidationError("Select your organisation or a consortium your organisation leads")
+        try:
+            services.check_responder(self.need, self.organisation, consortium)
+        except services.ResponseRefused as refusal:
+            suffix = ". Change that response instead" if refusal.existing is not None else ""
+            raise ValidationError(refusal.message + suffix) from refusal
+        self.consortium = consortium
+
+
+def _led_consortium(organisation: Organisation, value: str) -> Consortium | None:
+    return next((item for item in services.consortia_led_by(organisation) if str(item.id) == value), None)
+
+
+def response_details(form: ResponseForm) -> services.ResponseDetails:
+    """The validated form as the service's input."""
+    return services.ResponseDetails(
+        approach=form.approach.data or "",
+        outcomes_statement=form.outcomes_statement.data or "",
+        price_pence=form.price_pence,
+        outcome_ids=form.outcomes.data or [],
+        evidence_ids=form.evidence.data or [],
+    )
+
+
+def response_form_data(response: Response) -> dict[str, Any]:
+    """An existing response as the form's initial data."""
+    return {
+        "approach": response.approach,
+        "outcomes_statement": response.outcomes_statement,
+        "price": format_price(response.price_pence),
+        "outcomes": [term.id for term in response.outcomes],
+        "evidence": [item.id for item in response.evidence],
+    }

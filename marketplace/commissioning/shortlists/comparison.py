@@ -1,0 +1,232 @@
+"""The side-by-side comparison of a need's shortlisted providers (for the comparison page and the CSV export).
+
+One column per shortlisted provider, one row per criterion. Each cell has the text a reader (or spreadsheet)
+sees and an optional ``mark`` the page shows as a tag: ``yes`` (meets it), ``no`` (does not) or ``warning``
+(partly, out of date, expired). A consortium is judged on its lead and accepted members for outcomes,
+localities and evidence, and on its lead organisation for safeguarding and accreditations.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from marketplace.commissioning.models import Need, Response, ShortlistEntry
+from marketplace.commissioning.shortlists.services import entries_of, entry_name, live_response_for_entry
+from marketplace.core.clock import today
+from marketplace.core.templating import format_date, format_pence
+from marketplace.directory.models import MembershipStatus, Organisation
+from marketplace.reference.models import Locality, Term
+
+POLICY_MAX_AGE_MONTHS = 12
+YES, NO, WARNING = "yes", "no", "warning"
+
+
+@dataclass(frozen=True)
+class Cell:
+    text: str
+    mark: str | None = None
+
+
+@dataclass
+class ComparisonRow:
+    heading: str
+    cells: list[Cell] = field(default_factory=list)
+
+
+@dataclass
+class ComparisonTable:
+    need: Need
+    columns: list[str]
+    entries: list[ShortlistEntry]
+    rows: list[ComparisonRow]
+
+    def as_lists(self) -> list[list[str]]:
+        """Header row then one row per criterion, as plain text (for CSV)."""
+        return [["Criterion", *self.columns]] + [[row.heading, *(c.text for c in row.cells)] for row in self.rows]
+
+
+def kitemark_status(organisation: Organisation) -> str:
+    """The organisation's kitemark as shown to commissioners. The kitemark arrives in a later issue."""
+    return "Not kitemarked"
+
+
+# What one provider brings -------------------------------------------------------------------------------------------
+
+
+def _organisations(entry: ShortlistEntry) -> list[Organisation]:
+    if entry.consortium is None:
+        return [entry.organisation]
+    members = [
+        membership.organisation
+        for membership in entry.consortium.memberships
+        if membership.status == MembershipStatus.ACCEPTED
+    ]
+    lead = entry.consortium.lead_organisation
+    return [lead, *(org for org in members if org.id != lead.id)]
+
+
+def _outcomes(organisations: list[Organisation], response: Response | None) -> list[Term]:
+    found: dict[int, Term] = {}
+    for organisation in organisations:
+        for contribution in organisation.outcome_contributions:
+            found[contribution.outcome.id] = contribution.outcome
+        for offer in organisation.offers:
+            found.update((term.id, term) for term in offer.outcomes)
+    if response is not None:
+        found.update((term.id, term) for term in response.outcomes)
+    return sorted(found.values(), key=lambda term: (term.position, term.label))
+
+
+def _localities(organisations: list[Organisation]) -> list[Locality]:
+    found: dict[int, Locality] = {}
+    for organisation in organisations:
+        found.update((locality.id, locality) for locality in organisation.localities)
+        for offer in organisation.offers:
+            found.update((locality.id, locality) for locality in offer.localities)
+    return sorted(found.values(), key=lambda locality: locality.name)
+
+
+def serves(served: list[Locality], locality: Locality) -> bool:
+    """Serving a county means serving its districts."""
+    ids = {item.id for item in served}
+    return locality.id in ids or (locality.parent_id is not None and locality.parent_id in ids)
+
+
+def _months_ago(day: date, months: int) -> date:
+    index = day.year * 12 + day.month - 1 - months
+    year, month = divmod(index, 12)
+    month += 1
+    for candidate_day in (day.day, 30, 29, 28):
+        try:
+            return date(year, month, candidate_day)
+        except ValueError:
+            continue
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+# Cells ------------------------------------------------------------------------------------------------------------
+
+
+def _locality_cell(need: Need, served: list[Locality]) -> Cell:
+    if not need.localities:
+        return Cell("The need names no localities")
+    missing = [locality.name for locality in need.localities if not serves(served, locality)]
+    if not missing:
+        return Cell("Yes", YES)
+    if len(missing) == len(need.localities):
+        return Cell("No", NO)
+    return Cell(f"Partly (not {', '.join(missing)})", WARNING)
+
+
+def safeguarding_cell(organisation: Organisation, *, on: date | None = None) -> Cell:
+    record = organisation.safeguarding
+    if record is None or record.policy_reviewed_on is None:
+        return Cell("No safeguarding policy", NO)
+    reviewed = record.policy_reviewed_on
+    current = reviewed >= _months_ago(on or today(), POLICY_MAX_AGE_MONTHS)
+    verified = "verified" if record.verified_at is not None else "not verified"
+    state = "current" if current else "out of date"
+    return Cell(f"Policy reviewed {format_date(reviewed)} ({state}), {verified}", YES if current else WARNING)
+
+
+def accreditations_cell(organisation: Organisation, *, on: date | None = None) -> Cell:
+    if not organisation.accreditations:
+        return Cell("None")
+    day = on or today()
+    parts, any_expired = [], False
+    for accreditation in sorted(organisation.accreditations, key=lambda a: a.scheme.label):
+        name = accreditation.scheme_other_name or accreditation.scheme.label
+        if accreditation.expires_on is None:
+            parts.append(f"{name} (no expiry date)")
+        elif accreditation.expires_on < day:
+            any_expired = True
+            parts.append(f"{name} (expired {format_date(accreditation.expires_on)})")
+        else:
+            parts.append(f"{name} (expires {format_date(accreditation.expires_on)})")
+    return Cell("; ".join(parts), WARNING if any_expired else None)
+
+
+def price_cell(organisations: list[Organisation], response: Response | None) -> Cell:
+    if response is not None and response.price_pence is not None:
+        return Cell(f"{format_pence(response.price_pence)} (response)")
+    prices = [
+        (offer.price_pence, offer)
+        for organisation in organisations
+        for offer in organisation.offers
+        if offer.price_pence is not None
+    ]
+    if not prices:
+        return Cell("No price given")
+    price, offer = min(prices, key=lambda pair: pair[0])
+    basis = f" {offer.cost_basis.label.lower()}" if offer.cost_basis is not None else ""
+    return Cell(f"From {format_pence(price)}{basis} (offer: {offer.title})")
+
+
+def _evidence_cell(organisations: list[Organisation]) -> Cell:
+    records = sum(len(organisation.impact_evidence) for organisation in organisations)
+    documents = sum(len(organisation.documents) for organisation in organisations)
+    return Cell(
+        f"{records + documents} ({_plural(records, 'impact evidence record')}, {_plural(documents, 'document')})"
+    )
+
+
+def _plural(count: int, noun: str) -> str:
+    return f"{count} {noun}{'' if count == 1 else 's'}"
+
+
+# The table --------------------------------------------------------------------------------------------------------
+
+
+@dataclass
+class _Provider:
+    entry: ShortlistEntry
+    organisations: list[Organisation]
+    response: Response | None
+    outcomes: list[Term]
+    localities: list[Locality]
+
+
+def _provider(entry: ShortlistEntry) -> _Provider:
+    organisations = _organisations(entry)
+    response = live_response_for_entry(entry)
+    return _Provider(entry, organisations, response, _outcomes(organisations, response), _localities(organisations))
+
+
+def _outcome_rows(need: Need, providers: list[_Provider]) -> list[ComparisonRow]:
+    rows = [
+        ComparisonRow(
+            "ECM outcomes covered", [Cell(", ".join(t.label for t in p.outcomes) or "None") for p in providers]
+        )
+    ]
+    for outcome in need.outcomes:
+        cells = [
+            Cell("Covered", YES) if outcome.id in {t.id for t in p.outcomes} else Cell("Not covered", NO)
+            for p in providers
+        ]
+        rows.append(ComparisonRow(f"Need outcome: {outcome.label}", cells))
+    return rows
+
+
+def compare(need: Need) -> ComparisonTable:
+    """The comparison of ``need``'s shortlist, in rank order."""
+    providers = [_provider(entry) for entry in entries_of(need)]
+    lead = [p.organisations[0] for p in providers]
+    rows = [
+        ComparisonRow("Rank", [Cell(str(p.entry.rank)) for p in providers]),
+        *_outcome_rows(need, providers),
+        ComparisonRow("Serves the need's localities", [_locality_cell(need, p.localities) for p in providers]),
+        ComparisonRow(
+            "Localities served", [Cell(", ".join(loc.name for loc in p.localities) or "None") for p in providers]
+        ),
+        ComparisonRow("Safeguarding", [safeguarding_cell(org) for org in lead]),
+        ComparisonRow("Accreditations", [accreditations_cell(org) for org in lead]),
+        ComparisonRow("Kitemark", [Cell(kitemark_status(org)) for org in lead]),
+        ComparisonRow("Price", [price_cell(p.organisations, p.response) for p in providers]),
+        ComparisonRow("Evidence", [_evidence_cell(p.organisations) for p in providers]),
+        ComparisonRow(
+            "Response", [Cell(p.response.status.capitalize() if p.response else "Not responded") for p in providers]
+        ),
+        ComparisonRow("Notes", [Cell(p.entry.notes) for p in providers]),
+    ]
+    return ComparisonTable(need, [entry_name(p.entry) for p in providers], [p.entry for p in providers], rows)

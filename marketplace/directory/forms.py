@@ -1,0 +1,553 @@
+"""Profile forms, one per step of the provider's profile, worded as GOV.UK patterns.
+
+Each step form knows how to fill itself from an organisation (:func:`step_form`) and hands the service plain
+values (:meth:`values`), so services never see a form or a request. Vocabulary choices are term ids; anything
+submitted that was not offered (a tampered id, another outcome's aim, another organisation's evidence) is
+refused with a message rather than ignored.
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal, InvalidOperation
+from typing import Any
+from urllib.parse import urlsplit
+
+from flask_wtf import FlaskForm
+from govuk_frontend_wtf.wtforms_widgets import (
+    GovCheckboxesInput,
+    GovRadioInput,
+    GovSelect,
+    GovSubmitInput,
+    GovTextArea,
+    GovTextInput,
+)
+from sqlalchemy import select
+from wtforms import Field, RadioField, SelectField, SelectMultipleField, StringField, SubmitField, TextAreaField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import Email, InputRequired, Length, Optional, ValidationError
+
+from marketplace.core.forms import optional_int, term_choices
+from marketplace.directory import services
+from marketplace.directory.models import ImpactEvidence, Organisation
+from marketplace.extensions import db
+from marketplace.reference.models import Locality, Term
+
+POSTCODE = re.compile(r"^(GIR ?0AA|[A-Z]{1,2}\d[A-Z\d]? ?\d[A-Z]{2})$")
+PHONE = re.compile(r"^\+?[\d ()-]{7,40}$")
+MONEY = re.compile(r"^\d{1,7}(\.\d+)?$")
+RATIO = re.compile(r"^\d{1,4}(\.\d+)?$")
+STATEMENT_MAX = 5000
+
+
+def _strip(value: Any) -> Any:
+    return value.strip() if isinstance(value, str) else value
+
+
+def _field_key(code: str) -> str:
+    """A term code as part of a snake_case field name (``be-healthy`` → ``be_healthy``)."""
+    return code.replace("-", "_")
+
+
+class CheckboxesField(SelectMultipleField):
+    """GOV.UK checkboxes over ids; a value that was not offered is refused with ``invalid_message``."""
+
+    widget = GovCheckboxesInput()
+
+    def __init__(self, label: str, *, invalid_message: str, **kwargs: Any) -> None:
+        super().__init__(
+            label,
+            coerce=int,
+            invalid_value_message=invalid_message,
+            invalid_choice_message=invalid_message,
+            **kwargs,
+        )
+
+
+class WholeNumberField(Field):
+    """A whole number typed into a text input; bad input keeps what was typed and explains the rule."""
+
+    widget = GovTextInput()
+
+    def __init__(self, label: str, *, noun: str, minimum: int, maximum: int, required: str = "", **kwargs) -> None:
+        super().__init__(label, **kwargs)
+        self.noun, self.minimum, self.maximum, self.required = noun, minimum, maximum, required
+
+    def _value(self) -> str:
+        if self.raw_data:
+            return self.raw_data[0]
+        return "" if self.data is None else str(self.data)
+
+    def process_formdata(self, valuelist: list[str]) -> None:
+        text = (valuelist[0] if valuelist else "").strip()
+        self.data = None
+        if not text:
+            if self.required:
+                raise ValueError(self.required)
+            return
+        if not text.isdigit() or not self.minimum <= int(text) <= self.maximum:
+            raise ValueError(f"{self.noun} must be a whole number between {self.minimum} and {self.maximum}")
+        self.data = int(text)
+
+
+class PenceField(Field):
+    """An amount in pounds (``12.50``, ``£1,200``) held as whole pence."""
+
+    widget = GovTextInput()
+
+    def __init__(self, label: str, *, noun: str, **kwargs: Any) -> None:
+        super().__init__(label, **kwargs)
+        self.noun = noun
+
+    def _value(self) -> str:
+        if self.raw_data:
+            return self.raw_data[0]
+        return "" if self.data is None else f"{self.data // 100}.{self.data % 100:02d}"
+
+    def process_formdata(self, valuelist: list[str]) -> None:
+        text = (valuelist[0] if valuelist else "").strip().replace(",", "").removeprefix("£").strip()
+        self.data = None
+        if not text:
+            return
+        if text.startswith("-"):
+            raise ValueError(f"{self.noun} must be £0 or more")
+        if not MONEY.match(text):
+            raise ValueError(f"{self.noun} must be an amount in pounds, like 12.50")
+        if "." in text and len(text.split(".")[1]) > 2:
+            raise ValueError(f"{self.noun} must have no more than 2 decimal places, like 12.50")
+        self.data = int(Decimal(text) * 100)
+
+
+class RatioField(Field):
+    """A social return ratio like ``4.2`` (also accepts ``4.2:1``), held as a Decimal."""
+
+    widget = GovTextInput()
+
+    def _value(self) -> str:
+        if self.raw_data:
+            return self.raw_data[0]
+        return "" if self.data is None else f"{self.data.normalize():f}"
+
+    def process_formdata(self, valuelist: list[str]) -> None:
+        text = (valuelist[0] if valuelist else "").strip().removesuffix(":1").strip()
+        self.data = None
+        if not text:
+            return
+        if text.startswith("-"):
+            raise ValueError("Social return ratio must be 0 or more")
+        if not RATIO.match(text):
+            raise ValueError("Social return ratio must be a number, like 4.2")
+        try:
+            ratio = Decimal(text)
+        except InvalidOperation as error:  # pragma: no cover - the pattern already rules this out
+            raise ValueError("Social return ratio must be a number, like 4.2") from error
+        if ratio.as_tuple().exponent < -2:  # type: ignore[operator]
+            raise ValueError("Social return ratio must have no more than 2 decimal places, like 4.25")
+        self.data = ratio
+
+
+def _statement_field(label: str, description: str) -> TextAreaField:
+    return TextAreaField(
+        label,
+        widget=GovTextArea(),
+        description=description,
+        filters=[_strip],
+        validators=[Length(max=STATEMENT_MAX, message=f"{label} must be {STATEMENT_MAX:,} characters or fewer")],
+    )
+
+
+class StepForm(FlaskForm):
+    """A profile step: ``initial`` fills it from the organisation, ``values`` hands the service plain data."""
+
+    submit = SubmitField("Save and return to your profile", widget=GovSubmitInput())
+
+    @staticmethod
+    def initial(organisation: Organisation) -> dict[str, Any]:
+        raise NotImplementedError
+
+    def values(self) -> dict[str, Any]:
+        raise NotImplementedError
+
+
+# Basics -------------------------------------------------------------------------------------------------------
+
+
+class BasicsForm(StepForm):
+    name = StringField(
+        "Organisation name",
+        widget=GovTextInput(),
+        filters=[_strip],
+        validators=[
+            InputRequired(message="Enter your organisation's name"),
+            Length(max=200, message="Organisation name must be 200 characters or fewer"),
+        ],
+    )
+    organisation_type = SelectField(
+        "Organisation type",
+        widget=GovSelect(),
+        coerce=optional_int,
+        invalid_value_message="Select an organisation type from the list",
+        invalid_choice_message="Select an organisation type from the list",
+    )
+    legal_form = SelectField(
+        "Legal form",
+        widget=GovSelect(),
+        coerce=optional_int,
+        invalid_value_message="Select a legal form from the list",
+        invalid_choice_message="Select a legal form from the list",
+    )
+    registration_number = StringField(
+        "Charity or company registration number",
+        widget=GovTextInput(),
+        filters=[_strip],
+        description="If you have one",
+        validators=[Length(max=40, message="Registration number must be 40 characters or fewer")],
+    )
+    description = TextAreaField(
+        "Description",
+        widget=GovTextArea(),
+        filters=[_strip],
+        description="What your organisation does, for whom, and where. Commissioners see this first.",
+        validators=[Length(max=STATEMENT_MAX, message=f"Description must be {STATEMENT_MAX:,} characters or fewer")],
+    )
+    address = TextAreaField(
+        "Address",
+        widget=GovTextArea(),
+        filters=[_strip],
+        validators=[Length(max=300, message="Address must be 300 characters or fewer")],
+    )
+    postcode = StringField("Postcode", widget=GovTextInput(), filters=[_strip])
+    website = StringField(
+        "Website",
+        widget=GovTextInput(),
+        filters=[_strip],
+        description="For example, https://www.example.org",
+        validators=[Length(max=300, message="Website must be 300 characters or fewer")],
+    )
+    contact_name = StringField(
+        "Contact name",
+        widget=GovTextInput(),
+        filters=[_strip],
+        validators=[Length(max=120, message="Contact name must be 120 characters or fewer")],
+    )
+    contact_email = StringField(
+        "Contact email address",
+        widget=GovTextInput(),
+        filters=[_strip],
+        validators=[
+            Optional(),
+            Length(max=254, message="Contact email address must be 254 characters or fewer"),
+            Email(message="Enter an email address in the correct format, like name@example.org"),
+        ],
+    )
+    contact_phone = StringField("Contact telephone number", widget=GovTextInput(), filters=[_strip])
+    submit = SubmitField("Save and return to your profile", widget=GovSubmitInput())
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.organisation_type.choices = term_choices("organisation_type", blank="Select an organisation type")
+        self.legal_form.choices = term_choices("legal_form", blank="Select a legal form")
+
+    @staticmethod
+    def initial(organisation: Organisation) -> dict[str, Any]:
+        data = {name: getattr(organisation, name) for name in services.BASIC_TEXT_FIELDS}
+        data.update(organisation_type=organisation.organisation_type_id, legal_form=organisation.legal_form_id)
+        return data
+
+    def validate_organisation_type(self, field: SelectField) -> None:
+        if not field.data:
+            raise ValidationError("Select an organisation type")
+
+    def validate_postcode(self, field: StringField) -> None:
+        if not field.data:
+            return
+        compact = re.sub(r"\s+", "", field.data.upper())
+        if not POSTCODE.match(compact):
+            raise ValidationError("Enter a real postcode, like DE1 3AR")
+        field.data = f"{compact[:-3]} {compact[-3:]}"
+
+    def validate_website(self, field: StringField) -> None:
+        if not field.data:
+            return
+        parts = urlsplit(field.data)
+        if parts.scheme not in ("http", "https") or "." not in parts.netloc or " " in field.data:
+            raise ValidationError("Enter a website address starting with https://, like https://www.example.org")
+
+    def validate_contact_phone(self, field: StringField) -> None:
+        if field.data and not PHONE.match(field.data):
+            raise ValidationError("Enter a telephone number, like 01632 960 001 or +44 808 157 0192")
+
+    def values(self) -> dict[str, Any]:
+        data = {name: getattr(self, name).data or "" for name in services.BASIC_TEXT_FIELDS}
+        data.update(organisation_type_id=self.organisation_type.data, legal_form_id=self.legal_form.data)
+        return data
+
+
+# Localities ---------------------------------------------------------------------------------------------------
+
+
+class LocalitiesForm(StepForm):
+    localities = CheckboxesField(
+        "Localities you serve",
+        invalid_message="Select localities from the list",
+        description="Choosing a county includes all of its districts.",
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        ids = db.session.scalars(select(Locality.id).order_by(Locality.name))
+        self.localities.choices = [SelectChoice(str(locality_id)) for locality_id in ids]
+
+    @staticmethod
+    def initial(organisation: Organisation) -> dict[str, Any]:
+        return {"localities": [locality.id for locality in organisation.localities]}
+
+    def values(self) -> dict[str, Any]:
+        return {"locality_ids": list(self.localities.data or [])}
+
+
+# Ages and target groups ---------------------------------------------------------------------------------------
+
+
+class AgesAndGroupsForm(StepForm):
+    age_min = WholeNumberField(
+        "Youngest age you work with",
+        noun="Youngest age",
+        minimum=0,
+        maximum=25,
+        required="Enter the youngest age you work with",
+        description="In years, from 0 to 25",
+    )
+    age_max = WholeNumberField(
+        "Oldest age you work with",
+        noun="Oldest age",
+        minimum=0,
+        maximum=25,
+        required="Enter the oldest age you work with",
+        description="In years, from 0 to 25",
+    )
+    target_groups = CheckboxesField(
+        "Groups you work with",
+        invalid_message="Select target groups from the list",
+        description="Select all that apply",
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.target_groups.choices = term_choices("target_group", blank=None)
+
+    @staticmethod
+    def initial(organisation: Organisation) -> dict[str, Any]:
+        return {
+            "age_min": organisation.age_min,
+            "age_max": organisation.age_max,
+            "target_groups": [term.id for term in organisation.target_groups],
+        }
+
+    def validate_age_max(self, field: WholeNumberField) -> None:
+        if field.data is not None and self.age_min.data is not None and field.data < self.age_min.data:
+            raise ValidationError("Oldest age must be the same as or more than the youngest age")
+
+    def values(self) -> dict[str, Any]:
+        return {
+            "age_min": self.age_min.data,
+            "age_max": self.age_max.data,
+            "target_group_ids": list(self.target_groups.data or []),
+        }
+
+
+# Outcome contributions ----------------------------------------------------------------------------------------
+
+
+class OutcomesForm(StepForm):
+    """Built per organisation by :func:`outcomes_form_class`: three fields per ECM outcome."""
+
+    outcomes: list[Term] = []
+
+    @classmethod
+    def initial(cls, organisation: Organisation) -> dict[str, Any]:
+        data: dict[str, Any] = {}
+        for contribution in organisation.outcome_contributions:
+            key = _field_key(contribution.outcome.code)
+            data[f"{key}_aims"] = [aim.id for aim in contribution.aims]
+            data[f"{key}_statement"] = contribution.statement
+            data[f"{key}_evidence"] = [evidence.id for evidence in contribution.evidence]
+        return data
+
+    def outcome_fields(self) -> list[tuple[Term, Field, Field, Field]]:
+        """For the template: each outcome with its aims, statement and evidence fields."""
+        return [
+            (outcome, *(self[f"{_field_key(outcome.code)}_{part}"] for part in ("aims", "statement", "evidence")))
+            for outcome in self.outcomes
+        ]
+
+    def validate(self, extra_validators: Any = None) -> bool:
+        valid = super().validate(extra_validators)
+        for outcome, aims, statement, evidence in self.outcome_fields():
+            if aims.errors or statement.errors or evidence.errors:
+                continue
+            if (aims.data or evidence.data) and not statement.data:
+                statement.errors.append(f"Enter how you contribute to {outcome.label}, or untick its aims and evidence")
+                valid = False
+            elif (statement.data or evidence.data) and not aims.data:
+                aims.errors.append(f"Select the aims of {outcome.label} you contribute to")
+                valid = False
+        return valid
+
+    def values(self) -> dict[str, Any]:
+        contributions = [
+            services.ContributionInput(
+                outcome_id=outcome.id,
+                aim_ids=list(aims.data or []),
+                statement=statement.data or "",
+                evidence_ids=list(evidence.data or []),
+            )
+            for outcome, aims, statement, evidence in self.outcome_fields()
+        ]
+        return {"contributions": contributions}
+
+
+def outcomes_form_class(organisation: Organisation) -> type[OutcomesForm]:
+    """One set of fields per active ECM outcome; aims offered are that outcome's own, evidence the org's own."""
+    outcomes = services.active_terms("ecm_outcome")
+    evidence = db.session.scalars(
+        select(ImpactEvidence).where(ImpactEvidence.organisation_id == organisation.id).order_by(ImpactEvidence.title)
+    ).all()
+    evidence_choices = [SelectChoice(str(item.id), item.title) for item in evidence]
+    attributes: dict[str, Any] = {"outcomes": outcomes}
+    for outcome in outcomes:
+        key = _field_key(outcome.code)
+        attributes[f"{key}_aims"] = CheckboxesField(
+            f"Aims of {outcome.label} you contribute to",
+            invalid_message=f"Select aims of {outcome.label} only",
+            choices=[SelectChoice(str(aim.id), aim.label) for aim in outcome.children if aim.is_active],
+        )
+        attributes[f"{key}_statement"] = _statement_field(
+            f"How you contribute to {outcome.label}",
+            f'For example, "The Derby Museums contributes to {outcome.label} by …"',
+        )
+        attributes[f"{key}_evidence"] = CheckboxesField(
+            f"Evidence for {outcome.label}",
+            invalid_message="Select evidence from your own impact evidence",
+            choices=list(evidence_choices),
+        )
+    return type("OutcomesStepForm", (OutcomesForm,), attributes)
+
+
+# Contribution frameworks --------------------------------------------------------------------------------------
+
+
+class FrameworksForm(StepForm):
+    """Built by :func:`frameworks_form_class`: one optional statement per contribution framework."""
+
+    frameworks: list[Term] = []
+
+    @classmethod
+    def initial(cls, organisation: Organisation) -> dict[str, Any]:
+        return {_field_key(item.framework.code): item.statement for item in organisation.framework_statements}
+
+    def framework_fields(self) -> list[tuple[Term, Field]]:
+        return [(framework, self[_field_key(framework.code)]) for framework in self.frameworks]
+
+    def values(self) -> dict[str, Any]:
+        return {"statements": {framework.id: field.data or "" for framework, field in self.framework_fields()}}
+
+
+def frameworks_form_class(organisation: Organisation) -> type[FrameworksForm]:
+    frameworks = services.active_terms("contribution_framework")
+    attributes: dict[str, Any] = {"frameworks": frameworks}
+    for framework in frameworks:
+        attributes[_field_key(framework.code)] = _statement_field(framework.label, framework.description)
+    return type("FrameworksStepForm", (FrameworksForm,), attributes)
+
+
+# Indicators ---------------------------------------------------------------------------------------------------
+
+
+class IndicatorsForm(StepForm):
+    indicators = CheckboxesField(
+        "National Indicators you contribute to",
+        invalid_message="Select indicators from the list",
+        description="Select all that apply",
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.indicators.choices = term_choices("national_indicator", blank=None)
+
+    @staticmethod
+    def initial(organisation: Organisation) -> dict[str, Any]:
+        return {"indicators": [term.id for term in organisation.indicators]}
+
+    def values(self) -> dict[str, Any]:
+        return {"indicator_ids": list(self.indicators.data or [])}
+
+
+# Value for money ----------------------------------------------------------------------------------------------
+
+
+class ValueForMoneyForm(StepForm):
+    full_cost_recovery = RadioField(
+        "Do your prices recover your full costs?",
+        widget=GovRadioInput(),
+        choices=[SelectChoice("yes", "Yes"), SelectChoice("no", "No")],
+        description="Full cost recovery includes a fair share of overheads, not just direct delivery costs",
+        validators=[InputRequired(message="Select yes if your prices recover your full costs")],
+        invalid_choice_message="Select yes if your prices recover your full costs",
+    )
+    unit_cost = PenceField("Typical unit cost, in pounds", noun="Unit cost", description="For example, 12.50")
+    unit_cost_basis = StringField(
+        "What the unit cost is for",
+        widget=GovTextInput(),
+        filters=[_strip],
+        description="For example, per participant per session",
+        validators=[Length(max=120, message="What the unit cost is for must be 120 characters or fewer")],
+    )
+    social_return_ratio = RatioField(
+        "Social return on investment ratio",
+        description="Social value for each £1 spent, if you have measured it. For example, 4.2",
+    )
+    added_value = TextAreaField(
+        "Added value",
+        widget=GovTextArea(),
+        filters=[_strip],
+        description="What commissioners get beyond the service itself: match funding, volunteers, venues, collections",
+        validators=[Length(max=STATEMENT_MAX, message=f"Added value must be {STATEMENT_MAX:,} characters or fewer")],
+    )
+
+    @staticmethod
+    def initial(organisation: Organisation) -> dict[str, Any]:
+        recovery = organisation.full_cost_recovery
+        return {
+            "full_cost_recovery": None if recovery is None else ("yes" if recovery else "no"),
+            "unit_cost": organisation.unit_cost_pence,
+            "unit_cost_basis": organisation.unit_cost_basis,
+            "social_return_ratio": organisation.social_return_ratio,
+            "added_value": organisation.added_value,
+        }
+
+    def values(self) -> dict[str, Any]:
+        return {
+            "full_cost_recovery": self.full_cost_recovery.data == "yes",
+            "unit_cost_pence": self.unit_cost.data,
+            "unit_cost_basis": self.unit_cost_basis.data or "",
+            "social_return_ratio": self.social_return_ratio.data,
+            "added_value": self.added_value.data or "",
+        }
+
+
+STEP_FORMS: dict[str, Any] = {
+    "basics": lambda organisation: BasicsForm,
+    "localities": lambda organisation: LocalitiesForm,
+    "ages-and-groups": lambda organisation: AgesAndGroupsForm,
+    "outcomes": outcomes_form_class,
+    "frameworks": frameworks_form_class,
+    "indicators": lambda organisation: IndicatorsForm,
+    "value-for-money": lambda organisation: ValueForMoneyForm,
+}
+
+
+def step_form(step: str, organisation: Organisation) -> StepForm:
+    """The form for ``step``, filled from the organisation (or from the submitted form on POST)."""
+    form_class = STEP_FORMS[step](organisation)
+    return form_class(data=form_class.initial(organisation))

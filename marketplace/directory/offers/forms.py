@@ -1,0 +1,285 @@
+"""The offer form: every field of an offer, with GOV.UK wording and nothing lost on bad input.
+
+Choices come from the vocabularies and localities, so a tampered id (not in the choices) is refused with a
+message instead of reaching the database.
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from flask_wtf import FlaskForm
+from govuk_frontend_wtf.wtforms_widgets import (
+    GovCheckboxesInput,
+    GovRadioInput,
+    GovSelect,
+    GovSubmitInput,
+    GovTextArea,
+    GovTextInput,
+)
+from sqlalchemy import select
+from wtforms import Field, RadioField, SelectField, SelectMultipleField, StringField, SubmitField, TextAreaField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import InputRequired, Length, ValidationError
+
+from marketplace.core.forms import optional_int, term_choices
+from marketplace.directory.models import Offer
+from marketplace.directory.offers.services import LINKS, SCALAR_FIELDS, OfferDetails
+from marketplace.extensions import db
+from marketplace.reference.models import Locality, Term, Vocabulary
+
+MAX_PRICE_PENCE = 100_000_000 * 100  # £100 million: anything above is a typing mistake
+PRICE_PATTERN = re.compile(r"^\d+(\.\d+)?$")
+WHOLE_NUMBER = re.compile(r"^[+-]?\d+$")
+
+
+def _strip(value: object) -> object:
+    return value.strip() if isinstance(value, str) else value
+
+
+class WholeNumberField(Field):
+    """An optional whole number typed into a text input, checked against bounds with GOV.UK messages."""
+
+    widget = GovTextInput()
+
+    def __init__(self, label: str, *, minimum: int, maximum: int, noun: str, **kwargs: object) -> None:
+        super().__init__(label, **kwargs)
+        self.minimum, self.maximum, self.noun = minimum, maximum, noun
+
+    def _value(self) -> str:
+        if self.raw_data:
+            return self.raw_data[0]
+        return "" if self.data is None else str(self.data)
+
+    def process_formdata(self, valuelist: list[str]) -> None:
+        text = (valuelist[0] if valuelist else "").strip()
+        self.data = None
+        if not text:
+            return
+        if not WHOLE_NUMBER.match(text) or len(text) > 12:
+            raise ValueError(f"{self.noun} must be a whole number, like 12")
+        self.data = int(text)
+
+    def pre_validate(self, form: FlaskForm) -> None:
+        if self.data is None:
+            return
+        if not self.minimum <= self.data <= self.maximum:
+            raise ValidationError(f"{self.noun} must be between {self.minimum:,} and {self.maximum:,}")
+
+
+class CheckboxesField(SelectMultipleField):
+    """Checkboxes of ids; a value that is not one of the choices (a tampered form) gets a GOV.UK message."""
+
+    widget = GovCheckboxesInput()
+
+    def __init__(self, label: str, *, noun: str, **kwargs: object) -> None:
+        message = f"Select {noun} from the list"
+        super().__init__(label, coerce=int, invalid_value_message=message, invalid_choice_message=message, **kwargs)
+
+
+def parse_price_pence(text: str) -> int | None:
+    """Pounds typed by a person ("250", "£1,250.50") as pence; ``None`` for blank. Raises ValueError to explain."""
+    cleaned = text.strip().removeprefix("£").replace(",", "").strip()
+    if not cleaned:
+        return None
+    if cleaned.startswith("-"):
+        raise ValueError("Price must be £0 or more")
+    if not PRICE_PATTERN.match(cleaned):
+        raise ValueError("Enter a price in pounds, like 250 or 250.00")
+    if "." in cleaned and len(cleaned.split(".")[1]) > 2:
+        raise ValueError("Price must be in pounds and pence, with no more than 2 decimal places")
+    try:
+        pence = int(Decimal(cleaned) * 100)
+    except InvalidOperation as error:  # pragma: no cover - the pattern already rules this out
+        raise ValueError("Enter a price in pounds, like 250 or 250.00") from error
+    if pence > MAX_PRICE_PENCE:
+        raise ValueError("Price must be £100,000,000 or less")
+    return pence
+
+
+def format_price(pence: int | None) -> str:
+    if pence is None:
+        return ""
+    pounds, remainder = divmod(pence, 100)
+    return str(pounds) if remainder == 0 else f"{pounds}.{remainder:02d}"
+
+
+def aim_choices() -> list[SelectChoice]:
+    """ECM aims grouped (``optgroup``) under their outcome."""
+    outcomes = db.session.scalars(
+        select(Term)
+        .join(Vocabulary)
+        .where(Vocabulary.key == "ecm_outcome", Term.is_active.is_(True))
+        .order_by(Term.position)
+    )
+    return [
+        SelectChoice(str(aim.id), aim.label, optgroup=outcome.label)
+        for outcome in outcomes
+        for aim in outcome.children
+        if aim.is_active
+    ]
+
+
+def locality_choices() -> list[SelectChoice]:
+    """Every locality, grouped (``optgroup``) by region; a county's label says it covers its districts."""
+    localities = db.session.scalars(select(Locality).order_by(Locality.region, Locality.name))
+    return [
+        SelectChoice(
+            str(locality.id),
+            f"{locality.name} (county, including its districts)" if locality.tier == "county" else locality.name,
+            optgroup=locality.region or "Other",
+        )
+        for locality in localities
+    ]
+
+
+class OfferForm(FlaskForm):
+    title = StringField(
+        "Title",
+        widget=GovTextInput(),
+        filters=[_strip],
+        validators=[
+            InputRequired(message="Enter a title for the offer"),
+            Length(max=200, message="Title must be 200 characters or fewer"),
+        ],
+    )
+    description = TextAreaField(
+        "Description",
+        widget=GovTextArea(),
+        filters=[_strip],
+        description="What participants do and what it achieves.",
+        validators=[Length(max=5000, message="Description must be 5,000 characters or fewer")],
+    )
+    delivery_modes = CheckboxesField("How is it delivered?", noun="how the offer is delivered")
+    venue = StringField(
+        "Venue",
+        widget=GovTextInput(),
+        filters=[_strip],
+        description="Where it takes place, if at your venue or a fixed place.",
+        validators=[Length(max=200, message="Venue must be 200 characters or fewer")],
+    )
+    age_min = WholeNumberField("Youngest age", minimum=0, maximum=25, noun="Youngest age")
+    age_max = WholeNumberField("Oldest age", minimum=0, maximum=25, noun="Oldest age")
+    group_size_min = WholeNumberField("Smallest group", minimum=1, maximum=100_000, noun="Smallest group")
+    group_size_max = WholeNumberField("Largest group", minimum=1, maximum=100_000, noun="Largest group")
+    capacity_per_year = WholeNumberField(
+        "Capacity per year",
+        minimum=0,
+        maximum=10_000_000,
+        noun="Capacity per year",
+        description="How many children and young people you can work with in a year.",
+    )
+    send_suitable = RadioField(
+        "Is it suitable for children with special educational needs and disabilities (SEND)?",
+        widget=GovRadioInput(),
+        choices=[SelectChoice("yes", "Yes"), SelectChoice("no", "No")],
+        validators=[InputRequired(message="Select yes if the offer is suitable for children with SEND")],
+        invalid_choice_message="Select yes if the offer is suitable for children with SEND",
+    )
+    cost_basis_id = SelectField(
+        "How is it charged?",
+        widget=GovSelect(),
+        coerce=optional_int,
+        validators=[InputRequired(message="Select how the offer is charged")],
+        invalid_value_message="Select how the offer is charged",
+        invalid_choice_message="Select how the offer is charged",
+    )
+    price = StringField(
+        "Price in pounds",
+        widget=GovTextInput(),
+        filters=[_strip],
+        description="For example, 250 or 250.00. Leave blank if the offer is free.",
+    )
+    outcomes = CheckboxesField("Every Child Matters outcomes", noun="outcomes")
+    aims = CheckboxesField("Aims", noun="aims", description="Select only aims of the outcomes you selected.")
+    service_areas = CheckboxesField("Service areas", noun="service areas")
+    localities = CheckboxesField(
+        "Where can you deliver it?",
+        noun="localities",
+        description="Local authority areas, by region. A county covers all of its districts.",
+    )
+    submit = SubmitField("Save offer", widget=GovSubmitInput())
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.delivery_modes.choices = term_choices("delivery_mode", blank=None)
+        self.cost_basis_id.choices = term_choices("cost_basis", blank="Select how it is charged")
+        self.localities.choices = locality_choices()
+        self.outcomes.choices = term_choices("ecm_outcome", blank=None)
+        self.aims.choices = aim_choices()
+        self.service_areas.choices = term_choices("service_area", blank=None)
+        self.price_pence: int | None = None
+
+    def validate_delivery_modes(self, field: CheckboxesField) -> None:
+        if not field.data:
+            raise ValidationError("Select at least one way the offer is delivered")
+
+    def validate_age_max(self, field: WholeNumberField) -> None:
+        if None not in (field.data, self.age_min.data) and field.data < self.age_min.data:
+            raise ValidationError("Oldest age must be the same as or more than the youngest age")
+
+    def validate_group_size_max(self, field: WholeNumberField) -> None:
+        if None not in (field.data, self.group_size_min.data) and field.data < self.group_size_min.data:
+            raise ValidationError("Largest group must be the same as or more than the smallest group")
+
+    def validate_price(self, field: StringField) -> None:
+        try:
+            self.price_pence = parse_price_pence(field.data or "")
+        except ValueError as error:
+            raise ValidationError(str(error)) from error
+        is_free = self._cost_basis_code() == "free"
+        if self.price_pence is None and not is_free and self.cost_basis_id.data:
+            raise ValidationError("Enter a price, or select ‘Free’ as how the offer is charged")
+        if is_free and self.price_pence:
+            raise ValidationError("Price must be blank or 0 when the offer is free")
+
+    def validate_aims(self, field: CheckboxesField) -> None:
+        outcome_ids = set(self.outcomes.data or [])
+        stray = [aim for aim in _terms(field.data) if aim.parent_id not in outcome_ids]
+        if stray:
+            outcome = stray[0].parent.label if stray[0].parent else "its outcome"
+            raise ValidationError(f"Select the outcome ‘{outcome}’ for the aim ‘{stray[0].label}’, or remove the aim")
+
+    def _cost_basis_code(self) -> str | None:
+        term = db.session.get(Term, self.cost_basis_id.data) if self.cost_basis_id.data else None
+        return term.code if term is not None else None
+
+
+def _terms(ids: list[int] | None) -> list[Term]:
+    if not ids:
+        return []
+    return list(db.session.scalars(select(Term).where(Term.id.in_(ids)).order_by(Term.position)))
+
+
+def offer_details(form: OfferForm) -> OfferDetails:
+    """The validated form as the service's input."""
+    return OfferDetails(
+        title=form.title.data,
+        description=form.description.data or "",
+        venue=form.venue.data or "",
+        age_min=form.age_min.data,
+        age_max=form.age_max.data,
+        group_size_min=form.group_size_min.data,
+        group_size_max=form.group_size_max.data,
+        capacity_per_year=form.capacity_per_year.data,
+        price_pence=form.price_pence,
+        cost_basis_id=form.cost_basis_id.data,
+        send_suitable=form.send_suitable.data == "yes",
+        delivery_mode_ids=form.delivery_modes.data or [],
+        locality_ids=form.localities.data or [],
+        outcome_ids=form.outcomes.data or [],
+        aim_ids=form.aims.data or [],
+        service_area_ids=form.service_areas.data or [],
+    )
+
+
+def offer_form_data(offer: Offer) -> dict[str, Any]:
+    """An existing offer as the form's initial data (ids, as the choices use; the price in pounds)."""
+    data: dict[str, Any] = {name: getattr(offer, name) for name in SCALAR_FIELDS}
+    for relation in LINKS:
+        data[relation] = [item.id for item in getattr(offer, relation)]
+    data["send_suitable"] = "yes" if offer.send_suitable else "no"
+    data["price"] = format_price(offer.price_pence)
+    return data

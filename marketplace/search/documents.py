@@ -1,0 +1,225 @@
+"""Flatten organisations (and consortia) into engine-neutral search documents.
+
+A document is a plain dict: ``id`` ("org-<id>" / "consortium-<id>"), ``kind``, free text (``name``,
+``outcomes_text``, ``offers_text``, ``description``), keyword lists for filters and facets (see
+``engine.FACET_FIELDS``), ``age_min``/``age_max``, ``min_price_pence`` and ``version``: a hash of everything
+else, so ``check`` finds a stale document by comparing it with a document freshly built from the database.
+Only published organisations are indexed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable, Iterator
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
+
+from marketplace.core.clock import today
+from marketplace.directory.models import (
+    Consortium,
+    ConsortiumMembership,
+    MembershipStatus,
+    Offer,
+    Organisation,
+    OrganisationStatus,
+    OutcomeContribution,
+)
+from marketplace.reference.models import Locality
+
+ORGANISATION_PREFIX = "org-"
+CONSORTIUM_PREFIX = "consortium-"
+
+
+def organisation_doc_id(organisation_id: int) -> str:
+    return f"{ORGANISATION_PREFIX}{organisation_id}"
+
+
+def consortium_doc_id(consortium_id: int) -> str:
+    return f"{CONSORTIUM_PREFIX}{consortium_id}"
+
+
+def is_kitemarked(organisation: Organisation) -> bool:
+    """Whether the organisation holds a current kitemark. The kitemark arrives in a later issue: none yet."""
+    return False
+
+
+def served_locality_codes(localities: Iterable[Locality]) -> set[str]:
+    """ONS codes of the localities served, a county bringing in its districts."""
+    codes: set[str] = set()
+    for locality in localities:
+        codes.add(locality.ons_code)
+        codes.update(district.ons_code for district in locality.districts)
+    return codes
+
+
+def _codes(terms: Iterable) -> set[str]:
+    return {term.code for term in terms if term is not None}
+
+
+def _ages(organisation: Organisation) -> tuple[int | None, int | None]:
+    lows = [v for v in [organisation.age_min, *(offer.age_min for offer in organisation.offers)] if v is not None]
+    highs = [v for v in [organisation.age_max, *(offer.age_max for offer in organisation.offers)] if v is not None]
+    return (min(lows) if lows else None), (max(highs) if highs else None)
+
+
+def _offer_text(offer: Offer) -> str:
+    return " ".join(part for part in (offer.title, offer.description) if part)
+
+
+def _in_consortium(session: Session, organisation: Organisation) -> bool:
+    led = select(Consortium.id).where(Consortium.lead_organisation_id == organisation.id)
+    member = (
+        select(ConsortiumMembership.id)
+        .where(ConsortiumMembership.organisation_id == organisation.id)
+        .where(ConsortiumMembership.status == MembershipStatus.ACCEPTED)
+    )
+    return session.scalar(led.limit(1)) is not None or session.scalar(member.limit(1)) is not None
+
+
+def _versioned(document: dict) -> dict:
+    payload = json.dumps(document, sort_keys=True, default=str).encode()
+    document["version"] = hashlib.sha256(payload).hexdigest()[:20]
+    return document
+
+
+def organisation_document(organisation: Organisation, *, session: Session | None = None) -> dict:
+    """The search document of one organisation (whatever its status: callers index published ones only)."""
+    from marketplace.extensions import db
+
+    session = session or db.session
+    offers = organisation.offers
+    contributions = organisation.outcome_contributions
+    current = today()
+    age_min, age_max = _ages(organisation)
+    prices = [offer.price_pence for offer in offers if offer.price_pence is not None]
+    safeguarding = organisation.safeguarding
+    document = {
+        "id": organisation_doc_id(organisation.id),
+        "kind": "organisation",
+        "name": organisation.name,
+        "outcomes_text": " ".join(c.statement for c in contributions if c.statement),
+        "offers_text": " ".join(_offer_text(offer) for offer in offers),
+        "description": organisation.description or "",
+        "outcome": sorted(_codes(c.outcome for c in contributions) | _codes(t for o in offers for t in o.outcomes)),
+        "aim": sorted(_codes(a for c in contributions for a in c.aims) | _codes(a for o in offers for a in o.aims)),
+        "locality": sorted(
+            served_locality_codes(organisation.localities)
+            | served_locality_codes(loc for offer in offers for loc in offer.localities)
+        ),
+        "organisation_type": sorted(_codes([organisation.organisation_type])),
+        "service_area": sorted(_codes(area for offer in offers for area in offer.service_areas)),
+        "target_group": sorted(_codes(organisation.target_groups)),
+        "accreditation": sorted(
+            _codes(a.scheme for a in organisation.accreditations if a.expires_on is None or a.expires_on >= current)
+        ),
+        "kitemarked": is_kitemarked(organisation),
+        "safeguarding_verified": bool(safeguarding is not None and safeguarding.verified_at is not None),
+        "in_consortium": _in_consortium(session, organisation),
+        "send_suitable": any(offer.send_suitable for offer in offers),
+        "age_min": age_min,
+        "age_max": age_max,
+        "min_price_pence": min(prices) if prices else None,
+    }
+    return _versioned(document)
+
+
+def consortium_document(consortium: Consortium, members: list[Organisation], *, session: Session | None = None) -> dict:
+    """A consortium: its own name and description, and the union of its published members' reach."""
+    member_documents = [organisation_document(member, session=session) for member in members]
+
+    def union(field: str) -> list[str]:
+        return sorted({value for document in member_documents for value in document[field]})
+
+    lows = [d["age_min"] for d in member_documents if d["age_min"] is not None]
+    highs = [d["age_max"] for d in member_documents if d["age_max"] is not None]
+    prices = [d["min_price_pence"] for d in member_documents if d["min_price_pence"] is not None]
+    document = {
+        "id": consortium_doc_id(consortium.id),
+        "kind": "consortium",
+        "name": consortium.name,
+        "outcomes_text": " ".join(d["outcomes_text"] for d in member_documents if d["outcomes_text"]),
+        "offers_text": " ".join(member.name for member in members),
+        "description": consortium.description or "",
+        **{field: union(field) for field in ("outcome", "aim", "locality", "service_area", "target_group")},
+        "organisation_type": [],
+        "accreditation": union("accreditation"),
+        "kitemarked": False,
+        "safeguarding_verified": bool(member_documents) and all(d["safeguarding_verified"] for d in member_documents),
+        "in_consortium": True,
+        "send_suitable": any(d["send_suitable"] for d in member_documents),
+        "age_min": min(lows) if lows else None,
+        "age_max": max(highs) if highs else None,
+        "min_price_pence": min(prices) if prices else None,
+    }
+    return _versioned(document)
+
+
+def _published_members(consortium: Consortium) -> list[Organisation]:
+    members = [consortium.lead_organisation] + [
+        m.organisation for m in consortium.memberships if m.status == MembershipStatus.ACCEPTED
+    ]
+    unique = {member.id: member for member in members if member is not None and member.is_published}
+    return list(unique.values())
+
+
+def _organisation_loader():
+    return (
+        selectinload(Organisation.offers).selectinload(Offer.localities).selectinload(Locality.districts),
+        selectinload(Organisation.offers).selectinload(Offer.outcomes),
+        selectinload(Organisation.offers).selectinload(Offer.aims),
+        selectinload(Organisation.offers).selectinload(Offer.service_areas),
+        selectinload(Organisation.outcome_contributions).selectinload(OutcomeContribution.outcome),
+        selectinload(Organisation.outcome_contributions).selectinload(OutcomeContribution.aims),
+        selectinload(Organisation.localities).selectinload(Locality.districts),
+        selectinload(Organisation.target_groups),
+        selectinload(Organisation.accreditations),
+        selectinload(Organisation.safeguarding),
+        selectinload(Organisation.organisation_type),
+    )
+
+
+def documents_for_ids(session: Session, ids: Iterable[str]) -> tuple[list[dict], set[str]]:
+    """Fresh documents for ``ids`` and the ids that must leave the index (unpublished, deleted, unknown)."""
+    ids = set(ids)
+    org_ids = {int(i.removeprefix(ORGANISATION_PREFIX)) for i in ids if i.startswith(ORGANISATION_PREFIX)}
+    consortium_ids = {int(i.removeprefix(CONSORTIUM_PREFIX)) for i in ids if i.startswith(CONSORTIUM_PREFIX)}
+    documents: list[dict] = []
+    if org_ids:
+        query = select(Organisation).where(Organisation.id.in_(org_ids)).options(*_organisation_loader())
+        for organisation in session.scalars(query):
+            if organisation.status == OrganisationStatus.PUBLISHED:
+                documents.append(organisation_document(organisation, session=session))
+    if consortium_ids:
+        for consortium in session.scalars(select(Consortium).where(Consortium.id.in_(consortium_ids))):
+            members = _published_members(consortium)
+            if members:
+                documents.append(consortium_document(consortium, members, session=session))
+    found = {document["id"] for document in documents}
+    return documents, ids - found
+
+
+def with_related_ids(session: Session, ids: Iterable[str]) -> set[str]:
+    """``ids`` plus the consortia of the organisations among them (a consortium shows its members' reach)."""
+    ids = set(ids)
+    org_ids = {int(i.removeprefix(ORGANISATION_PREFIX)) for i in ids if i.startswith(ORGANISATION_PREFIX)}
+    if org_ids:
+        led = select(Consortium.id).where(Consortium.lead_organisation_id.in_(org_ids))
+        joined = select(ConsortiumMembership.consortium_id).where(ConsortiumMembership.organisation_id.in_(org_ids))
+        ids.update(consortium_doc_id(i) for i in session.scalars(led.union(joined)))
+    return ids
+
+
+def all_documents(session: Session, *, batch: int = 500) -> Iterator[dict]:
+    """Every document the index should hold, built from the database in batches."""
+    published = select(Organisation.id).where(Organisation.status == OrganisationStatus.PUBLISHED)
+    org_ids = list(session.scalars(published.order_by(Organisation.id)))
+    for start in range(0, len(org_ids), batch):
+        chunk = [organisation_doc_id(i) for i in org_ids[start : start + batch]]
+        yield from documents_for_ids(session, chunk)[0]
+        session.expunge_all()
+    consortium_ids = [consortium_doc_id(i) for i in session.scalars(select(Consortium.id).order_by(Consortium.id))]
+    for start in range(0, len(consortium_ids), batch):
+        yield from documents_for_ids(session, consortium_ids[start : start + batch])[0]
+        session.expunge_all()

@@ -1,0 +1,72 @@
+"""Rebuild the index from the database (built aside, swapped in atomically) and check it against the database."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+
+from flask import Flask
+from sqlalchemy.orm import Session
+
+from marketplace.extensions import db
+from marketplace.search import pending
+from marketplace.search.documents import all_documents
+from marketplace.search.engine import engine_for
+from marketplace.search.sync import apply_changes
+
+
+@dataclass
+class RebuildReport:
+    documents: int
+    seconds: float
+
+    @property
+    def rate(self) -> float:
+        return self.documents / self.seconds if self.seconds else 0.0
+
+
+@dataclass
+class CheckReport:
+    indexed: int = 0
+    expected: int = 0
+    missing: list[str] = field(default_factory=list)  # in the database, not in the index
+    stale: list[str] = field(default_factory=list)  # in both, but the index holds an older version
+    extra: list[str] = field(default_factory=list)  # in the index, not (or no longer) in the database
+    queued: list[str] = field(default_factory=list)  # waiting in the retry queue
+
+    @property
+    def is_clean(self) -> bool:
+        return not (self.missing or self.stale or self.extra)
+
+
+def rebuild(app: Flask) -> RebuildReport:
+    """Build a complete new index from the database beside the live one and swap it in atomically.
+
+    The engine holds the write lock throughout, so changes committed meanwhile are queued by their
+    requests and written into the new index straight after the swap.
+    """
+    engine = engine_for(app)
+    started = time.perf_counter()
+    with engine.lock.hold(None):
+        with Session(db.engine) as session:
+            count = engine.rebuild(all_documents(session))
+        seconds = time.perf_counter() - started
+        if pending.peek(app.config["SEARCH_INDEX_DIR"]):
+            apply_changes(app, set())
+    return RebuildReport(count, seconds)
+
+
+def check(app: Flask) -> CheckReport:
+    """Compare the index with documents freshly built from the database."""
+    engine = engine_for(app)
+    indexed = engine.ids_and_versions()
+    with Session(db.engine) as session:
+        expected = {document["id"]: document["version"] for document in all_documents(session)}
+    return CheckReport(
+        indexed=len(indexed),
+        expected=len(expected),
+        missing=sorted(set(expected) - set(indexed)),
+        stale=sorted(doc_id for doc_id in set(expected) & set(indexed) if expected[doc_id] != indexed[doc_id]),
+        extra=sorted(set(indexed) - set(expected)),
+        queued=sorted(pending.peek(app.config["SEARCH_INDEX_DIR"])),
+    )

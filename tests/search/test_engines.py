@@ -1,0 +1,266 @@
+"""Contract tests: every engine behind the search interface behaves the same."""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+
+from marketplace.search.engine import FACET_FIELDS, SearchQuery, open_engine
+from marketplace.search.facets import document_ages, document_values
+
+ENGINES = ["whoosh", "tantivy"]
+
+
+def doc(number: int, name: str, **fields) -> dict:
+    document = {
+        "id": f"org-{number}",
+        "kind": "organisation",
+        "name": name,
+        "outcomes_text": "",
+        "offers_text": "",
+        "description": "",
+        "version": f"v{number}",
+    }
+    document.update(fields)
+    return document
+
+
+@pytest.fixture(params=ENGINES)
+def engine(request, tmp_path):
+    return open_engine(request.param, str(tmp_path / "index"))
+
+
+def corpus(size: int = 60) -> list[dict]:
+    rng = random.Random(7)
+    words = ["music", "drama", "heritage", "reading", "craft", "science", "dance", "history", "poetry", "film"]
+    documents = []
+    for number in range(1, size + 1):
+        low = rng.choice([None, 0, 5, 8, 11])
+        documents.append(
+            doc(
+                number,
+                f"{rng.choice(words).title()} Trust {number:03d}",
+                description=" ".join(rng.choices(words, k=8)),
+                offers_text=" ".join(rng.choices(words, k=5)),
+                outcome=rng.sample(["enjoy", "safe", "healthy", "positive"], k=rng.randint(0, 2)),
+                locality=rng.sample(["E1", "E2", "E3", "E4"], k=rng.randint(1, 2)),
+                organisation_type=[rng.choice(["museum", "library", "archive"])],
+                safeguarding_verified=rng.random() < 0.5,
+                age_min=low,
+                age_max=None if low is None else low + rng.randint(2, 8),
+                min_price_pence=rng.choice([None, 500, 2000, 10000]),
+            )
+        )
+    return documents
+
+
+def expected_ids(documents: list[dict], query: SearchQuery) -> set[str]:
+    """The filter semantics, computed plainly in Python."""
+    matches = set()
+    for document in documents:
+        filters_ok = all(
+            set(document_values(document, field)) & values for field, values in query.normalised_filters().items()
+        )
+        ages = query.age_range()
+        low, high = document_ages(document)
+        ages_ok = ages is None or (low <= ages[1] and high >= ages[0])
+        if filters_ok and ages_ok:
+            matches.add(document["id"])
+    return matches
+
+
+def all_ids(engine, query: SearchQuery) -> list[str]:
+    return engine.search(query.__class__(**{**query.__dict__, "page_size": 200})).ids
+
+
+def test_stemmed_text_finds_other_word_forms(engine):
+    engine.index([doc(1, "Derby Museum"), doc(2, "Town Library", description="books")])
+
+    assert engine.search(SearchQuery(text="museums")).ids == ["org-1"]
+    assert engine.search(SearchQuery(text="Museum")).ids == ["org-1"]
+
+
+def test_name_match_ranks_above_description_match(engine):
+    engine.index(
+        [
+            doc(1, "Town Library", description="we hold a small pottery collection and more"),
+            doc(2, "Pottery House", description="a place to visit"),
+            doc(3, "Archive", offers_text="pottery workshops for groups"),
+        ]
+    )
+
+    assert engine.search(SearchQuery(text="pottery")).ids == ["org-2", "org-3", "org-1"]
+
+
+def test_statements_rank_above_offers_and_description(engine):
+    engine.index(
+        [
+            doc(1, "One", description="storytelling"),
+            doc(2, "Two", outcomes_text="storytelling"),
+            doc(3, "Three", offers_text="storytelling"),
+        ]
+    )
+
+    assert engine.search(SearchQuery(text="storytelling")).ids == ["org-2", "org-3", "org-1"]
+
+
+def test_all_words_must_match_in_search_and_any_word_ranks_in_match(engine):
+    engine.index([doc(1, "Music Hall", description="concerts"), doc(2, "Drama Club")])
+
+    assert engine.search(SearchQuery(text="music drama")).ids == []
+    assert set(engine.match(SearchQuery(text="music drama")).ids) == {"org-1", "org-2"}
+
+
+@pytest.mark.parametrize(
+    "filters, age",
+    [
+        ({"locality": {"E1"}}, None),
+        ({"locality": {"E1", "E3"}}, None),
+        ({"locality": {"E1", "E3"}, "outcome": ["enjoy"]}, None),
+        ({"organisation_type": ["museum"], "safeguarding_verified": [True]}, None),
+        ({}, 6),
+        ({"outcome": ["safe", "healthy"]}, 12),
+        ({"unknown_field": ["x"]}, None),
+    ],
+)
+def test_filters_and_facet_counts_match_python(engine, filters, age):
+    documents = corpus()
+    engine.index(documents)
+    query = SearchQuery(filters=filters, age=age, facets=FACET_FIELDS, page_size=200)
+    expected = expected_ids(documents, query)
+
+    for text in ("", "heritage"):
+        results = engine.search(SearchQuery(**{**query.__dict__, "text": text}))
+        wanted = {d["id"] for d in documents if d["id"] in expected and (not text or _mentions(d, text))}
+        assert set(results.ids) == wanted
+        assert results.total == len(wanted)
+        chosen = [d for d in documents if d["id"] in wanted]
+        for field in FACET_FIELDS:
+            true_counts: dict[str, int] = {}
+            for document in chosen:
+                for value in document_values(document, field):
+                    true_counts[value] = true_counts.get(value, 0) + 1
+            assert results.facets[field] == true_counts
+
+
+def _mentions(document: dict, word: str) -> bool:
+    return any(word in (document.get(field) or "").lower() for field in ("name", "description", "offers_text"))
+
+
+def test_age_filter_keeps_overlapping_ranges_and_unstated_ages(engine):
+    engine.index(
+        [
+            doc(1, "Toddlers", age_min=0, age_max=4),
+            doc(2, "Juniors", age_min=7, age_max=11),
+            doc(3, "Everyone"),
+        ]
+    )
+
+    assert set(engine.search(SearchQuery(age=9)).ids) == {"org-2", "org-3"}
+    assert set(engine.search(SearchQuery(age=3, age_to=8)).ids) == {"org-1", "org-2", "org-3"}
+    assert set(engine.search(SearchQuery(text="juniors", age=2)).ids) == set()
+
+
+def test_max_price_keeps_cheaper_offers(engine):
+    engine.index([doc(1, "Cheap", min_price_pence=100), doc(2, "Dear", min_price_pence=9000), doc(3, "Unpriced")])
+
+    assert engine.search(SearchQuery(max_price_pence=500)).ids == ["org-1"]
+
+
+def test_pagination_and_sort_by_name(engine):
+    documents = corpus(30)
+    engine.index(documents)
+    by_name = [d["id"] for d in sorted(documents, key=lambda d: (d["name"].casefold(), d["id"]))]
+
+    pages = [engine.search(SearchQuery(sort="name", page=page, page_size=7)) for page in range(1, 6)]
+
+    assert [hit_id for page in pages for hit_id in page.ids] == by_name
+    assert {page.total for page in pages} == {30}
+    texted = engine.search(SearchQuery(text="trust", sort="name", page=2, page_size=5))
+    assert texted.ids == by_name[5:10]
+
+
+def test_relevance_pages_do_not_overlap(engine):
+    engine.index(corpus(40))
+
+    first = engine.search(SearchQuery(text="music", page=1, page_size=5))
+    second = engine.search(SearchQuery(text="music", page=2, page_size=5))
+
+    assert first.total == second.total > 5
+    assert not set(first.ids) & set(second.ids)
+
+
+def test_delete_and_replace(engine):
+    engine.index([doc(1, "Old Name"), doc(2, "Other")])
+    engine.index([doc(1, "New Name", version="v9")])
+    engine.delete(["org-2", "org-404"])
+
+    assert engine.search(SearchQuery(text="old")).ids == []
+    assert engine.search(SearchQuery(text="new")).ids == ["org-1"]
+    assert engine.ids_and_versions() == {"org-1": "v9"}
+
+
+def test_clear_empties_the_index(engine):
+    engine.index(corpus(5))
+    engine.clear()
+
+    assert engine.search(SearchQuery()).total == 0
+    assert engine.ids_and_versions() == {}
+
+
+def test_search_before_anything_is_indexed_is_empty(engine):
+    results = engine.search(SearchQuery(text="anything", facets=("outcome",)))
+
+    assert (results.ids, results.total, results.facets) == ([], 0, {"outcome": {}})
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        '"unbalanced',
+        "AND OR NOT",
+        "name:(",
+        "*",
+        "museum*",
+        "-museum +music",
+        "title:[a TO z]",
+        "a" * 10_000,
+        "music " * 2_000,
+        "ümlaut café 博物館 🎨🦖",
+        "",
+        "   ",
+        "\x00\n\t",
+        "foo_bar under_score",
+        "{}[]()^~:\\/",
+    ],
+)
+def test_any_query_text_is_safe(engine, text):
+    engine.index(corpus(10) + [doc(99, "Café Ümlaut", description="博物館 music")])
+
+    results = engine.search(SearchQuery(text=text, facets=("outcome",)))
+    matched = engine.match(SearchQuery(text=text))
+
+    assert results.total >= 0 and matched.total >= 0
+
+
+def test_snippets_mark_query_words_and_escape_html(engine):
+    engine.index([doc(1, "Gallery", description="<b>Bold</b> sculpture courses for families")])
+
+    [hit] = engine.search(SearchQuery(text="sculptures")).hits
+
+    assert "<mark>sculpture</mark>" in hit.snippet
+    assert "&lt;b&gt;" in hit.snippet and "<b>" not in hit.snippet
+    assert hit.name == "Gallery"
+
+
+def test_another_engine_instance_sees_writes(engine, tmp_path):
+    other = open_engine(engine.name, str(engine.root))
+    engine.index([doc(1, "First")])
+    assert other.search(SearchQuery(text="first")).ids == ["org-1"]
+
+    engine.index([doc(2, "Second First")])
+    engine.rebuild([doc(3, "Third First")])
+
+    assert other.search(SearchQuery(text="first")).ids == ["org-3"]
+    assert len([p for p in engine.root.iterdir() if p.is_dir()]) == 1
