@@ -9,10 +9,27 @@ from flask_login import current_user
 
 from marketplace.core.roles import Role
 
-PUBLIC_ITEMS = [("Directory", "directory.organisation_list")]
+PUBLIC_ITEMS = [
+    ("Directory", "directory.organisation_list"),
+    ("Consortia", "consortia.directory"),
+    ("Opportunities", "needs.board"),
+]
 ROLE_ITEMS: dict[Role, list[tuple[str, str]]] = {
-    Role.PROVIDER: [("Your organisation", "directory.dashboard"), ("Team", "accounts.team")],
-    Role.COMMISSIONER: [("Commissioning", "commissioning.dashboard"), ("Team", "accounts.team")],
+    Role.PROVIDER: [
+        ("Dashboard", "directory.dashboard"),
+        ("Profile", "directory.profile"),
+        ("Offers", "offers.index"),
+        ("Evidence", "evidence.index"),
+        ("Your consortia", "consortia.index"),
+        ("Responses", "responses.index"),
+        ("Team", "accounts.team"),
+    ],
+    Role.COMMISSIONER: [
+        ("Dashboard", "commissioning.dashboard"),
+        ("Needs", "needs.index"),
+        ("Frameworks", "frameworks.index"),
+        ("Team", "accounts.team"),
+    ],
     Role.ASSESSOR: [("Assessments", "core.assessor_home")],
     Role.ADMIN: [
         ("Admin", "core.admin_home"),

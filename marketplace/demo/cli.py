@@ -31,6 +31,9 @@ def load_command(all_logins: bool) -> None:
     )
     for rejection in report.rejected:
         click.echo(f"Rejected {rejection}", err=True)
+    click.echo(f"Demo needs: {report.needs}.")
+    for ref, reasons in report.needs_rejected:
+        click.echo(f"Rejected need {ref}: {'; '.join(reasons)}", err=True)
     click.echo(f"Demo logins (password for all: {password}):")
     for role, email, membership in report.logins:
         if all_logins or email in HIGHLIGHTED:

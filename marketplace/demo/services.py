@@ -1,8 +1,10 @@
-"""Load the demo organisations, commissioning bodies and users from ``demo/data/demo.json``.
+"""Load the demo data: ``demo.json`` (organisations, consortia, bodies, users), the council outcomes framework
+(``framework_council.json``, for Derby's body) and the needs (``needs.json``).
 
 Organisations (with their offers, outcomes, statements …) and consortia go through the directory importer,
-exactly like ``flask directory import``; commissioning bodies and users are loaded here. Matching is by ``ref``
-(organisations, offers, consortia, bodies) and email (users), so loading twice changes nothing.
+exactly like ``flask directory import``; needs through ``flask commissioning import-needs``'s importer; bodies and
+users are loaded here. Matching is by ``ref`` (organisations, offers, consortia, bodies, needs), framework name
+and email (users), so loading twice changes nothing.
 """
 
 from __future__ import annotations
@@ -15,7 +17,9 @@ from sqlalchemy import select
 
 from marketplace.accounts.models import User
 from marketplace.accounts.passwords import hash_password
+from marketplace.commissioning.frameworks.services import import_framework
 from marketplace.commissioning.models import CommissioningBody
+from marketplace.commissioning.needs.importer import import_needs
 from marketplace.core.clock import utcnow
 from marketplace.directory.importer import Rejection, import_directory
 from marketplace.directory.models import Organisation
@@ -23,7 +27,11 @@ from marketplace.extensions import db
 from marketplace.reference.models import Locality
 from marketplace.reference.services import terms_by_code
 
-DEMO_FILE = Path(__file__).resolve().parent / "data" / "demo.json"
+DATA_DIR = Path(__file__).resolve().parent / "data"
+DEMO_FILE = DATA_DIR / "demo.json"
+FRAMEWORK_FILE = DATA_DIR / "framework_council.json"
+NEEDS_FILE = DATA_DIR / "needs.json"
+FRAMEWORK_BODY_REF = "derby-cyps"
 
 
 @dataclass
@@ -33,6 +41,8 @@ class DemoReport:
     users_created: int = 0
     logins: list[tuple[str, str, str]] = field(default_factory=list)
     rejected: list[Rejection] = field(default_factory=list)
+    needs: str = ""
+    needs_rejected: list[tuple[str, list[str]]] = field(default_factory=list)
 
 
 def _by_ref(model, ref: str):
@@ -88,4 +98,15 @@ def load_demo(password: str, path: Path = DEMO_FILE) -> DemoReport:
             user.approved_at = (user.approved_at or utcnow()) if record.get("approved", True) else None
         report.logins.append((record["role"], record["email"], user.membership_name))
     db.session.commit()
+    _load_framework(bodies.get(FRAMEWORK_BODY_REF))
+    needs_report = import_needs(json.loads(NEEDS_FILE.read_text(encoding="utf-8")))
+    report.needs, report.needs_rejected = needs_report.summary, needs_report.rejected
     return report
+
+
+def _load_framework(body: CommissioningBody | None) -> None:
+    """Give Derby's body the council framework from the seeds, once (a re-import would only repeat the audit)."""
+    data = json.loads(FRAMEWORK_FILE.read_text(encoding="utf-8"))
+    if body is None or any(framework.name == data["name"] for framework in body.frameworks):
+        return
+    import_framework(body, data)

@@ -39,6 +39,7 @@ from marketplace.directory.models import (
     Organisation,
 )
 from marketplace.extensions import db
+from marketplace.kitemark.status import is_kitemarked
 from marketplace.notifications.services import dispatch_queued_now, notify, queue_email
 from marketplace.reference.models import Term, Vocabulary
 
@@ -68,11 +69,6 @@ class ResponseDetails:
 
 
 # Reading ----------------------------------------------------------------------------------------------------------
-
-
-def kitemark_status(organisation: Organisation) -> str:
-    """The organisation's kitemark in words. The kitemark arrives in a later issue; until then nobody has one."""
-    return "Not kitemarked"
 
 
 def deadline_message(need: Need) -> str:
@@ -140,7 +136,7 @@ def requirement_warnings(need: Need, organisation: Organisation) -> list[str]:
     safeguarding = organisation.safeguarding
     if need.requires_safeguarding_verified and (safeguarding is None or safeguarding.verified_at is None):
         warnings.append("This need requires verified safeguarding. Your organisation's safeguarding is not verified")
-    if need.requires_kitemark and kitemark_status(organisation) == "Not kitemarked":
+    if need.requires_kitemark and not is_kitemarked(organisation):
         warnings.append("This need requires the kitemark. Your organisation is not kitemarked")
     scheme = need.required_accreditation
     if scheme is not None and not _holds_accreditation(organisation, scheme):

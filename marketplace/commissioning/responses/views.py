@@ -4,7 +4,7 @@ the need's body's commissioners see the responses to their needs. Nobody else se
 
 from __future__ import annotations
 
-from flask import current_app, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from marketplace.commissioning import access
@@ -13,16 +13,12 @@ from marketplace.commissioning.responses import bp, forms, services
 from marketplace.core.permissions import require_access, role_required, signed_in
 from marketplace.core.roles import Role
 from marketplace.extensions import db
-
-
-def endpoint_exists(endpoint: str) -> bool:
-    """Link to another area's page only once it exists (the areas are built independently)."""
-    return endpoint in current_app.view_functions
+from marketplace.kitemark.status import kitemark_status
 
 
 @bp.context_processor
 def link_helpers() -> dict:
-    return {"endpoint_exists": endpoint_exists, "kitemark_status": services.kitemark_status}
+    return {"kitemark_status": kitemark_status}
 
 
 def _own_response(response_id: int) -> Response:
@@ -122,6 +118,4 @@ def for_need(need_id: int):
     need = db.get_or_404(Need, need_id)
     require_access(access.acts_for_body(current_user, need.body))
     records = services.responses_for_need(need)
-    return render_template(
-        "responses/for_need.html", need=need, responses=records, can_shortlist=endpoint_exists("shortlists.add")
-    )
+    return render_template("responses/for_need.html", need=need, responses=records)

@@ -16,6 +16,7 @@ from marketplace.commissioning.shortlists.services import entries_of, entry_name
 from marketplace.core.clock import today
 from marketplace.core.templating import format_date, format_pence
 from marketplace.directory.models import MembershipStatus, Organisation
+from marketplace.kitemark.status import kitemark_status
 from marketplace.reference.models import Locality, Term
 
 POLICY_MAX_AGE_MONTHS = 12
@@ -44,11 +45,6 @@ class ComparisonTable:
     def as_lists(self) -> list[list[str]]:
         """Header row then one row per criterion, as plain text (for CSV)."""
         return [["Criterion", *self.columns]] + [[row.heading, *(c.text for c in row.cells)] for row in self.rows]
-
-
-def kitemark_status(organisation: Organisation) -> str:
-    """The organisation's kitemark as shown to commissioners. The kitemark arrives in a later issue."""
-    return "Not kitemarked"
 
 
 # What one provider brings -------------------------------------------------------------------------------------------

@@ -9,7 +9,6 @@ from marketplace.commissioning.models import Response
 from marketplace.commissioning.responses.services import (
     ResponseDetails,
     ResponseRefused,
-    kitemark_status,
     submit_response,
     update_response,
 )
@@ -48,7 +47,3 @@ def test_negative_prices_and_empty_approaches_are_refused(world):
 def test_non_outcome_terms_are_refused(world):
     with pytest.raises(ResponseRefused, match="Select outcomes from the list"):
         submit_response(world.need, world.organisation, details(outcome_ids=[world.need.kind_id]), actor=world.provider)
-
-
-def test_nobody_is_kitemarked_until_the_kitemark_exists(world):
-    assert kitemark_status(world.organisation) == "Not kitemarked"

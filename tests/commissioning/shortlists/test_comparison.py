@@ -6,7 +6,7 @@ import csv
 import io
 from datetime import timedelta
 
-from marketplace.commissioning.shortlists.comparison import compare, kitemark_status
+from marketplace.commissioning.shortlists.comparison import compare
 from marketplace.core.clock import today, utcnow
 from marketplace.directory.models import (
     Accreditation,
@@ -133,10 +133,6 @@ def test_a_provider_without_safeguarding_or_prices_says_so(body):
     assert row(table, "Safeguarding") == ["No safeguarding policy"]
     assert row(table, "Price") == ["No price given"]
     assert row(table, "Accreditations") == ["None"]
-
-
-def test_kitemark_is_not_yet_awarded_to_anyone(app):
-    assert kitemark_status(published_organisation()) == "Not kitemarked"
 
 
 def test_the_comparison_page_is_an_accessible_table(signed_in, body):

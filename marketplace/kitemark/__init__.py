@@ -1,0 +1,1 @@
+"""Kitemark: Arts Council assessment of trustworthy listings (applications, reviews, lifecycle)."""
