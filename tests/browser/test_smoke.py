@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
+from playwright.sync_api import expect
 
 pytestmark = pytest.mark.browser
 
@@ -34,8 +37,7 @@ def test_each_demo_role_signs_in_and_sees_its_landing_page(
     page.get_by_label("Email address").fill(email)
     page.get_by_role("textbox", name="Password").fill(live_app.config["DEMO_PASSWORD"])
     page.get_by_role("button", name="Sign in").click()
-    page.wait_for_load_state()
-    assert expected_text in page.locator("main").inner_text()
+    expect(page.locator("main")).to_contain_text(expected_text)
     assert page.get_by_role("button", name="Sign out").is_visible()
     page.screenshot(path=str(artifacts / f"landing-{role}.png"), full_page=True)
     # The pending commissioner's landing page is a 403 explaining the wait; that is the only console error allowed.
@@ -46,8 +48,9 @@ def test_each_demo_role_signs_in_and_sees_its_landing_page(
 def test_invalid_sign_in_shows_the_error_summary(page, live_url, console_errors):
     page.goto(live_url + "/account/sign-in")
     page.get_by_role("button", name="Sign in").click()
-    assert page.title().startswith("Error: ")
+    # Playwright's expect() waits for the new page, where a plain assert could read the old one.
+    expect(page).to_have_title(re.compile(r"^Error: "))
     summary = page.locator(".govuk-error-summary")
-    assert "Enter your email address" in summary.inner_text()
-    assert "Enter your password" in summary.inner_text()
+    expect(summary).to_contain_text("Enter your email address")
+    expect(summary).to_contain_text("Enter your password")
     assert console_errors == []
