@@ -74,11 +74,15 @@ class User(UserMixin, db.Model):
 
 
 class AnonymousUser(AnonymousUserMixin):
+    """Answers the same membership questions as a :class:`User`, all with "none"."""
+
     role_enum = None
     is_approved = False
     is_org_admin = False
     organisation_id = None
+    organisation = None
     commissioning_body_id = None
+    commissioning_body = None
 
 
 class Invitation(db.Model):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import abort, current_app, flash, redirect, render_template, url_for
+from flask import abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 
 from marketplace.core.permissions import public, require_access, role_required
@@ -10,16 +10,6 @@ from marketplace.core.roles import Role
 from marketplace.directory import access, bp, forms, readiness, services
 from marketplace.directory.models import Organisation
 from marketplace.extensions import db
-
-
-def has_endpoint(endpoint: str) -> bool:
-    """Whether a view exists, so pages can link to other areas only once they are there."""
-    return endpoint in current_app.view_functions
-
-
-@bp.context_processor
-def directory_helpers() -> dict:
-    return {"has_endpoint": has_endpoint}
 
 
 def _own_organisation() -> Organisation:

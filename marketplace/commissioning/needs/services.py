@@ -271,6 +271,18 @@ def close_expired_needs(on: date | None = None) -> int:
     return len(expired)
 
 
+def shortlistable_needs(body: CommissioningBody | None) -> list[Need]:
+    """The body's needs whose shortlist can still change (not awarded or cancelled), newest first."""
+    if body is None:
+        return []
+    query = (
+        select(Need)
+        .where(Need.body_id == body.id, Need.status.in_([NeedStatus.DRAFT, NeedStatus.OPEN, NeedStatus.CLOSED]))
+        .order_by(Need.created_at.desc())
+    )
+    return list(db.session.scalars(query))
+
+
 def needs_of(body: CommissioningBody) -> dict[str, list[Need]]:
     """The body's needs by status (every status present, newest first)."""
     grouped: dict[str, list[Need]] = {

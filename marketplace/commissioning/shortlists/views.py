@@ -7,19 +7,35 @@ existence is not leaked), pending commissioners and other roles 403 from the dec
 from __future__ import annotations
 
 from flask import Response as HttpResponse
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from marketplace.commissioning import access
 from marketplace.commissioning.models import Need, Response, ShortlistEntry
+from marketplace.commissioning.needs.services import shortlistable_needs
 from marketplace.commissioning.shortlists import bp, exports, forms, services
 from marketplace.commissioning.shortlists.comparison import compare as build_comparison
 from marketplace.core.permissions import require_access, role_required
 from marketplace.core.redirects import safe_next_path
 from marketplace.core.roles import Role
+from marketplace.directory.models import Organisation
 from marketplace.extensions import db
 
 commissioners_only = role_required(Role.COMMISSIONER)
+
+
+@bp.app_context_processor
+def shortlist_helpers() -> dict:
+    """Lets any page (a provider's profile, search results) offer "Add to shortlist" without knowing about needs."""
+    return {"shortlistable_needs_for": shortlistable_needs_for}
+
+
+def shortlistable_needs_for(organisation: Organisation) -> list[Need]:
+    """The signed-in approved commissioner's needs ``organisation`` could be shortlisted for; none for others."""
+    body = current_user.commissioning_body
+    if not (access.acts_for_body(current_user, body) and organisation.is_published):
+        return []
+    return shortlistable_needs(body)
 
 
 def _own_need(need_id: int | None) -> Need:
@@ -36,15 +52,6 @@ def _own_entry(entry_id: int) -> ShortlistEntry:
 
 def _back_to_shortlist(entry: ShortlistEntry):
     return redirect(url_for("shortlists.shortlist", need_id=entry.shortlist.need_id))
-
-
-def _has_endpoint(endpoint: str) -> bool:
-    return endpoint in current_app.view_functions
-
-
-@bp.context_processor
-def shortlist_helpers() -> dict:
-    return {"has_endpoint": _has_endpoint}
 
 
 @bp.post("/commissioner/shortlists/add")
