@@ -19,6 +19,7 @@ from wtforms.validators import Email, EqualTo, InputRequired, Length, Optional, 
 
 from marketplace.accounts.passwords import password_problem
 from marketplace.commissioning.models import CommissioningBody
+from marketplace.core.fields import strip_text
 from marketplace.core.forms import optional_int, term_choices
 from marketplace.core.roles import Role
 from marketplace.extensions import db
@@ -35,7 +36,7 @@ def _email_field(label: str = "Email address") -> StringField:
         label,
         widget=GovTextInput(),
         validators=EMAIL_VALIDATORS,
-        filters=[lambda value: value.strip() if isinstance(value, str) else value],
+        filters=[strip_text],
     )
 
 

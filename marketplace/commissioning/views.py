@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import current_app, render_template
+from flask import render_template
 from flask_login import current_user
 
 from marketplace.commissioning import bp, cli  # noqa: F401  (cli registers ``flask commissioning …``)
@@ -12,17 +12,10 @@ from marketplace.core.permissions import role_required
 from marketplace.core.roles import Role
 
 
-def has_endpoint(endpoint: str) -> bool:
-    """Whether a page exists yet (responses and shortlists are built alongside this one)."""
-    return endpoint in current_app.view_functions
-
-
 @bp.get("/commissioner")
 @role_required(Role.COMMISSIONER)
 def dashboard():
     body = current_user.commissioning_body
     needs = needs_of(body) if body is not None else {}
     frameworks = frameworks_of(body) if body is not None else []
-    return render_template(
-        "commissioning/dashboard.html", body=body, needs=needs, frameworks=frameworks, has_endpoint=has_endpoint
-    )
+    return render_template("commissioning/dashboard.html", body=body, needs=needs, frameworks=frameworks)

@@ -15,7 +15,6 @@ from urllib.parse import urlsplit
 
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import (
-    GovCheckboxesInput,
     GovRadioInput,
     GovSelect,
     GovSubmitInput,
@@ -23,10 +22,11 @@ from govuk_frontend_wtf.wtforms_widgets import (
     GovTextInput,
 )
 from sqlalchemy import select
-from wtforms import Field, RadioField, SelectField, SelectMultipleField, StringField, SubmitField, TextAreaField
+from wtforms import Field, RadioField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Email, InputRequired, Length, Optional, ValidationError
 
+from marketplace.core.fields import CheckboxesField, PoundsField, WholeNumberField, strip_text
 from marketplace.core.forms import optional_int, term_choices
 from marketplace.directory import services
 from marketplace.directory.models import ImpactEvidence, Organisation
@@ -35,87 +35,13 @@ from marketplace.reference.models import Locality, Term
 
 POSTCODE = re.compile(r"^(GIR ?0AA|[A-Z]{1,2}\d[A-Z\d]? ?\d[A-Z]{2})$")
 PHONE = re.compile(r"^\+?[\d ()-]{7,40}$")
-MONEY = re.compile(r"^\d{1,7}(\.\d+)?$")
 RATIO = re.compile(r"^\d{1,4}(\.\d+)?$")
 STATEMENT_MAX = 5000
-
-
-def _strip(value: Any) -> Any:
-    return value.strip() if isinstance(value, str) else value
 
 
 def _field_key(code: str) -> str:
     """A term code as part of a snake_case field name (``be-healthy`` → ``be_healthy``)."""
     return code.replace("-", "_")
-
-
-class CheckboxesField(SelectMultipleField):
-    """GOV.UK checkboxes over ids; a value that was not offered is refused with ``invalid_message``."""
-
-    widget = GovCheckboxesInput()
-
-    def __init__(self, label: str, *, invalid_message: str, **kwargs: Any) -> None:
-        super().__init__(
-            label,
-            coerce=int,
-            invalid_value_message=invalid_message,
-            invalid_choice_message=invalid_message,
-            **kwargs,
-        )
-
-
-class WholeNumberField(Field):
-    """A whole number typed into a text input; bad input keeps what was typed and explains the rule."""
-
-    widget = GovTextInput()
-
-    def __init__(self, label: str, *, noun: str, minimum: int, maximum: int, required: str = "", **kwargs) -> None:
-        super().__init__(label, **kwargs)
-        self.noun, self.minimum, self.maximum, self.required = noun, minimum, maximum, required
-
-    def _value(self) -> str:
-        if self.raw_data:
-            return self.raw_data[0]
-        return "" if self.data is None else str(self.data)
-
-    def process_formdata(self, valuelist: list[str]) -> None:
-        text = (valuelist[0] if valuelist else "").strip()
-        self.data = None
-        if not text:
-            if self.required:
-                raise ValueError(self.required)
-            return
-        if not text.isdigit() or not self.minimum <= int(text) <= self.maximum:
-            raise ValueError(f"{self.noun} must be a whole number between {self.minimum} and {self.maximum}")
-        self.data = int(text)
-
-
-class PenceField(Field):
-    """An amount in pounds (``12.50``, ``£1,200``) held as whole pence."""
-
-    widget = GovTextInput()
-
-    def __init__(self, label: str, *, noun: str, **kwargs: Any) -> None:
-        super().__init__(label, **kwargs)
-        self.noun = noun
-
-    def _value(self) -> str:
-        if self.raw_data:
-            return self.raw_data[0]
-        return "" if self.data is None else f"{self.data // 100}.{self.data % 100:02d}"
-
-    def process_formdata(self, valuelist: list[str]) -> None:
-        text = (valuelist[0] if valuelist else "").strip().replace(",", "").removeprefix("£").strip()
-        self.data = None
-        if not text:
-            return
-        if text.startswith("-"):
-            raise ValueError(f"{self.noun} must be £0 or more")
-        if not MONEY.match(text):
-            raise ValueError(f"{self.noun} must be an amount in pounds, like 12.50")
-        if "." in text and len(text.split(".")[1]) > 2:
-            raise ValueError(f"{self.noun} must have no more than 2 decimal places, like 12.50")
-        self.data = int(Decimal(text) * 100)
 
 
 class RatioField(Field):
@@ -151,7 +77,7 @@ def _statement_field(label: str, description: str) -> TextAreaField:
         label,
         widget=GovTextArea(),
         description=description,
-        filters=[_strip],
+        filters=[strip_text],
         validators=[Length(max=STATEMENT_MAX, message=f"{label} must be {STATEMENT_MAX:,} characters or fewer")],
     )
 
@@ -176,7 +102,7 @@ class BasicsForm(StepForm):
     name = StringField(
         "Organisation name",
         widget=GovTextInput(),
-        filters=[_strip],
+        filters=[strip_text],
         validators=[
             InputRequired(message="Enter your organisation's name"),
             Length(max=200, message="Organisation name must be 200 characters or fewer"),
@@ -199,48 +125,48 @@ class BasicsForm(StepForm):
     registration_number = StringField(
         "Charity or company registration number",
         widget=GovTextInput(),
-        filters=[_strip],
+        filters=[strip_text],
         description="If you have one",
         validators=[Length(max=40, message="Registration number must be 40 characters or fewer")],
     )
     description = TextAreaField(
         "Description",
         widget=GovTextArea(),
-        filters=[_strip],
+        filters=[strip_text],
         description="What your organisation does, for whom, and where. Commissioners see this first.",
         validators=[Length(max=STATEMENT_MAX, message=f"Description must be {STATEMENT_MAX:,} characters or fewer")],
     )
     address = TextAreaField(
         "Address",
         widget=GovTextArea(),
-        filters=[_strip],
+        filters=[strip_text],
         validators=[Length(max=300, message="Address must be 300 characters or fewer")],
     )
-    postcode = StringField("Postcode", widget=GovTextInput(), filters=[_strip])
+    postcode = StringField("Postcode", widget=GovTextInput(), filters=[strip_text])
     website = StringField(
         "Website",
         widget=GovTextInput(),
-        filters=[_strip],
+        filters=[strip_text],
         description="For example, https://www.example.org",
         validators=[Length(max=300, message="Website must be 300 characters or fewer")],
     )
     contact_name = StringField(
         "Contact name",
         widget=GovTextInput(),
-        filters=[_strip],
+        filters=[strip_text],
         validators=[Length(max=120, message="Contact name must be 120 characters or fewer")],
     )
     contact_email = StringField(
         "Contact email address",
         widget=GovTextInput(),
-        filters=[_strip],
+        filters=[strip_text],
         validators=[
             Optional(),
             Length(max=254, message="Contact email address must be 254 characters or fewer"),
             Email(message="Enter an email address in the correct format, like name@example.org"),
         ],
     )
-    contact_phone = StringField("Contact telephone number", widget=GovTextInput(), filters=[_strip])
+    contact_phone = StringField("Contact telephone number", widget=GovTextInput(), filters=[strip_text])
     submit = SubmitField("Save and return to your profile", widget=GovSubmitInput())
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -415,6 +341,7 @@ def outcomes_form_class(organisation: Organisation) -> type[OutcomesForm]:
     ).all()
     evidence_choices = [SelectChoice(str(item.id), item.title) for item in evidence]
     attributes: dict[str, Any] = {"outcomes": outcomes}
+    example_name = f"The {organisation.name.removeprefix('The ')}"
     for outcome in outcomes:
         key = _field_key(outcome.code)
         attributes[f"{key}_aims"] = CheckboxesField(
@@ -424,7 +351,7 @@ def outcomes_form_class(organisation: Organisation) -> type[OutcomesForm]:
         )
         attributes[f"{key}_statement"] = _statement_field(
             f"How you contribute to {outcome.label}",
-            f'For example, "The Derby Museums contributes to {outcome.label} by …"',
+            f'For example, "{example_name} contributes to {outcome.label} by …"',
         )
         attributes[f"{key}_evidence"] = CheckboxesField(
             f"Evidence for {outcome.label}",
@@ -495,11 +422,21 @@ class ValueForMoneyForm(StepForm):
         validators=[InputRequired(message="Select yes if your prices recover your full costs")],
         invalid_choice_message="Select yes if your prices recover your full costs",
     )
-    unit_cost = PenceField("Typical unit cost, in pounds", noun="Unit cost", description="For example, 12.50")
+    unit_cost = PoundsField(
+        "Typical unit cost, in pounds",
+        noun="Unit cost",
+        always_pence=True,
+        rules={
+            "max_whole_digits": 7,
+            "invalid": "Unit cost must be an amount in pounds, like 12.50",
+            "too_precise": "Unit cost must have no more than 2 decimal places, like 12.50",
+        },
+        description="For example, 12.50",
+    )
     unit_cost_basis = StringField(
         "What the unit cost is for",
         widget=GovTextInput(),
-        filters=[_strip],
+        filters=[strip_text],
         description="For example, per participant per session",
         validators=[Length(max=120, message="What the unit cost is for must be 120 characters or fewer")],
     )
@@ -510,7 +447,7 @@ class ValueForMoneyForm(StepForm):
     added_value = TextAreaField(
         "Added value",
         widget=GovTextArea(),
-        filters=[_strip],
+        filters=[strip_text],
         description="What commissioners get beyond the service itself: match funding, volunteers, venues, collections",
         validators=[Length(max=STATEMENT_MAX, message=f"Added value must be {STATEMENT_MAX:,} characters or fewer")],
     )

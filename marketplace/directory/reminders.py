@@ -13,7 +13,6 @@ from datetime import date, timedelta
 from urllib.parse import urlsplit
 
 import click
-from flask import current_app
 from sqlalchemy import select
 
 from marketplace.accounts.models import User
@@ -95,11 +94,6 @@ def _recipients(organisation: Organisation) -> list[User]:
     return [user for user in members if user.is_org_admin] or members
 
 
-def _fix_link() -> str:
-    endpoint = "evidence.index" if "evidence.index" in current_app.view_functions else "directory.dashboard"
-    return external_url(endpoint)
-
-
 def _send(reminder: DueReminder, link: str) -> bool:
     recipients = _recipients(reminder.organisation)
     if not recipients:
@@ -115,7 +109,7 @@ def send_due_reminders(on: date) -> int:
     """Send every reminder due on ``on`` that has not been sent before. Returns how many were sent."""
     due = _safeguarding_reminders(on) + _accreditation_reminders(on)
     already = set(db.session.scalars(select(ReminderSent.key).where(ReminderSent.key.in_([r.key for r in due]))))
-    link = _fix_link()
+    link = external_url("evidence.index")
     sent = sum(1 for reminder in due if reminder.key not in already and _send(reminder, link))
     db.session.commit()
     dispatch_queued_now()

@@ -4,15 +4,12 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from govuk_frontend_wtf.wtforms_widgets import GovCheckboxesInput, GovFileInput, GovSubmitInput, GovTextInput
-from wtforms import SelectMultipleField, StringField, SubmitField
+from govuk_frontend_wtf.wtforms_widgets import GovFileInput, GovSubmitInput, GovTextInput
+from wtforms import StringField, SubmitField
 from wtforms.validators import Length
 
+from marketplace.core.fields import CheckboxesField, strip_text
 from marketplace.core.forms import term_choices
-
-
-def _strip(value: object) -> object:
-    return value.strip() if isinstance(value, str) else value
 
 
 class ImportFrameworkForm(FlaskForm):
@@ -25,7 +22,7 @@ class ImportFrameworkForm(FlaskForm):
     name = StringField(
         "Framework name",
         widget=GovTextInput(),
-        filters=[_strip],
+        filters=[strip_text],
         description="Needed for a CSV file. For a JSON file, leave blank to use the name in the file. "
         "Importing a framework with the name of an existing one replaces it.",
         validators=[Length(max=200, message="Framework name must be 200 characters or fewer")],
@@ -34,13 +31,7 @@ class ImportFrameworkForm(FlaskForm):
 
 
 class MapOutcomeForm(FlaskForm):
-    ecm_outcomes = SelectMultipleField(
-        "Which Every Child Matters outcomes does it contribute to?",
-        widget=GovCheckboxesInput(),
-        coerce=int,
-        invalid_value_message="Select outcomes from the list",
-        invalid_choice_message="Select outcomes from the list",
-    )
+    ecm_outcomes = CheckboxesField("Which Every Child Matters outcomes does it contribute to?", noun="outcomes")
     submit = SubmitField("Save", widget=GovSubmitInput())
 
     def __init__(self, *args: object, **kwargs: object) -> None:

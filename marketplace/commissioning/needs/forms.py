@@ -7,16 +7,11 @@ Board filters are read leniently: a value that is not recognised is ignored, nev
 
 from __future__ import annotations
 
-import re
-from datetime import date
-from decimal import Decimal
 from typing import Any
 
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import (
-    GovCheckboxesInput,
     GovCheckboxInput,
-    GovDateInput,
     GovSelect,
     GovSubmitInput,
     GovTextArea,
@@ -24,7 +19,7 @@ from govuk_frontend_wtf.wtforms_widgets import (
 )
 from sqlalchemy import select
 from werkzeug.datastructures import MultiDict
-from wtforms import BooleanField, Field, SelectField, SelectMultipleField, StringField, SubmitField, TextAreaField
+from wtforms import BooleanField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, StopValidation, ValidationError
 
@@ -32,113 +27,32 @@ from marketplace.commissioning.frameworks.services import frameworks_of
 from marketplace.commissioning.models import CommissioningBody, Need
 from marketplace.commissioning.needs.services import LINKS, SCALAR_FIELDS, BoardFilters, NeedDetails
 from marketplace.core.clock import today
+from marketplace.core.fields import CheckboxesField, GovDateField, PoundsField, WholeNumberField, strip_text
 from marketplace.core.forms import optional_int, term_choices
 from marketplace.extensions import db
 from marketplace.reference.models import Locality, Term
 from marketplace.reference.services import terms_by_code
 
-MONEY = re.compile(r"^\d{1,9}(\.\d{1,2})?$")
 MAX_AGE = 25
 TEXT_FILTER_LIMIT = 200
 
 
-def _strip(value: Any) -> Any:
-    return value.strip() if isinstance(value, str) else value
+def _date(label: str, description: str) -> GovDateField:
+    return GovDateField(
+        label,
+        description=description,
+        incomplete_message=f"{label} must include a day, month and year",
+        invalid_message=f"{label} must be a real date",
+        earliest_year=2000,
+    )
 
 
-class CheckboxesField(SelectMultipleField):
-    """Checkboxes of ids; a value that is not one of the choices (a tampered form) gets a GOV.UK message."""
-
-    widget = GovCheckboxesInput()
-
-    def __init__(self, label: str, *, noun: str, **kwargs: Any) -> None:
-        message = f"Select {noun} from the list"
-        super().__init__(label, coerce=int, invalid_value_message=message, invalid_choice_message=message, **kwargs)
+def _age(label: str) -> WholeNumberField:
+    return WholeNumberField(label, noun=label, minimum=0, maximum=MAX_AGE)
 
 
-class AgeField(Field):
-    """An optional age in whole years, 0 to 25."""
-
-    widget = GovTextInput()
-
-    def __init__(self, label: str, *, noun: str, **kwargs: Any) -> None:
-        super().__init__(label, **kwargs)
-        self.noun = noun
-
-    def _value(self) -> str:
-        if self.raw_data:
-            return self.raw_data[0]
-        return "" if self.data is None else str(self.data)
-
-    def process_formdata(self, valuelist: list[str]) -> None:
-        text = (valuelist[0] if valuelist else "").strip()
-        self.data = None
-        if not text:
-            return
-        if not text.isdigit() or int(text) > MAX_AGE:
-            raise ValueError(f"{self.noun} must be a whole number between 0 and {MAX_AGE}")
-        self.data = int(text)
-
-
-class PoundsField(Field):
-    """An amount in pounds (``5000``, ``£5,000.50``) held as whole pence."""
-
-    widget = GovTextInput()
-
-    def __init__(self, label: str, *, noun: str, **kwargs: Any) -> None:
-        super().__init__(label, **kwargs)
-        self.noun = noun
-
-    def _value(self) -> str:
-        if self.raw_data:
-            return self.raw_data[0]
-        if self.data is None:
-            return ""
-        pounds, pence = divmod(self.data, 100)
-        return str(pounds) if pence == 0 else f"{pounds}.{pence:02d}"
-
-    def process_formdata(self, valuelist: list[str]) -> None:
-        text = (valuelist[0] if valuelist else "").strip().replace(",", "").removeprefix("£").strip()
-        self.data = None
-        if not text:
-            return
-        if text.startswith("-"):
-            raise ValueError(f"{self.noun} must be £0 or more")
-        if not MONEY.match(text):
-            raise ValueError(f"{self.noun} must be an amount in pounds, like 5000 or 5000.00")
-        self.data = int(Decimal(text) * 100)
-
-
-class GovDateField(Field):
-    """A date typed as day, month and year; a missing or malformed part is a message, never a crash.
-
-    Always keeps exactly three raw parts, because the GOV.UK widget unpacks three.
-    """
-
-    widget = GovDateInput()
-
-    def _value(self) -> str:
-        return ""
-
-    def process_formdata(self, valuelist: list[Any]) -> None:
-        parts = [str(value).strip() if value is not None else "" for value in list(valuelist)[:3]]
-        parts += [""] * (3 - len(parts))
-        self.raw_data = parts
-        self.data = None
-        if not any(parts):
-            return
-        if not all(parts):
-            raise ValueError(f"{self.label.text} must include a day, month and year")
-        day, month, year = parts
-        if not (day.isdigit() and month.isdigit() and year.isdigit() and len(year) == 4 and len(day + month) <= 4):
-            raise ValueError(f"{self.label.text} must be a real date")
-        try:
-            self.data = date(int(year), int(month), int(day))
-        except ValueError as error:
-            raise ValueError(f"{self.label.text} must be a real date") from error
-        if self.data.year < 2000:
-            self.data = None
-            raise ValueError(f"{self.label.text} must be a real date")
+def _pounds(label: str) -> PoundsField:
+    return PoundsField(label, noun=label, rules={"max_whole_digits": 9})
 
 
 def _checkbox(label: str) -> BooleanField:
@@ -197,7 +111,7 @@ class NeedForm(FlaskForm):
     title = StringField(
         "Title",
         widget=GovTextInput(),
-        filters=[_strip],
+        filters=[strip_text],
         validators=[
             InputRequired(message="Enter a title for the need"),
             Length(max=200, message="Title must be 200 characters or fewer"),
@@ -206,14 +120,14 @@ class NeedForm(FlaskForm):
     summary = TextAreaField(
         "Summary",
         widget=GovTextArea(),
-        filters=[_strip],
+        filters=[strip_text],
         description="One or two sentences shown on the opportunities board.",
         validators=[Length(max=500, message="Summary must be 500 characters or fewer")],
     )
     description = TextAreaField(
         "Description",
         widget=GovTextArea(),
-        filters=[_strip],
+        filters=[strip_text],
         description="What you want to achieve, for whom, and what you expect from providers.",
         validators=[Length(max=10000, message="Description must be 10,000 characters or fewer")],
     )
@@ -222,20 +136,19 @@ class NeedForm(FlaskForm):
     service_area_id = _select("Service area", "a service area")
     localities = CheckboxesField("Localities", noun="localities", description="Where the service is needed.")
     target_groups = CheckboxesField("Target groups", noun="target groups")
-    age_min = AgeField("Youngest age", noun="Youngest age")
-    age_max = AgeField("Oldest age", noun="Oldest age")
+    age_min = _age("Youngest age")
+    age_max = _age("Oldest age")
     outcomes = CheckboxesField("Every Child Matters outcomes", noun="outcomes")
     aims = CheckboxesField("Aims", noun="aims", description="Select only aims of the outcomes you selected.")
     framework_outcomes = CheckboxesField("Outcomes of your framework", noun="framework outcomes")
     framework_measures = CheckboxesField("Measures of your framework", noun="framework measures")
     indicators = CheckboxesField("National indicators", noun="national indicators")
-    budget_min = PoundsField("Budget from", noun="Budget from")
-    budget_max = PoundsField("Budget up to", noun="Budget up to")
-    contract_start = GovDateField("Contract start", description="For example, 1 4 2027")
-    contract_end = GovDateField("Contract end", description="For example, 31 3 2028")
-    response_deadline = GovDateField(
-        "Deadline for responses",
-        description="Responses are accepted until the end of this day. For example, 15 2 2027",
+    budget_min = _pounds("Budget from")
+    budget_max = _pounds("Budget up to")
+    contract_start = _date("Contract start", "For example, 1 4 2027")
+    contract_end = _date("Contract end", "For example, 31 3 2028")
+    response_deadline = _date(
+        "Deadline for responses", "Responses are accepted until the end of this day. For example, 15 2 2027"
     )
     requires_safeguarding_verified = _checkbox("Providers must have verified safeguarding")
     requires_kitemark = _checkbox("Providers must hold the kitemark")
@@ -261,7 +174,7 @@ class NeedForm(FlaskForm):
         self.indicators.choices = term_choices("national_indicator", blank=None)
         self.framework_outcomes.choices, self.framework_measures.choices = framework_choices(body)
 
-    def validate_age_max(self, field: AgeField) -> None:
+    def validate_age_max(self, field: WholeNumberField) -> None:
         if None not in (field.data, self.age_min.data) and field.data < self.age_min.data:
             raise ValidationError("Oldest age must be the same as or more than the youngest age")
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import current_app, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from marketplace.commissioning.access import acts_for_body, can_manage_need, can_view_need
@@ -26,11 +26,6 @@ def _managed_need(need_id: int) -> Need:
     return need
 
 
-def has_endpoint(endpoint: str) -> bool:
-    """Whether a page exists yet (responses and shortlists are built alongside this one)."""
-    return endpoint in current_app.view_functions
-
-
 @bp.get("/needs")
 @public
 def board():
@@ -48,7 +43,7 @@ def need(need_id: int):
     require_access(need is not None and can_view_need(current_user, need))
     manages = can_manage_need(current_user, need)
     problems = services.publication_problems(need) if manages and need.status == "draft" else []
-    return render_template("needs/need.html", need=need, manages=manages, problems=problems, has_endpoint=has_endpoint)
+    return render_template("needs/need.html", need=need, manages=manages, problems=problems)
 
 
 @bp.get("/commissioner/needs")

@@ -6,68 +6,29 @@ with a message instead of reaching the database. Nothing typed is lost when a pa
 
 from __future__ import annotations
 
-import re
-from decimal import Decimal
 from typing import Any
 
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import (
-    GovCheckboxesInput,
     GovRadioInput,
     GovSubmitInput,
     GovTextArea,
     GovTextInput,
 )
-from wtforms import RadioField, SelectMultipleField, StringField, SubmitField, TextAreaField
+from wtforms import RadioField, StringField, SubmitField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, ValidationError
 
 from marketplace.commissioning.models import Need, Response
 from marketplace.commissioning.responses import services
+from marketplace.core.fields import CheckboxesField, format_pounds, parse_pounds, strip_text
 from marketplace.core.forms import term_choices
 from marketplace.directory.models import Consortium, Organisation
 
 MAX_PRICE_PENCE = 100_000_000 * 100  # £100 million: anything above is a typing mistake
-PRICE_PATTERN = re.compile(r"^\d+(\.\d+)?$")
+INVALID_PRICE = "Enter a price in pounds, like 7500 or 7500.00"
+TOO_PRECISE = "Price must be in pounds and pence, with no more than 2 decimal places"
 AS_ORGANISATION = "organisation"
-
-
-def _strip(value: object) -> object:
-    return value.strip() if isinstance(value, str) else value
-
-
-def parse_price_pence(text: str) -> int | None:
-    """Pounds typed by a person ("250", "£1,250.50") as pence; ``None`` for blank. Raises ValueError to explain."""
-    cleaned = text.strip().removeprefix("£").replace(",", "").strip()
-    if not cleaned:
-        return None
-    if cleaned.startswith("-"):
-        raise ValueError("Price must be £0 or more")
-    if not PRICE_PATTERN.match(cleaned) or len(cleaned) > 15:
-        raise ValueError("Enter a price in pounds, like 7500 or 7500.00")
-    if "." in cleaned and len(cleaned.split(".")[1]) > 2:
-        raise ValueError("Price must be in pounds and pence, with no more than 2 decimal places")
-    pence = int(Decimal(cleaned) * 100)
-    if pence > MAX_PRICE_PENCE:
-        raise ValueError("Price must be £100,000,000 or less")
-    return pence
-
-
-def format_price(pence: int | None) -> str:
-    if pence is None:
-        return ""
-    pounds, remainder = divmod(pence, 100)
-    return str(pounds) if remainder == 0 else f"{pounds}.{remainder:02d}"
-
-
-class CheckboxesField(SelectMultipleField):
-    """Checkboxes of ids; a value that is not one of the choices (a tampered form) gets a GOV.UK message."""
-
-    widget = GovCheckboxesInput()
-
-    def __init__(self, label: str, *, noun: str, **kwargs: object) -> None:
-        message = f"Select {noun} from the list"
-        super().__init__(label, coerce=int, invalid_value_message=message, invalid_choice_message=message, **kwargs)
 
 
 class ResponseForm(FlaskForm):
@@ -76,7 +37,7 @@ class ResponseForm(FlaskForm):
     approach = TextAreaField(
         "Your approach",
         widget=GovTextArea(),
-        filters=[_strip],
+        filters=[strip_text],
         description="How you would meet the need: what you will do, where, when, with whom and who will lead it.",
         validators=[
             DataRequired(message="Enter your approach"),  # after stripping: spaces alone are no approach
@@ -87,10 +48,10 @@ class ResponseForm(FlaskForm):
     outcomes_statement = TextAreaField(
         "How you will deliver and show these outcomes",
         widget=GovTextArea(),
-        filters=[_strip],
+        filters=[strip_text],
         validators=[Length(max=5_000, message="Outcomes statement must be 5,000 characters or fewer")],
     )
-    price = StringField("Your price in pounds", widget=GovTextInput(), filters=[_strip])
+    price = StringField("Your price in pounds", widget=GovTextInput(), filters=[strip_text])
     evidence = CheckboxesField(
         "Impact evidence",
         noun="evidence",
@@ -114,7 +75,14 @@ class ResponseForm(FlaskForm):
 
     def validate_price(self, field: StringField) -> None:
         try:
-            self.price_pence = parse_price_pence(field.data or "")
+            self.price_pence = parse_pounds(
+                field.data or "",
+                noun="Price",
+                invalid=INVALID_PRICE,
+                too_precise=TOO_PRECISE,
+                max_length=15,
+                max_pence=MAX_PRICE_PENCE,
+            )
         except ValueError as error:
             raise ValidationError(str(error)) from error
         if self.price_pence is None and self.price_required:
@@ -178,7 +146,7 @@ def response_form_data(response: Response) -> dict[str, Any]:
     return {
         "approach": response.approach,
         "outcomes_statement": response.outcomes_statement,
-        "price": format_price(response.price_pence),
+        "price": format_pounds(response.price_pence),
         "outcomes": [term.id for term in response.outcomes],
         "evidence": [item.id for item in response.evidence],
     }

@@ -12,7 +12,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-from flask import current_app
 from sqlalchemy import select
 
 from marketplace.accounts.models import User
@@ -76,10 +75,8 @@ def entry_name(entry: ShortlistEntry) -> str:
 
 
 def need_link(need: Need) -> str:
-    """An absolute link to the need's page (the home page until the needs pages exist)."""
-    if "needs.need" in current_app.view_functions:
-        return external_url("needs.need", need_id=need.id)
-    return external_url("core.home")
+    """An absolute link to the need's page, for emails."""
+    return external_url("needs.need", need_id=need.id)
 
 
 # Adding -------------------------------------------------------------------------------------------------------------

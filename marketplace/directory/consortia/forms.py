@@ -8,19 +8,16 @@ from wtforms import SelectField, StringField, SubmitField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length
 
+from marketplace.core.fields import strip_text
 from marketplace.core.forms import optional_int, term_choices
 from marketplace.directory.models import Organisation
-
-
-def _strip(value: object) -> object:
-    return value.strip() if isinstance(value, str) else value
 
 
 class ConsortiumForm(FlaskForm):
     name = StringField(
         "Name of the consortium",
         widget=GovTextInput(),
-        filters=[_strip],
+        filters=[strip_text],
         validators=[
             InputRequired(message="Enter the name of the consortium"),
             Length(max=200, message="Name must be 200 characters or fewer"),
@@ -38,7 +35,7 @@ class ConsortiumForm(FlaskForm):
     description = TextAreaField(
         "Description",
         widget=GovTextArea(),
-        filters=[_strip],
+        filters=[strip_text],
         description="What the members offer together, and how the consortium works.",
         validators=[Length(max=5000, message="Description must be 5,000 characters or fewer")],
     )

@@ -1,19 +1,17 @@
 """Evidence forms: safeguarding, accreditations and impact evidence, with guarded date fields.
 
-:class:`GovDateField` replaces WTForms' ``DateField`` with the GOV.UK date pattern: three inputs (day, month,
-year) that report "Enter a complete date" or "Enter a real date" instead of crashing on missing or malformed
-parts (``GovDateInput`` alone unpacks exactly three values and raises a 500 otherwise).
+Dates use :class:`marketplace.core.fields.GovDateField` rather than WTForms' ``DateField``: three inputs (day,
+month, year) that report "Enter a complete date" or "Enter a real date" instead of crashing on missing or
+malformed parts.
 """
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from govuk_frontend_wtf.wtforms_widgets import (
-    GovDateInput,
     GovFileInput,
     GovRadioInput,
     GovSelect,
@@ -29,59 +27,16 @@ from wtforms.validators import (
     Length,
     NumberRange,
     Optional,
-    StopValidation,
     ValidationError,
 )
 
 from marketplace.core.clock import today
+from marketplace.core.fields import GovDateField, strip_text
 from marketplace.core.forms import optional_int, term_choices
 from marketplace.reference.services import terms_by_code
 
 TEXT_LIMIT = 5000
 FILE_HINT = "PDF, DOCX, ODT, PNG or JPEG, smaller than 10MB"
-
-
-class GovDateField(Field):
-    """A date entered as day, month and year; optional unless ``required_message`` is given.
-
-    Always keeps exactly three raw parts so the widget can redisplay what was typed.
-    """
-
-    widget = GovDateInput()
-
-    def __init__(self, label: str | None = None, validators=None, *, required_message: str | None = None, **kwargs):
-        super().__init__(label, validators, **kwargs)
-        self.required_message = required_message
-
-    def _value(self) -> str:
-        return ""
-
-    def process_formdata(self, valuelist: list[Any]) -> None:
-        parts = [str(value).strip() if value is not None else "" for value in list(valuelist)[:3]]
-        parts += [""] * (3 - len(parts))
-        self.raw_data = parts
-        self.data = None
-        if not any(parts):
-            return
-        if not all(parts):
-            raise ValueError("Enter a complete date")
-        self.data = _parse_date(*parts)
-
-    def pre_validate(self, form: Any) -> None:
-        if self.data is None and not self.process_errors and self.required_message:
-            raise StopValidation(self.required_message)
-
-
-def _parse_date(day: str, month: str, year: str) -> date:
-    if not (day.isdigit() and month.isdigit() and year.isdigit() and len(year) == 4 and len(day + month) <= 4):
-        raise ValueError("Enter a real date")
-    try:
-        value = date(int(year), int(month), int(day))
-    except ValueError as error:
-        raise ValueError("Enter a real date") from error
-    if value.year < 1900:
-        raise ValueError("Enter a real date")
-    return value
 
 
 class NotInFuture:
@@ -102,7 +57,7 @@ def _text(label: str, *, required: str | None = None, max_length: int = 200, **k
         label,
         widget=GovTextInput(),
         validators=[*validators, Length(max=max_length, message=message)],
-        filters=[lambda value: value.strip() if isinstance(value, str) else value],
+        filters=[strip_text],
         **kwargs,
     )
 
@@ -112,7 +67,7 @@ def _textarea(label: str, **kwargs) -> TextAreaField:
         label,
         widget=GovTextArea(),
         validators=[Optional(), Length(max=TEXT_LIMIT, message=f"{label} must be {TEXT_LIMIT} characters or fewer")],
-        filters=[lambda value: value.strip() if isinstance(value, str) else value],
+        filters=[strip_text],
         **kwargs,
     )
 
@@ -180,7 +135,7 @@ class AccreditationForm(UploadMixin, FlaskForm):
         "Name of the scheme, if other",
         widget=GovTextInput(),
         validators=[Length(max=200, message="Name of the scheme must be 200 characters or fewer")],
-        filters=[lambda value: value.strip() if isinstance(value, str) else value],
+        filters=[strip_text],
     )
     reference = _text("Reference or certificate number", max_length=100)
     awarded_on = GovDateField(

@@ -7,12 +7,10 @@ message instead of reaching the database.
 from __future__ import annotations
 
 import re
-from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import (
-    GovCheckboxesInput,
     GovRadioInput,
     GovSelect,
     GovSubmitInput,
@@ -20,10 +18,11 @@ from govuk_frontend_wtf.wtforms_widgets import (
     GovTextInput,
 )
 from sqlalchemy import select
-from wtforms import Field, RadioField, SelectField, SelectMultipleField, StringField, SubmitField, TextAreaField
+from wtforms import RadioField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, ValidationError
 
+from marketplace.core.fields import CheckboxesField, WholeNumberField, format_pounds, parse_pounds, strip_text
 from marketplace.core.forms import optional_int, term_choices
 from marketplace.directory.models import Offer
 from marketplace.directory.offers.services import LINKS, SCALAR_FIELDS, OfferDetails
@@ -31,27 +30,13 @@ from marketplace.extensions import db
 from marketplace.reference.models import Locality, Term, Vocabulary
 
 MAX_PRICE_PENCE = 100_000_000 * 100  # £100 million: anything above is a typing mistake
-PRICE_PATTERN = re.compile(r"^\d+(\.\d+)?$")
+INVALID_PRICE = "Enter a price in pounds, like 250 or 250.00"
+TOO_PRECISE = "Price must be in pounds and pence, with no more than 2 decimal places"
 WHOLE_NUMBER = re.compile(r"^[+-]?\d+$")
 
 
-def _strip(value: object) -> object:
-    return value.strip() if isinstance(value, str) else value
-
-
-class WholeNumberField(Field):
-    """An optional whole number typed into a text input, checked against bounds with GOV.UK messages."""
-
-    widget = GovTextInput()
-
-    def __init__(self, label: str, *, minimum: int, maximum: int, noun: str, **kwargs: object) -> None:
-        super().__init__(label, **kwargs)
-        self.minimum, self.maximum, self.noun = minimum, maximum, noun
-
-    def _value(self) -> str:
-        if self.raw_data:
-            return self.raw_data[0]
-        return "" if self.data is None else str(self.data)
+class SignedWholeNumberField(WholeNumberField):
+    """A whole number that may be typed with a sign: one message for not a number, another for out of bounds."""
 
     def process_formdata(self, valuelist: list[str]) -> None:
         text = (valuelist[0] if valuelist else "").strip()
@@ -67,43 +52,6 @@ class WholeNumberField(Field):
             return
         if not self.minimum <= self.data <= self.maximum:
             raise ValidationError(f"{self.noun} must be between {self.minimum:,} and {self.maximum:,}")
-
-
-class CheckboxesField(SelectMultipleField):
-    """Checkboxes of ids; a value that is not one of the choices (a tampered form) gets a GOV.UK message."""
-
-    widget = GovCheckboxesInput()
-
-    def __init__(self, label: str, *, noun: str, **kwargs: object) -> None:
-        message = f"Select {noun} from the list"
-        super().__init__(label, coerce=int, invalid_value_message=message, invalid_choice_message=message, **kwargs)
-
-
-def parse_price_pence(text: str) -> int | None:
-    """Pounds typed by a person ("250", "£1,250.50") as pence; ``None`` for blank. Raises ValueError to explain."""
-    cleaned = text.strip().removeprefix("£").replace(",", "").strip()
-    if not cleaned:
-        return None
-    if cleaned.startswith("-"):
-        raise ValueError("Price must be £0 or more")
-    if not PRICE_PATTERN.match(cleaned):
-        raise ValueError("Enter a price in pounds, like 250 or 250.00")
-    if "." in cleaned and len(cleaned.split(".")[1]) > 2:
-        raise ValueError("Price must be in pounds and pence, with no more than 2 decimal places")
-    try:
-        pence = int(Decimal(cleaned) * 100)
-    except InvalidOperation as error:  # pragma: no cover - the pattern already rules this out
-        raise ValueError("Enter a price in pounds, like 250 or 250.00") from error
-    if pence > MAX_PRICE_PENCE:
-        raise ValueError("Price must be £100,000,000 or less")
-    return pence
-
-
-def format_price(pence: int | None) -> str:
-    if pence is None:
-        return ""
-    pounds, remainder = divmod(pence, 100)
-    return str(pounds) if remainder == 0 else f"{pounds}.{remainder:02d}"
 
 
 def aim_choices() -> list[SelectChoice]:
@@ -139,7 +87,7 @@ class OfferForm(FlaskForm):
     title = StringField(
         "Title",
         widget=GovTextInput(),
-        filters=[_strip],
+        filters=[strip_text],
         validators=[
             InputRequired(message="Enter a title for the offer"),
             Length(max=200, message="Title must be 200 characters or fewer"),
@@ -148,7 +96,7 @@ class OfferForm(FlaskForm):
     description = TextAreaField(
         "Description",
         widget=GovTextArea(),
-        filters=[_strip],
+        filters=[strip_text],
         description="What participants do and what it achieves.",
         validators=[Length(max=5000, message="Description must be 5,000 characters or fewer")],
     )
@@ -156,15 +104,15 @@ class OfferForm(FlaskForm):
     venue = StringField(
         "Venue",
         widget=GovTextInput(),
-        filters=[_strip],
+        filters=[strip_text],
         description="Where it takes place, if at your venue or a fixed place.",
         validators=[Length(max=200, message="Venue must be 200 characters or fewer")],
     )
-    age_min = WholeNumberField("Youngest age", minimum=0, maximum=25, noun="Youngest age")
-    age_max = WholeNumberField("Oldest age", minimum=0, maximum=25, noun="Oldest age")
-    group_size_min = WholeNumberField("Smallest group", minimum=1, maximum=100_000, noun="Smallest group")
-    group_size_max = WholeNumberField("Largest group", minimum=1, maximum=100_000, noun="Largest group")
-    capacity_per_year = WholeNumberField(
+    age_min = SignedWholeNumberField("Youngest age", minimum=0, maximum=25, noun="Youngest age")
+    age_max = SignedWholeNumberField("Oldest age", minimum=0, maximum=25, noun="Oldest age")
+    group_size_min = SignedWholeNumberField("Smallest group", minimum=1, maximum=100_000, noun="Smallest group")
+    group_size_max = SignedWholeNumberField("Largest group", minimum=1, maximum=100_000, noun="Largest group")
+    capacity_per_year = SignedWholeNumberField(
         "Capacity per year",
         minimum=0,
         maximum=10_000_000,
@@ -189,7 +137,7 @@ class OfferForm(FlaskForm):
     price = StringField(
         "Price in pounds",
         widget=GovTextInput(),
-        filters=[_strip],
+        filters=[strip_text],
         description="For example, 250 or 250.00. Leave blank if the offer is free.",
     )
     outcomes = CheckboxesField("Every Child Matters outcomes", noun="outcomes")
@@ -216,17 +164,23 @@ class OfferForm(FlaskForm):
         if not field.data:
             raise ValidationError("Select at least one way the offer is delivered")
 
-    def validate_age_max(self, field: WholeNumberField) -> None:
+    def validate_age_max(self, field: SignedWholeNumberField) -> None:
         if None not in (field.data, self.age_min.data) and field.data < self.age_min.data:
             raise ValidationError("Oldest age must be the same as or more than the youngest age")
 
-    def validate_group_size_max(self, field: WholeNumberField) -> None:
+    def validate_group_size_max(self, field: SignedWholeNumberField) -> None:
         if None not in (field.data, self.group_size_min.data) and field.data < self.group_size_min.data:
             raise ValidationError("Largest group must be the same as or more than the smallest group")
 
     def validate_price(self, field: StringField) -> None:
         try:
-            self.price_pence = parse_price_pence(field.data or "")
+            self.price_pence = parse_pounds(
+                field.data or "",
+                noun="Price",
+                invalid=INVALID_PRICE,
+                too_precise=TOO_PRECISE,
+                max_pence=MAX_PRICE_PENCE,
+            )
         except ValueError as error:
             raise ValidationError(str(error)) from error
         is_free = self._cost_basis_code() == "free"
@@ -281,5 +235,5 @@ def offer_form_data(offer: Offer) -> dict[str, Any]:
     for relation in LINKS:
         data[relation] = [item.id for item in getattr(offer, relation)]
     data["send_suitable"] = "yes" if offer.send_suitable else "no"
-    data["price"] = format_price(offer.price_pence)
+    data["price"] = format_pounds(offer.price_pence)
     return data

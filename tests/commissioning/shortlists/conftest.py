@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import pytest
 
-from marketplace.accounts.models import User  # noqa: F401 - registers User before any mapper is configured
 from marketplace.commissioning.models import Need, Shortlist, ShortlistEntry
 from marketplace.directory.models import Organisation, OrganisationStatus
 from marketplace.extensions import db

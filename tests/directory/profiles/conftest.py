@@ -7,8 +7,6 @@ from datetime import date
 
 import pytest
 
-# Map User before the directory package is imported (its relationships name User by string).
-import marketplace.accounts.models  # noqa: F401
 from marketplace.directory.models import (
     Accreditation,
     EvidenceDocument,

@@ -223,7 +223,7 @@ def test_outcome_contributions_are_created_updated_and_removed(signed_in, organi
     assert contribution.evidence == [evidence]
     page = signed_in.get("/provider/profile/outcomes")
     assert statement in text_of(page)
-    assert 'For example, "The Derby Museums contributes to Enjoy and achieve by …"' in text_of(page)
+    assert 'For example, "The Derby Museum of Making contributes to Enjoy and achieve by …"' in text_of(page)
 
     signed_in.submit("/provider/profile/outcomes", {"enjoy_and_achieve_statement": ""})
 
