@@ -26,6 +26,7 @@ setup: $(VENV)/.installed
 	$(FLASK) db upgrade
 	$(FLASK) reference load
 	$(FLASK) demo load
+	$(FLASK) search rebuild
 
 run: setup
 	$(FLASK) run --host $(HOST) --port $(PORT)

@@ -27,6 +27,9 @@ class Config:
     SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL", f"sqlite:///{BASE_DIR / 'instance' / 'marketplace.db'}")
     SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
     SEARCH_INDEX_DIR = os.environ.get("SEARCH_INDEX_DIR", str(BASE_DIR / "search_index"))
+    SEARCH_ENGINE = os.environ.get("SEARCH_ENGINE", "whoosh")  # or "tantivy" for large directories
+    SEARCH_SYNC = True  # update the index after each commit
+    SEARCH_LOCK_TIMEOUT = float(os.environ.get("SEARCH_LOCK_TIMEOUT", "5"))
     UPLOAD_DIR = os.environ.get("UPLOAD_DIR", str(BASE_DIR / "instance" / "uploads"))
 
     # Uploads: evidence files up to 10 MB (a field error above that); a whole request gets 2 MB more room for the
@@ -87,6 +90,7 @@ class TestingConfig(Config):
     SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL", "sqlite://")
     MAIL_BACKEND = "memory"
     RATELIMIT_STORAGE_URI = "memory://"
+    SEARCH_SYNC = False  # search tests switch it on; others need no index
     # Cheap hashing keeps the suite fast; production cost is checked by a test of the default settings.
     ARGON2_TIME_COST = 1
     ARGON2_MEMORY_COST = 1024

@@ -174,33 +174,45 @@ def _values(value) -> list[str]:
     return ["true" if value is True else "false" if value is False else str(value)]
 
 
-def fts_where(query: SearchQuery) -> tuple[str, list]:
-    clauses, parameters = [], []
+def fts_candidates(connection: sqlite3.Connection, query: SearchQuery) -> bool:
+    """Hard filters first: the candidate ids into temp.cand. False when nothing filters (all documents)."""
+    selects, parameters = [], []
     for field, values in query.normalised_filters().items():
-        marks = ",".join("?" * len(values))
-        clauses.append(f"d.rowid IN (SELECT doc FROM facet WHERE field = ? AND value IN ({marks}))")
+        selects.append(f"SELECT doc FROM facet WHERE field = ? AND value IN ({','.join('?' * len(values))})")
         parameters += [field, *values]
     if query.age is not None:
-        clauses.append("d.rowid IN (SELECT doc FROM ages WHERE age_min <= ? AND age_max >= ?)")
+        selects.append("SELECT doc FROM ages WHERE age_min <= ? AND age_max >= ?")
         parameters += [query.age, query.age]
-    return " AND ".join(clauses) or "1", parameters
+    connection.execute("DROP TABLE IF EXISTS temp.cand")
+    if not selects:
+        return False
+    connection.execute("CREATE TEMP TABLE cand (doc INTEGER PRIMARY KEY)")
+    connection.execute(f"INSERT INTO cand {' INTERSECT '.join(selects)}", parameters)
+    return True
 
 
 def fts_search(connection: sqlite3.Connection, query: SearchQuery, *, any_word: bool, limit: int) -> list:
     words = [word for word in query.text.split() if word.isalnum()]
-    where, parameters = fts_where(query)
-    if words:
-        where += " AND doc MATCH ?"
-        parameters.append((" OR " if any_word else " ").join(words))
-        order = "bm25(doc, 4.0, 3.0, 2.0, 1.0)"
-    else:
-        order = "d.name"
+    filtered = fts_candidates(connection, query)
+    within = " JOIN cand ON cand.doc = m.doc" if filtered else ""
     connection.execute("DROP TABLE IF EXISTS temp.hit")
-    connection.execute(f"CREATE TEMP TABLE hit AS SELECT d.rowid AS doc, {order} AS rank FROM doc d WHERE {where}",
-                       parameters)  # fmt: skip
+    if words:
+        # Rank in FTS5 first, then join the candidates: a rowid IN (…) inside the FTS5 query makes SQLite
+        # re-run the full-text match per candidate.
+        connection.execute(
+            "CREATE TEMP TABLE hit AS WITH m AS MATERIALIZED (SELECT rowid AS doc, bm25(doc, 4.0, 3.0, 2.0, 1.0) "
+            f"AS rank FROM doc WHERE doc MATCH ?) SELECT m.doc, m.rank FROM m{within}",
+            [(" OR " if any_word else " ").join(words)],
+        )
+    else:
+        source = "cand" if filtered else "(SELECT rowid AS doc FROM doc)"
+        connection.execute(
+            f"CREATE TEMP TABLE hit AS SELECT c.doc AS doc, d.name AS rank FROM {source} c "
+            "JOIN doc d ON d.rowid = c.doc"
+        )
     page = connection.execute("SELECT doc FROM hit ORDER BY rank LIMIT ?", (limit,)).fetchall()
     if query.facets:
-        connection.execute("SELECT f.field, f.value, count(*) FROM hit JOIN facet f ON f.doc = hit.doc "
+        connection.execute("SELECT f.field, f.value, count(*) FROM hit CROSS JOIN facet f ON f.doc = hit.doc "
                            "GROUP BY f.field, f.value").fetchall()  # fmt: skip
     return page
 

@@ -44,7 +44,17 @@ def create_app(config_name: str | None = None, **overrides: object) -> Flask:
 
     register_error_handlers(app)
     init_templating(app)
+    _init_search(app)
     return app
+
+
+def _init_search(app: Flask) -> None:
+    """The search index follows the database after each commit; ``flask search`` maintains it."""
+    from marketplace.search.cli import search_cli
+    from marketplace.search.sync import init_search_sync
+
+    init_search_sync(app)
+    app.cli.add_command(search_cli)
 
 
 def _init_extensions(app: Flask) -> None:

@@ -26,6 +26,7 @@ from marketplace.directory.models import (
     OrganisationStatus,
     OutcomeContribution,
 )
+from marketplace.kitemark.status import is_kitemarked
 from marketplace.reference.models import Locality
 
 ORGANISATION_PREFIX = "org-"
@@ -38,11 +39,6 @@ def organisation_doc_id(organisation_id: int) -> str:
 
 def consortium_doc_id(consortium_id: int) -> str:
     return f"{CONSORTIUM_PREFIX}{consortium_id}"
-
-
-def is_kitemarked(organisation: Organisation) -> bool:
-    """Whether the organisation holds a current kitemark. The kitemark arrives in a later issue: none yet."""
-    return False
 
 
 def served_locality_codes(localities: Iterable[Locality]) -> set[str]:

@@ -29,6 +29,7 @@ from tests.factories import make_organisation
 @pytest.fixture(params=["whoosh", "tantivy"])
 def synced(app, request):
     app.config["SEARCH_ENGINE"] = request.param
+    app.config["SEARCH_SYNC"] = True
     init_search_sync(app)
     return engine_for(app)
 
@@ -158,3 +159,24 @@ def test_consortium_membership_sets_in_consortium_and_indexes_the_consortium(syn
     results = synced.search(SearchQuery(filters={"in_consortium": [True]}, facets=("kind",)))
     assert set(results.ids) == {f"org-{lead.id}", f"org-{member.id}", f"consortium-{consortium.id}"}
     assert results.facets["kind"] == {"organisation": 2, "consortium": 1}
+
+
+def test_a_writer_busy_in_another_process_means_queued_not_lost(synced, app):
+    import fcntl
+    import os
+
+    root = app.config["SEARCH_INDEX_DIR"]
+    os.makedirs(root, exist_ok=True)
+    app.config["SEARCH_LOCK_TIMEOUT"] = 0.05
+    held = os.open(os.path.join(root, "write.lock"), os.O_RDWR | os.O_CREAT)
+    fcntl.flock(held, fcntl.LOCK_EX)  # another open file description: just like another worker
+    try:
+        organisation = make_organisation("Busy Museum", status=OrganisationStatus.PUBLISHED)
+        assert search_ids(synced, "museum") == []  # readers are never blocked by the writer lock
+    finally:
+        fcntl.flock(held, fcntl.LOCK_UN)
+        os.close(held)
+
+    assert pending.peek(root) == {f"org-{organisation.id}"}
+    assert process_queue(app) == 1
+    assert search_ids(synced, "museum") == [f"org-{organisation.id}"]
