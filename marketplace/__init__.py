@@ -95,6 +95,8 @@ def _register_blueprints(app: Flask) -> None:
     from marketplace.commissioning import frameworks, needs, responses, shortlists
     from marketplace.core import pages
     from marketplace.directory import consortia, evidence, offers
+    from marketplace.search import area_views, match_views, views  # noqa: F401 - attach routes to the blueprints
+    from marketplace.search.blueprints import area_bp, matching_bp, search_bp
 
     blueprints = (
         pages.bp,
@@ -112,11 +114,15 @@ def _register_blueprints(app: Flask) -> None:
         shortlists.bp,
         notifications.bp,
         demo.bp,
+        search_bp,
+        matching_bp,
+        area_bp,
     )
     for blueprint in blueprints:
         app.register_blueprint(blueprint)
     # Import every model so metadata (and Alembic autogenerate) sees all tables.
     import marketplace.audit.models  # noqa: F401
+    import marketplace.search.models  # noqa: F401
 
 
 @event.listens_for(Engine, "connect")

@@ -1,0 +1,1 @@
+"""area_views (to be written)."""

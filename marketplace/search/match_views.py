@@ -1,0 +1,1 @@
+"""match_views (to be written)."""
