@@ -10,6 +10,7 @@ from flask_login import current_user
 from marketplace.core.roles import Role
 
 PUBLIC_ITEMS = [
+    ("Search", "search.directory"),
     ("Directory", "directory.organisation_list"),
     ("Consortia", "consortia.directory"),
     ("Opportunities", "needs.board"),
@@ -21,6 +22,7 @@ ROLE_ITEMS: dict[Role, list[tuple[str, str]]] = {
         ("Offers", "offers.index"),
         ("Evidence", "evidence.index"),
         ("Your consortia", "consortia.index"),
+        ("Opportunities for you", "matching.opportunities"),
         ("Responses", "responses.index"),
         ("Team", "accounts.team"),
     ],
@@ -28,6 +30,7 @@ ROLE_ITEMS: dict[Role, list[tuple[str, str]]] = {
         ("Dashboard", "commissioning.dashboard"),
         ("Needs", "needs.index"),
         ("Frameworks", "frameworks.index"),
+        ("Area overview", "area.overview"),
         ("Team", "accounts.team"),
     ],
     Role.ASSESSOR: [("Assessments", "core.assessor_home")],
@@ -37,7 +40,11 @@ ROLE_ITEMS: dict[Role, list[tuple[str, str]]] = {
         ("Reference data", "reference.index"),
     ],
 }
-SIGNED_IN_ITEMS = [("Notifications", "notifications.index"), ("Your account", "accounts.profile")]
+SIGNED_IN_ITEMS = [
+    ("Saved searches", "search.saved_searches"),
+    ("Notifications", "notifications.index"),
+    ("Your account", "accounts.profile"),
+]
 ANONYMOUS_ITEMS = [("Sign in", "accounts.sign_in"), ("Create an account", "accounts.register")]
 
 

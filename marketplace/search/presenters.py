@@ -1,0 +1,313 @@
+"""The directory search page: URL parameters in, a page of results with facet counts out.
+
+Every parameter is validated against the vocabularies and localities; anything unknown or malformed is dropped
+(never an error). The engine is asked for the hits and the facet counts; a "within N km of a postcode" filter is
+applied here, from outcode centres, since the index holds no coordinates.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, replace
+
+from flask import current_app, url_for
+from markupsafe import Markup
+from sqlalchemy import select
+
+from marketplace.directory.models import Consortium, Organisation
+from marketplace.extensions import db
+from marketplace.kitemark.status import is_kitemarked
+from marketplace.reference.models import Locality
+from marketplace.reference.services import terms_by_code
+from marketplace.search import geo
+from marketplace.search.documents import CONSORTIUM_PREFIX, ORGANISATION_PREFIX, documents_for_ids
+from marketplace.search.engine import MAX_PAGE_SIZE, SearchHit, SearchQuery, SearchResults, engine_for
+from marketplace.search.facets import FacetTable
+
+logger = logging.getLogger(__name__)
+
+MAX_TEXT_BYTES = 10 * 1024
+MAX_VALUES = 50
+MAX_PAGE = 500
+PAGE_SIZE = 20
+MAX_AGE = 25
+DEFAULT_KM = 10
+MAX_KM = 500
+MAX_DISTANCE_CANDIDATES = 5000
+# URL parameter → (engine field, vocabulary key, heading); localities are handled apart.
+TERM_FILTERS: dict[str, tuple[str, str, str]] = {
+    "outcome": ("outcome", "ecm_outcome", "Every Child Matters outcome"),
+    "aim": ("aim", "ecm_aim", "Aim"),
+    "organisation_type": ("organisation_type", "organisation_type", "Organisation type"),
+    "service_area": ("service_area", "service_area", "Service area"),
+    "target_group": ("target_group", "target_group", "Target group"),
+    "accreditation": ("accreditation", "accreditation_scheme", "Accreditation scheme"),
+}
+# URL parameter (value "1") → (engine field, label).
+FLAG_FILTERS: dict[str, tuple[str, str]] = {
+    "kitemarked": ("kitemarked", "Kitemarked"),
+    "safeguarding_verified": ("safeguarding_verified", "Safeguarding verified"),
+    "consortium": ("in_consortium", "In a consortium"),
+}
+FACETS = (*(spec[0] for spec in TERM_FILTERS.values()), "locality", *(spec[0] for spec in FLAG_FILTERS.values()))
+
+
+@dataclass
+class SearchParams:
+    """The search page's validated parameters."""
+
+    text: str = ""
+    filters: dict[str, list[str]] = field(default_factory=dict)  # URL parameter → codes
+    flags: set[str] = field(default_factory=set)
+    age: int | None = None
+    max_price: int | None = None  # pounds
+    postcode: str = ""
+    km: int = DEFAULT_KM
+    sort: str = "relevance"
+    page: int = 1
+
+    def as_args(self, **changes: object) -> dict[str, object]:
+        """The parameters as URL arguments (lists repeat), without empty ones."""
+        args: dict[str, object] = {"q": self.text, **self.filters, **dict.fromkeys(sorted(self.flags), "1")}
+        args.update(age=self.age, max_price=self.max_price, postcode=self.postcode)
+        if self.postcode:
+            args["km"] = self.km
+        if self.sort != "relevance":
+            args["sort"] = self.sort
+        args.update(changes)
+        return {key: value for key, value in args.items() if value not in (None, "", [])}
+
+
+@dataclass
+class FacetOption:
+    value: str
+    label: str
+    count: int
+    checked: bool
+
+
+@dataclass
+class Facet:
+    name: str  # URL parameter
+    heading: str
+    options: list[FacetOption]
+
+    @property
+    def any_checked(self) -> bool:
+        return any(option.checked for option in self.options)
+
+
+@dataclass
+class ResultRow:
+    name: str
+    url: str
+    snippet: Markup
+    type_label: str
+    badges: list[str]
+
+
+@dataclass
+class SearchPage:
+    params: SearchParams
+    unavailable: bool = False
+    total: int = 0
+    rows: list[ResultRow] = field(default_factory=list)
+    facets: list[Facet] = field(default_factory=list)
+    flags: list[FacetOption] = field(default_factory=list)
+    postcode_message: str = ""
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // PAGE_SIZE))
+
+
+def _int(value: str | None, low: int, high: int) -> int | None:
+    try:
+        number = int((value or "").strip())
+    except ValueError:
+        return None
+    return number if low <= number <= high else None
+
+
+def _known_values(values: Iterable[str], known: Iterable[str]) -> list[str]:
+    known = set(known)
+    chosen: list[str] = []
+    for value in values:
+        if value in known and value not in chosen:
+            chosen.append(value)
+    return chosen[:MAX_VALUES]
+
+
+def _locality_codes() -> set[str]:
+    return set(db.session.scalars(select(Locality.ons_code)))
+
+
+def parse_params(args: Mapping) -> SearchParams:
+    """Validated parameters from the query string (a MultiDict); unknown or malformed values are dropped."""
+    text = (args.get("q") or "").encode("utf-8")[:MAX_TEXT_BYTES].decode("utf-8", "ignore").strip()
+    filters = {name: _known_values(args.getlist(name), terms_by_code(spec[1])) for name, spec in TERM_FILTERS.items()}
+    filters["locality"] = _known_values(args.getlist("locality"), _locality_codes())
+    flags = {name for name in FLAG_FILTERS if args.get(name) == "1"}
+    return SearchParams(
+        text=text,
+        filters={name: values for name, values in filters.items() if values},
+        flags=flags,
+        age=_int(args.get("age"), 0, MAX_AGE),
+        max_price=_int(args.get("max_price"), 0, 1_000_000),
+        postcode=" ".join((args.get("postcode") or "").split())[:10],
+        km=_int(args.get("km"), 1, MAX_KM) or DEFAULT_KM,
+        sort="name" if args.get("sort") == "name" else "relevance",
+        page=_int(args.get("page"), 1, MAX_PAGE) or 1,
+    )
+
+
+def _expanded_localities(codes: list[str]) -> set[str]:
+    """A county brings in its districts; a district brings in its county (whose providers serve it)."""
+    expanded = set(codes)
+    for locality in db.session.scalars(select(Locality).where(Locality.ons_code.in_(codes))):
+        expanded.update(district.ons_code for district in locality.districts)
+        if locality.parent is not None:
+            expanded.add(locality.parent.ons_code)
+    return expanded
+
+
+def engine_query(params: SearchParams) -> SearchQuery:
+    """The engine query for the parameters (without the distance filter)."""
+    filters: dict[str, set[str]] = {}
+    for name, values in params.filters.items():
+        engine_field = "locality" if name == "locality" else TERM_FILTERS[name][0]
+        filters[engine_field] = _expanded_localities(values) if name == "locality" else set(values)
+    for name in params.flags:
+        filters[FLAG_FILTERS[name][0]] = {"true"}
+    return SearchQuery(
+        text=params.text,
+        filters=filters,
+        age=params.age,
+        max_price_pence=None if params.max_price is None else params.max_price * 100,
+        sort="name" if params.sort == "name" else "relevance",
+        page=params.page,
+        page_size=PAGE_SIZE,
+        facets=FACETS,
+    )
+
+
+def _index_missing(engine: object) -> bool:
+    live_directory = getattr(engine, "live_directory", None)
+    return callable(live_directory) and live_directory() is None
+
+
+def _within_ids(centre, km: int) -> set[str]:
+    organisation_ids = geo.organisations_within(centre, km)
+    led = select(Consortium.id).where(Consortium.lead_organisation_id.in_(organisation_ids))
+    return {f"{ORGANISATION_PREFIX}{i}" for i in organisation_ids} | {
+        f"{CONSORTIUM_PREFIX}{i}" for i in db.session.scalars(led)
+    }
+
+
+def _search_within(engine, query: SearchQuery, allowed: set[str]) -> SearchResults:
+    """Every hit of ``query`` kept only when in ``allowed``; paginated and faceted here."""
+    hits: list[SearchHit] = []
+    page = 1
+    while len(hits) < MAX_DISTANCE_CANDIDATES:
+        batch = engine.search(replace(query, page=page, page_size=MAX_PAGE_SIZE, facets=()))
+        hits.extend(hit for hit in batch.hits if hit.id in allowed)
+        if page * MAX_PAGE_SIZE >= batch.total:
+            break
+        page += 1
+    table = FacetTable(documents_for_ids(db.session, [hit.id for hit in hits])[0])
+    facets = table.facet_counts(table.alive, query.facets)
+    return SearchResults(hits[query.offset : query.offset + query.safe_page_size], len(hits), facets)
+
+
+def _run(params: SearchParams, page: SearchPage) -> SearchResults:
+    engine = engine_for(current_app)
+    query = engine_query(params)
+    if not params.postcode:
+        return engine.search(query)
+    centre = geo.outcode_centre(params.postcode)
+    if centre is None:
+        page.postcode_message = (
+            f"We could not find the postcode “{params.postcode}”. Enter a full postcode like DE1 3AB or the "
+            "first half of one like DE1. Results are not limited by distance."
+        )
+        return engine.search(query)
+    return _search_within(engine, query, _within_ids(centre, params.km))
+
+
+def search_page(params: SearchParams) -> SearchPage:
+    """Run the search; a missing or broken index gives an 'unavailable' page, never an exception."""
+    page = SearchPage(params=params)
+    try:
+        if _index_missing(engine_for(current_app)):
+            page.unavailable = True
+            return page
+        results = _run(params, page)
+    except Exception:  # noqa: BLE001 - any engine failure shows the unavailable page
+        logger.exception("Directory search failed")
+        page.unavailable = True
+        return page
+    page.total = results.total
+    page.rows = result_rows(results.hits)
+    page.facets = facets_of(params, results.facets)
+    page.flags = [
+        FacetOption(name, label, results.facets.get(engine_field, {}).get("true", 0), name in params.flags)
+        for name, (engine_field, label) in FLAG_FILTERS.items()
+    ]
+    return page
+
+
+def _options(counts: dict[str, int], chosen: list[str], labels: Mapping[str, str]) -> list[FacetOption]:
+    values = [value for value in counts if value in labels] + [v for v in chosen if v not in counts]
+    options = [FacetOption(value, labels[value], counts.get(value, 0), value in chosen) for value in values]
+    return sorted(options, key=lambda option: option.label.casefold())
+
+
+def facets_of(params: SearchParams, counts: dict[str, dict[str, int]]) -> list[Facet]:
+    """Each filter's options that have results (or are chosen), labelled, with their counts."""
+    facets = []
+    for name, (engine_field, vocabulary, heading) in TERM_FILTERS.items():
+        labels = {code: term.label for code, term in terms_by_code(vocabulary).items()}
+        facets.append(
+            Facet(name, heading, _options(counts.get(engine_field, {}), params.filters.get(name, []), labels))
+        )
+    locality_counts = counts.get("locality", {})
+    wanted = set(locality_counts) | set(params.filters.get("locality", []))
+    rows = db.session.execute(select(Locality.ons_code, Locality.name).where(Locality.ons_code.in_(wanted)))
+    names = {code: name for code, name in rows}
+    facets.append(
+        Facet("locality", "Area served", _options(locality_counts, params.filters.get("locality", []), names))
+    )
+    return facets
+
+
+def _badges(organisation: Organisation) -> list[str]:
+    badges = ["Kitemarked"] if is_kitemarked(organisation) else []
+    safeguarding = organisation.safeguarding
+    if safeguarding is not None and safeguarding.verified_at is not None:
+        badges.append("Safeguarding verified")
+    return badges
+
+
+def result_rows(hits: list[SearchHit]) -> list[ResultRow]:
+    """The hits with their profile links, type and badges (the snippet is already escaped by the engine)."""
+    org_ids = [int(h.id.removeprefix(ORGANISATION_PREFIX)) for h in hits if h.id.startswith(ORGANISATION_PREFIX)]
+    consortium_ids = [int(h.id.removeprefix(CONSORTIUM_PREFIX)) for h in hits if h.id.startswith(CONSORTIUM_PREFIX)]
+    organisations = {o.id: o for o in db.session.scalars(select(Organisation).where(Organisation.id.in_(org_ids)))}
+    consortia = {c.id: c for c in db.session.scalars(select(Consortium).where(Consortium.id.in_(consortium_ids)))}
+    rows = []
+    for hit in hits:
+        if hit.id.startswith(ORGANISATION_PREFIX):
+            organisation = organisations.get(int(hit.id.removeprefix(ORGANISATION_PREFIX)))
+            if organisation is None:
+                continue
+            kind = organisation.organisation_type.label if organisation.organisation_type else "Organisation"
+            url = url_for("directory.organisation", organisation_id=organisation.id)
+            rows.append(ResultRow(organisation.name, url, Markup(hit.snippet), kind, _badges(organisation)))
+        else:
+            consortium = consortia.get(int(hit.id.removeprefix(CONSORTIUM_PREFIX)))
+            if consortium is None:
+                continue
+            url = url_for("consortia.consortium", consortium_id=consortium.id)
+            rows.append(ResultRow(consortium.name, url, Markup(hit.snippet), "Consortium", []))
+    return rows
