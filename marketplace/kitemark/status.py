@@ -1,18 +1,69 @@
 """The one place that answers "is this organisation kitemarked?".
 
-Search documents, response warnings and shortlist comparisons all ask here, so when kitemark reviews land
-(applications, awards, expiry, suspension) only this module changes. Until then no organisation holds one.
+Search documents, response warnings, shortlist comparisons, badges and the open-data API all ask here, so
+kitemark reviews (applications, awards, expiry, suspension) change only this module's answers.
+
+A kitemark is in force on a day when its row is ``active`` and the day falls between its award and expiry
+dates. Suspension and lapse change the status at once; expiry needs no job at all (the daily sweep only records
+the lapse and tells search), so an expired kitemark is never shown as in force.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import date
 from typing import Any
+
+from sqlalchemy import Select, select
+from sqlalchemy.orm import object_session
+
+from marketplace.core.clock import today
+from marketplace.extensions import db
+from marketplace.kitemark.models import Kitemark, KitemarkStatus
+
+
+@dataclass(frozen=True)
+class KitemarkAward:
+    """A kitemark in force: when it was awarded and when it expires."""
+
+    awarded_on: date
+    expires_on: date
+
+
+def in_force_query(on: date | None = None) -> Select:
+    """Kitemark rows in force on ``on`` (today by default)."""
+    on = on or today()
+    return select(Kitemark).where(
+        Kitemark.status == KitemarkStatus.ACTIVE, Kitemark.awarded_on <= on, Kitemark.expires_on >= on
+    )
+
+
+def current_award(organisation: Any) -> KitemarkAward | None:
+    """The organisation's kitemark in force today (not lapsed, expired or suspended), or None."""
+    if organisation is None or getattr(organisation, "id", None) is None:
+        return None
+    # The organisation's own session: search builds documents in a session of its own.
+    session = object_session(organisation) or db.session
+    query = in_force_query().where(Kitemark.organisation_id == organisation.id)
+    kitemark = session.scalars(query.order_by(Kitemark.expires_on.desc()).limit(1)).first()
+    if kitemark is None:
+        return None
+    return KitemarkAward(awarded_on=kitemark.awarded_on, expires_on=kitemark.expires_on)
 
 
 def is_kitemarked(organisation: Any) -> bool:
-    return False
+    return current_award(organisation) is not None
+
+
+def kitemarked_organisation_ids() -> set[int]:
+    """Ids of every organisation holding a kitemark in force today."""
+    subquery = in_force_query().with_only_columns(Kitemark.organisation_id)
+    return set(db.session.scalars(subquery))
 
 
 def kitemark_status(organisation: Any) -> str:
     """The kitemark in words, as commissioners and providers see it."""
-    return "Kitemarked" if is_kitemarked(organisation) else "Not kitemarked"
+    award = current_award(organisation)
+    if award is None:
+        return "Not kitemarked"
+    return f"Kitemarked until {award.expires_on.day} {award.expires_on:%B %Y}"
