@@ -77,9 +77,12 @@ class BaseEngine:
         raise NotImplementedError
 
     def _text_search(
-        self, handle: Any, words: list[str], query: SearchQuery, limit: int | None
+        self, handle: Any, words: list[str], query: SearchQuery, limit: int | None, table: FacetTable
     ) -> tuple[list[tuple[str, float]], int]:
-        """Documents matching the words and the query's filters, best first, with the total count."""
+        """Documents matching the words and the query's filters, best first, with the total count.
+
+        ``table`` is the facet table loaded with ``handle``: an engine may take the filters from it.
+        """
         raise NotImplementedError
 
     # Directories
@@ -226,7 +229,7 @@ class BaseEngine:
             total = bits.bit_count()
         else:
             need_all = bool(query.facets) or query.sort == "name"
-            scored, total = self._text_search(handle, words, query, None if need_all else stop)
+            scored, total = self._text_search(handle, words, query, None if need_all else stop, table)
             if need_all:
                 bits = table.bits_of_ids(doc_id for doc_id, _ in scored)
                 if query.sort == "name":

@@ -16,7 +16,7 @@ import tantivy
 
 from marketplace.search.base import BaseEngine
 from marketplace.search.engine import FACET_FIELDS, TEXT_FIELDS, SearchQuery
-from marketplace.search.facets import document_ages, document_values
+from marketplace.search.facets import FacetTable, document_ages, document_values
 
 logger = logging.getLogger(__name__)
 
@@ -158,7 +158,7 @@ class TantivyEngine(BaseEngine):
         return tantivy.Query.boolean_query(clauses)
 
     def _text_search(
-        self, handle: tantivy.Index, words: list[str], query: SearchQuery, limit: int | None
+        self, handle: tantivy.Index, words: list[str], query: SearchQuery, limit: int | None, table: FacetTable
     ) -> tuple[list[tuple[str, float]], int]:
         searcher = handle.searcher()
         if searcher.num_docs == 0:

@@ -17,9 +17,11 @@ with warnings.catch_warnings():
     warnings.filterwarnings("ignore", message=r'"is" with a literal', category=SyntaxWarning)
     from whoosh import index as whoosh_index
     from whoosh import query as whoosh_query
+    from whoosh import reading as whoosh_reading
     from whoosh.analysis import StemmingAnalyzer
     from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
     from whoosh.lang.porter import stem as porter_stem
+    from whoosh.scoring import bm25
 
 __all__ = [
     "ID",
@@ -29,7 +31,9 @@ __all__ = [
     "TEXT",
     "Schema",
     "StemmingAnalyzer",
+    "bm25",
     "porter_stem",
     "whoosh_index",
     "whoosh_query",
+    "whoosh_reading",
 ]

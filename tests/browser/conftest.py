@@ -13,6 +13,7 @@ from marketplace import create_app
 from marketplace.demo.services import load_demo
 from marketplace.extensions import db
 from marketplace.reference.services import load_all
+from marketplace.search.maintenance import rebuild
 
 CHROMIUM = "/usr/bin/chromium"
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
@@ -59,11 +60,13 @@ def live_app(tmp_path_factory):
         SQLALCHEMY_DATABASE_URI=f"sqlite:///{folder / 'live.db'}",
         UPLOAD_DIR=str(folder / "uploads"),
         SEARCH_INDEX_DIR=str(folder / "search_index"),
+        SEARCH_SYNC=True,  # the index follows each commit, as in production
     )
     with app.app_context():
         db.create_all()
         load_all()
         load_demo(app.config["DEMO_PASSWORD"])
+        rebuild(app)  # the search index of the demo directory
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
