@@ -11,6 +11,7 @@ from marketplace.core.permissions import public, role_required, signed_in
 from marketplace.core.roles import Role
 from marketplace.directory.models import Organisation, OrganisationStatus
 from marketplace.extensions import db
+from marketplace.kitemark.models import KitemarkApplication
 
 bp = Blueprint("core", __name__)
 
@@ -41,7 +42,10 @@ def dashboard():
 @role_required(Role.ASSESSOR)
 def assessor_home():
     counts = dict(db.session.execute(select(Organisation.status, func.count()).group_by(Organisation.status)).all())
-    return render_template("core/assessor_home.html", counts=counts)
+    waiting = db.session.execute(
+        select(KitemarkApplication.status, func.count()).group_by(KitemarkApplication.status)
+    ).all()
+    return render_template("core/assessor_home.html", counts=counts, applications=dict(waiting))
 
 
 @bp.get("/admin")

@@ -24,6 +24,7 @@ from marketplace.core.clock import utcnow
 from marketplace.directory.importer import Rejection, import_directory
 from marketplace.directory.models import Organisation
 from marketplace.extensions import db
+from marketplace.kitemark.demo import load_kitemark_demo
 from marketplace.reference.models import Locality
 from marketplace.reference.services import terms_by_code
 
@@ -99,6 +100,7 @@ def load_demo(password: str, path: Path = DEMO_FILE) -> DemoReport:
         report.logins.append((record["role"], record["email"], user.membership_name))
     db.session.commit()
     _load_framework(bodies.get(FRAMEWORK_BODY_REF))
+    load_kitemark_demo()
     needs_report = import_needs(json.loads(NEEDS_FILE.read_text(encoding="utf-8")))
     report.needs, report.needs_rejected = needs_report.summary, needs_report.rejected
     return report

@@ -1,1 +1,7 @@
 """Kitemark: Arts Council assessment of trustworthy listings (applications, reviews, lifecycle)."""
+
+from flask import Blueprint
+
+bp = Blueprint("kitemark", __name__)
+
+from marketplace.kitemark import cli, views  # noqa: E402, F401

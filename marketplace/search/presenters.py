@@ -17,7 +17,7 @@ from sqlalchemy import select
 
 from marketplace.directory.models import Consortium, Organisation
 from marketplace.extensions import db
-from marketplace.kitemark.status import is_kitemarked
+from marketplace.kitemark.status import current_award
 from marketplace.reference.models import Locality
 from marketplace.reference.services import terms_by_code
 from marketplace.search import geo
@@ -281,8 +281,13 @@ def facets_of(params: SearchParams, counts: dict[str, dict[str, int]]) -> list[F
     return facets
 
 
+def _long(day) -> str:
+    return f"{day.day} {day:%B %Y}"
+
+
 def _badges(organisation: Organisation) -> list[str]:
-    badges = ["Kitemarked"] if is_kitemarked(organisation) else []
+    award = current_award(organisation)
+    badges = [f"Kitemarked: awarded {_long(award.awarded_on)}, expires {_long(award.expires_on)}"] if award else []
     safeguarding = organisation.safeguarding
     if safeguarding is not None and safeguarding.verified_at is not None:
         badges.append("Safeguarding verified")
@@ -303,11 +308,13 @@ def result_rows(hits: list[SearchHit]) -> list[ResultRow]:
                 continue
             kind = organisation.organisation_type.label if organisation.organisation_type else "Organisation"
             url = url_for("directory.organisation", organisation_id=organisation.id)
-            rows.append(ResultRow(organisation.name, url, Markup(hit.snippet), kind, _badges(organisation)))
+            snippet = Markup(hit.snippet)  # nosec B704  # text.snippet escapes; adds only <mark>
+            rows.append(ResultRow(organisation.name, url, snippet, kind, _badges(organisation)))
         else:
             consortium = consortia.get(int(hit.id.removeprefix(CONSORTIUM_PREFIX)))
             if consortium is None:
                 continue
             url = url_for("consortia.consortium", consortium_id=consortium.id)
-            rows.append(ResultRow(consortium.name, url, Markup(hit.snippet), "Consortium", []))
+            snippet = Markup(hit.snippet)  # nosec B704  # text.snippet escapes; adds only <mark>
+            rows.append(ResultRow(consortium.name, url, snippet, "Consortium", []))
     return rows

@@ -1,0 +1,168 @@
+"""Kitemark forms: the provider's declaration, assignment, conflict of interest, the review, suspension."""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from govuk_frontend_wtf.wtforms_widgets import GovCheckboxInput, GovRadioInput, GovSelect, GovSubmitInput, GovTextArea
+from wtforms import BooleanField, RadioField, SelectField, SubmitField, TextAreaField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, InputRequired, Length, ValidationError
+
+from marketplace.accounts.models import User
+from marketplace.core.fields import strip_text
+from marketplace.core.forms import optional_int
+from marketplace.kitemark.checklist import CHECKLIST
+from marketplace.kitemark.services import MAX_REASONS, CheckResult, Decision
+
+VERIFIED, FAILED = "verified", "failed"
+
+
+def _reasons(label: str, message: str, description: str = "") -> TextAreaField:
+    return TextAreaField(
+        label,
+        validators=[
+            DataRequired(message=message),
+            Length(max=MAX_REASONS, message=f"{label} must be {MAX_REASONS:,} characters or fewer"),
+        ],
+        filters=[strip_text],
+        widget=GovTextArea(),
+        description=description,
+    )
+
+
+class DeclarationForm(FlaskForm):
+    """Apply or resubmit: the account manager confirms the evidence is accurate."""
+
+    confirm = BooleanField(
+        "I confirm the evidence in our profile is accurate and up to date",
+        validators=[InputRequired(message="Confirm that your evidence is accurate and up to date")],
+        widget=GovCheckboxInput(),
+    )
+    submit = SubmitField("Apply for the kitemark", widget=GovSubmitInput())
+
+
+class AssignForm(FlaskForm):
+    assessor_id = SelectField(
+        "Assessor",
+        coerce=optional_int,
+        widget=GovSelect(),
+        invalid_value_message="Select an assessor from the list",
+        invalid_choice_message="Select an assessor from the list",
+    )
+    submit = SubmitField("Assign", widget=GovSubmitInput())
+
+    def set_choices(self, assessors: list[User]) -> None:
+        self.assessor_id.choices = [SelectChoice(None, "Select an assessor")] + [
+            SelectChoice(user.id, user.name) for user in assessors
+        ]
+
+    def validate_assessor_id(self, field: SelectField) -> None:
+        if field.data is None:
+            raise ValidationError("Select an assessor from the list")
+
+
+class ConflictForm(FlaskForm):
+    declaration = RadioField(
+        "Do you have a conflict of interest with this organisation?",
+        choices=[
+            SelectChoice("none", "No, I have no conflict of interest"),
+            SelectChoice("conflict", "Yes, I have a conflict of interest (you will step aside)"),
+        ],
+        validators=[InputRequired(message="Select whether you have a conflict of interest")],
+        widget=GovRadioInput(),
+        description="For example: you work for it, advise it, or a close relative works there.",
+    )
+    conflict_note = TextAreaField(
+        "Describe the conflict",
+        validators=[Length(max=MAX_REASONS, message=f"Conflict must be {MAX_REASONS:,} characters or fewer")],
+        filters=[strip_text],
+        widget=GovTextArea(),
+    )
+    submit = SubmitField("Save declaration", widget=GovSubmitInput())
+
+    def validate_conflict_note(self, field: TextAreaField) -> None:
+        if self.declaration.data == "conflict" and not field.data:
+            raise ValidationError("Describe the conflict of interest")
+
+
+class ReviewForm(FlaskForm):
+    """Each checklist item verified or failed (a failed item needs a note), then the decision and its reasons."""
+
+    decision = RadioField(
+        "Decision",
+        choices=[SelectChoice(value, label) for value, label in Decision.LABELS.items()],
+        validators=[InputRequired(message="Select a decision")],
+        widget=GovRadioInput(),
+    )
+    reasons = _reasons(
+        "Reasons for your decision",
+        "Enter the reasons for your decision",
+        "The provider's account managers are sent these reasons and see them on their kitemark page.",
+    )
+    submit = SubmitField("Record the decision", widget=GovSubmitInput())
+
+    def results(self) -> dict[str, CheckResult]:
+        return {
+            item.key: CheckResult(self[f"{item.key}_result"].data == VERIFIED, self[f"{item.key}_note"].data or "")
+            for item in CHECKLIST
+        }
+
+    def item_fields(self) -> list[tuple[object, object, object]]:
+        return [(item, self[f"{item.key}_result"], self[f"{item.key}_note"]) for item in CHECKLIST]
+
+    def validate(self, extra_validators: dict | None = None) -> bool:
+        valid = super().validate(extra_validators)
+        for item in CHECKLIST:
+            result, note = self[f"{item.key}_result"], self[f"{item.key}_note"]
+            if result.data == FAILED and not note.data:
+                note.errors = [*note.errors, f"Say what the provider must fix for {item.name.lower()}"]
+                valid = False
+        if self.decision.data == Decision.AWARD and any(self[f"{i.key}_result"].data == FAILED for i in CHECKLIST):
+            self.decision.errors = [
+                *self.decision.errors,
+                "You can only award the kitemark when every item is verified",
+            ]
+            valid = False
+        return valid
+
+
+for _item in CHECKLIST:
+    setattr(
+        ReviewForm,
+        f"{_item.key}_result",
+        RadioField(
+            _item.name,
+            choices=[SelectChoice(VERIFIED, "Verified"), SelectChoice(FAILED, "Failed")],
+            validators=[InputRequired(message=f"Select whether {_item.name.lower()} is verified or failed")],
+            widget=GovRadioInput(),
+            description=_item.guidance,
+        ),
+    )
+    setattr(
+        ReviewForm,
+        f"{_item.key}_note",
+        TextAreaField(
+            f"Note on {_item.name.lower()}",
+            validators=[Length(max=MAX_REASONS, message=f"Note must be {MAX_REASONS:,} characters or fewer")],
+            filters=[strip_text],
+            widget=GovTextArea(),
+        ),
+    )
+
+
+class SuspendForm(FlaskForm):
+    reasons = _reasons(
+        "Reasons for suspending",
+        "Enter the reasons for suspending the kitemark",
+        "The suspension takes effect at once. The provider is sent these reasons.",
+    )
+    submit = SubmitField("Suspend the kitemark", widget=GovSubmitInput(), render_kw={"class": "govuk-button--warning"})
+
+
+class ReinstateForm(FlaskForm):
+    reasons = _reasons(
+        "Reasons for reinstating",
+        "Enter the reasons for reinstating the kitemark",
+        "The provider is sent these reasons.",
+    )
+    submit = SubmitField("Reinstate the kitemark", widget=GovSubmitInput())

@@ -1,0 +1,538 @@
+"""Kitemark rules: applying, assigning, conflict declarations, review decisions, suspension and reinstatement.
+
+Each state change is one function that checks the rule, writes the change, a :class:`KitemarkHistory` entry
+and an audit event, tells the provider (email to its account managers and an in-app notification) when a
+decision concerns them, queues the organisation's search document, and commits.
+
+Rules: only an organisation whose readiness checklist is complete may apply, and only one application is open
+at a time; only assessors assign, review and decide, never an assessor who is a member of the organisation;
+the assigned assessor declares no conflict of interest before recording a review; the provider cannot change
+an application while it is waiting or in review (the evidence snapshot is frozen), only resubmit it when
+changes were requested.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+from urllib.parse import urlsplit
+
+from sqlalchemy import select
+
+from marketplace.accounts.models import User
+from marketplace.audit.services import record_event
+from marketplace.core.clock import today, utcnow
+from marketplace.core.links import external_url
+from marketplace.core.roles import Role
+from marketplace.directory.models import Organisation, OrganisationStatus
+from marketplace.directory.readiness import add_years, long_date, readiness
+from marketplace.extensions import db
+from marketplace.kitemark.checklist import CHECKLIST_KEYS, ITEM_NAMES, take_snapshot
+from marketplace.kitemark.models import (
+    ApplicationStatus,
+    Kitemark,
+    KitemarkApplication,
+    KitemarkCheck,
+    KitemarkHistory,
+    KitemarkStatus,
+)
+from marketplace.kitemark.status import in_force_query
+from marketplace.notifications.services import dispatch_queued_now, notify, queue_email
+
+AWARD_YEARS = 1
+RENEWAL_WINDOW_DAYS = 60
+MAX_REASONS = 5000
+
+
+class Decision:
+    AWARD = "award"
+    CHANGES = "changes_requested"
+    REFUSE = "refuse"
+
+    LABELS = {AWARD: "Award the kitemark", CHANGES: "Request changes", REFUSE: "Refuse"}
+
+
+class KitemarkError(Exception):
+    """A kitemark rule refused the change; ``message`` says why, in words for the user."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    verified: bool
+    note: str = ""
+
+
+# --- Questions ------------------------------------------------------------------------------------------------
+
+
+def is_member_of(user: Any, organisation: Organisation) -> bool:
+    """Whether ``user`` belongs to ``organisation`` (a conflict that no declaration can clear)."""
+    return user is not None and user.organisation_id is not None and user.organisation_id == organisation.id
+
+
+def open_application(organisation: Organisation) -> KitemarkApplication | None:
+    query = select(KitemarkApplication).where(
+        KitemarkApplication.organisation_id == organisation.id,
+        KitemarkApplication.status.in_(ApplicationStatus.OPEN),
+    )
+    return db.session.scalars(query.order_by(KitemarkApplication.id.desc()).limit(1)).first()
+
+
+def latest_application(organisation: Organisation) -> KitemarkApplication | None:
+    query = select(KitemarkApplication).where(KitemarkApplication.organisation_id == organisation.id)
+    return db.session.scalars(query.order_by(KitemarkApplication.id.desc()).limit(1)).first()
+
+
+def kitemark_in_force(organisation: Organisation, on: date | None = None) -> Kitemark | None:
+    query = in_force_query(on).where(Kitemark.organisation_id == organisation.id)
+    return db.session.scalars(query.order_by(Kitemark.expires_on.desc()).limit(1)).first()
+
+
+def latest_kitemark(organisation: Organisation) -> Kitemark | None:
+    query = select(Kitemark).where(Kitemark.organisation_id == organisation.id)
+    return db.session.scalars(query.order_by(Kitemark.id.desc()).limit(1)).first()
+
+
+def history(organisation: Organisation) -> list[KitemarkHistory]:
+    query = select(KitemarkHistory).where(KitemarkHistory.organisation_id == organisation.id)
+    return list(db.session.scalars(query.order_by(KitemarkHistory.id.desc())))
+
+
+def why_cannot_apply(organisation: Organisation, on: date | None = None) -> list[str]:
+    """What stops the organisation applying today (empty when it may)."""
+    on = on or today()
+    if open_application(organisation) is not None:
+        return ["Your organisation already has an open kitemark application."]
+    latest = latest_kitemark(organisation)
+    if latest is not None and latest.status == KitemarkStatus.SUSPENDED:
+        return ["Your kitemark is suspended. An assessor will tell you what is needed to reinstate it."]
+    current = kitemark_in_force(organisation, on)
+    if current is not None and current.expires_on - on > timedelta(days=RENEWAL_WINDOW_DAYS):
+        return [
+            f"Your kitemark runs until {long_date(current.expires_on)}. You can apply to renew it from "
+            f"{long_date(current.expires_on - timedelta(days=RENEWAL_WINDOW_DAYS))}."
+        ]
+    return [f"{item.name}: {item.missing}" for item in readiness(organisation, on) if not item.done]
+
+
+def assessors_for(application: KitemarkApplication) -> list[User]:
+    """Active assessors who may be assigned the application (never members of the organisation)."""
+    query = select(User).where(User.role == Role.ASSESSOR.value, User.is_active.is_(True)).order_by(User.name)
+    return [user for user in db.session.scalars(query) if not is_member_of(user, application.organisation)]
+
+
+# --- Shared steps ----------------------------------------------------------------------------------------------
+
+
+def queue_search_update(organisation: Organisation) -> None:
+    """Queue the organisation's search document for rewriting after the commit (see ``search.sync``)."""
+    from marketplace.search.documents import organisation_doc_id
+    from marketplace.search.sync import PENDING_KEY
+
+    db.session.info.setdefault(PENDING_KEY, set()).add(organisation_doc_id(organisation.id))
+
+
+def _application_fields(application: KitemarkApplication) -> dict[str, Any]:
+    return {
+        "status": application.status,
+        "assessor_id": application.assessor_id,
+        "no_conflict_declared": application.no_conflict_declared_at is not None,
+    }
+
+
+def _kitemark_fields(kitemark: Kitemark) -> dict[str, Any]:
+    return {
+        "status": kitemark.status,
+        "awarded_on": kitemark.awarded_on.isoformat(),
+        "expires_on": kitemark.expires_on.isoformat(),
+        "reason": kitemark.status_reason,
+    }
+
+
+def _history(
+    organisation: Organisation,
+    action: str,
+    summary: str,
+    *,
+    actor: Any,
+    reasons: str = "",
+    application: KitemarkApplication | None = None,
+    kitemark: Kitemark | None = None,
+    checks: dict[str, Any] | None = None,
+) -> KitemarkHistory:
+    entry = KitemarkHistory(
+        organisation_id=organisation.id,
+        application_id=application.id if application is not None else None,
+        kitemark_id=kitemark.id if kitemark is not None else None,
+        action=action,
+        summary=summary[:300],
+        reasons=reasons,
+        checks=checks,
+        actor_id=getattr(actor, "id", None),
+    )
+    db.session.add(entry)
+    return entry
+
+
+def provider_recipients(organisation: Organisation) -> list[User]:
+    """The organisation's account managers; if it has none, every active member."""
+    members = [user for user in organisation.members if user.is_active]
+    return [user for user in members if user.is_org_admin] or members
+
+
+def tell_provider(organisation: Organisation, subject: str, body: str) -> None:
+    """Email (through the outbox) and notify the organisation's account managers, linking the kitemark page."""
+    link = external_url("kitemark.provider_page")
+    for user in provider_recipients(organisation):
+        queue_email(user.email, subject, f"Dear {user.name},\n\n{body}\n\n{link}\n")
+        notify(user.id, subject, urlsplit(link).path)
+
+
+def _commit() -> None:
+    db.session.commit()
+    dispatch_queued_now()
+
+
+def _require_assessor(user: Any, organisation: Organisation) -> None:
+    if user is None or user.role_enum is not Role.ASSESSOR:
+        raise KitemarkError("Only assessors can do this.")
+    if is_member_of(user, organisation):
+        raise KitemarkError(f"You are a member of {organisation.name}, so you cannot assess its kitemark.")
+
+
+# --- Provider ---------------------------------------------------------------------------------------------------
+
+
+def apply_for_kitemark(organisation: Organisation, *, user: Any) -> KitemarkApplication:
+    """Open an application with a snapshot of today's evidence (the readiness checklist must be complete)."""
+    problems = why_cannot_apply(organisation)
+    if problems:
+        raise KitemarkError(problems[0])
+    application = KitemarkApplication(
+        organisation=organisation,
+        submitted_by_id=user.id,
+        snapshot=take_snapshot(organisation, today()),
+        status=ApplicationStatus.SUBMITTED,
+    )
+    db.session.add(application)
+    db.session.flush()
+    _history(organisation, "applied", f"{user.name} applied for the kitemark", actor=user, application=application)
+    record_event(
+        "kitemark.applied",
+        obj=application,
+        actor=user,
+        summary=f"{organisation.name} applied for the kitemark",
+        after=_application_fields(application),
+    )
+    _commit()
+    return application
+
+
+def resubmit_application(application: KitemarkApplication, *, user: Any) -> KitemarkApplication:
+    """After changes were requested: a fresh snapshot goes back to the assessor (or the queue)."""
+    if application.status != ApplicationStatus.CHANGES_REQUESTED:
+        raise KitemarkError("You can only resubmit an application when an assessor has asked for changes.")
+    before = _application_fields(application)
+    application.snapshot = take_snapshot(application.organisation, today())
+    application.status = ApplicationStatus.IN_REVIEW if application.assessor_id else ApplicationStatus.SUBMITTED
+    application.decided_at = None
+    _history(
+        application.organisation,
+        "resubmitted",
+        f"{user.name} resubmitted the application",
+        actor=user,
+        application=application,
+    )
+    record_event(
+        "kitemark.resubmitted",
+        obj=application,
+        actor=user,
+        summary=f"{application.organisation.name} resubmitted its kitemark application",
+        before=before,
+        after=_application_fields(application),
+    )
+    _commit()
+    return application
+
+
+# --- Assessor: assignment and conflicts --------------------------------------------------------------------------
+
+
+def assign_application(application: KitemarkApplication, *, assessor: User, by: Any) -> KitemarkApplication:
+    """Give the application to ``assessor`` (who must then declare no conflict of interest before reviewing)."""
+    organisation = application.organisation
+    _require_assessor(by, organisation)
+    if not application.is_open or application.status == ApplicationStatus.CHANGES_REQUESTED:
+        raise KitemarkError("Only an application waiting for an assessor or in review can be assigned.")
+    if assessor.role_enum is not Role.ASSESSOR or not assessor.is_active:
+        raise KitemarkError("Select an assessor from the list")
+    if is_member_of(assessor, organisation):
+        raise KitemarkError(f"{assessor.name} is a member of {organisation.name}, so cannot assess it.")
+    before = _application_fields(application)
+    application.assessor = assessor
+    application.assigned_at = utcnow()
+    application.no_conflict_declared_at = None
+    application.status = ApplicationStatus.IN_REVIEW
+    _history(organisation, "assigned", f"Assigned to {assessor.name} by {by.name}", actor=by, application=application)
+    record_event(
+        "kitemark.assigned",
+        obj=application,
+        actor=by,
+        summary=f"Kitemark application of {organisation.name} assigned to {assessor.email}",
+        before=before,
+        after=_application_fields(application),
+    )
+    _commit()
+    return application
+
+
+def declare_no_conflict(application: KitemarkApplication, *, assessor: Any) -> None:
+    _require_assigned(application, assessor)
+    application.no_conflict_declared_at = utcnow()
+    _history(
+        application.organisation,
+        "no_conflict_declared",
+        f"{assessor.name} declared no conflict of interest",
+        actor=assessor,
+        application=application,
+    )
+    record_event(
+        "kitemark.no_conflict_declared",
+        obj=application,
+        actor=assessor,
+        summary=f"{assessor.email} declared no conflict of interest with {application.organisation.name}",
+    )
+    _commit()
+
+
+def declare_conflict(application: KitemarkApplication, *, assessor: Any, note: str) -> None:
+    """The assessor has a conflict: they step aside and the application goes back to the queue."""
+    _require_assigned(application, assessor)
+    before = _application_fields(application)
+    application.assessor = None
+    application.assigned_at = None
+    application.no_conflict_declared_at = None
+    application.status = ApplicationStatus.SUBMITTED
+    _history(
+        application.organisation,
+        "conflict_declared",
+        f"{assessor.name} declared a conflict of interest and stepped aside",
+        actor=assessor,
+        reasons=note,
+        application=application,
+    )
+    record_event(
+        "kitemark.conflict_declared",
+        obj=application,
+        actor=assessor,
+        summary=f"{assessor.email} declared a conflict of interest: {note}",
+        before=before,
+        after=_application_fields(application),
+    )
+    _commit()
+
+
+def _require_assigned(application: KitemarkApplication, assessor: Any) -> None:
+    _require_assessor(assessor, application.organisation)
+    if application.status != ApplicationStatus.IN_REVIEW or application.assessor_id != assessor.id:
+        raise KitemarkError("Only the assessor assigned to this application can do this.")
+
+
+# --- Assessor: the decision --------------------------------------------------------------------------------------
+
+
+def _check_review(
+    application: KitemarkApplication, assessor: Any, results: dict[str, CheckResult], decision: str, reasons: str
+) -> None:
+    _require_assigned(application, assessor)
+    if application.no_conflict_declared_at is None:
+        raise KitemarkError("Declare that you have no conflict of interest before you record a review.")
+    missing = [ITEM_NAMES[key] for key in CHECKLIST_KEYS if key not in results]
+    if missing:
+        raise KitemarkError(f"Record a result for every checklist item: {', '.join(missing)}")
+    unexplained = [ITEM_NAMES[key] for key in CHECKLIST_KEYS if not results[key].verified and not results[key].note]
+    if unexplained:
+        raise KitemarkError(f"Say why each failed item failed: {', '.join(unexplained)}")
+    if decision not in Decision.LABELS:
+        raise KitemarkError("Select a decision")
+    if not reasons.strip():
+        raise KitemarkError("Enter the reasons for your decision")
+    if decision == Decision.AWARD and not all(results[key].verified for key in CHECKLIST_KEYS):
+        raise KitemarkError("You can only award the kitemark when every checklist item is verified")
+
+
+def _save_checks(application: KitemarkApplication, assessor: Any, results: dict[str, CheckResult]) -> dict:
+    existing = {check.item_key: check for check in application.checks}
+    for key in CHECKLIST_KEYS:
+        check = existing.get(key)
+        if check is None:
+            check = KitemarkCheck(item_key=key)
+            application.checks.append(check)
+        check.verified, check.note = results[key].verified, results[key].note
+        check.checked_at, check.checked_by_id = utcnow(), assessor.id
+    return {key: {"verified": results[key].verified, "note": results[key].note} for key in CHECKLIST_KEYS}
+
+
+def _award(application: KitemarkApplication, assessor: Any) -> Kitemark:
+    organisation, on = application.organisation, today()
+    for previous in db.session.scalars(
+        select(Kitemark).where(Kitemark.organisation_id == organisation.id, Kitemark.status == KitemarkStatus.ACTIVE)
+    ):
+        previous.status, previous.status_changed_at = KitemarkStatus.RENEWED, utcnow()
+        previous.status_reason = "Replaced by a renewed kitemark"
+    kitemark = Kitemark(
+        organisation=organisation,
+        application=application,
+        awarded_on=on,
+        expires_on=add_years(on, AWARD_YEARS),
+        awarded_by_id=assessor.id,
+        status_changed_at=utcnow(),
+    )
+    db.session.add(kitemark)
+    db.session.flush()
+    return kitemark
+
+
+DECISION_WORDS = {
+    Decision.AWARD: ("awarded", "Kitemark awarded"),
+    Decision.CHANGES: ("changes_requested", "Changes requested to your kitemark application"),
+    Decision.REFUSE: ("refused", "Kitemark application refused"),
+}
+
+
+def _decision_email(
+    application: KitemarkApplication, decision: str, reasons: str, kitemark: Kitemark | None, checks: dict
+) -> str:
+    name = application.organisation.name
+    if decision == Decision.AWARD:
+        opening = f"{name} has been awarded the kitemark. It runs until {long_date(kitemark.expires_on)}."
+    elif decision == Decision.CHANGES:
+        opening = f"An assessor has asked for changes before {name} can be awarded the kitemark."
+    else:
+        opening = f"The kitemark application of {name} has been refused."
+    failed = [f"- {ITEM_NAMES[key]}: {value['note']}" for key, value in checks.items() if not value["verified"]]
+    parts = [opening, f"Reasons:\n{reasons}"]
+    if failed:
+        parts.append("What to fix:\n" + "\n".join(failed))
+    if decision == Decision.CHANGES:
+        parts.append("When you have made the changes, resubmit the application from your kitemark page.")
+    return "\n\n".join(parts)
+
+
+def decide_application(
+    application: KitemarkApplication,
+    *,
+    assessor: Any,
+    results: dict[str, CheckResult],
+    decision: str,
+    reasons: str,
+) -> Kitemark | None:
+    """Record the checklist and the decision; an award creates a kitemark running for 12 months."""
+    reasons = reasons.strip()
+    _check_review(application, assessor, results, decision, reasons)
+    organisation = application.organisation
+    before = _application_fields(application)
+    checks = _save_checks(application, assessor, results)
+    status, subject = DECISION_WORDS[decision]
+    application.status = status
+    application.decided_at, application.decided_by_id = utcnow(), assessor.id
+    application.decision_reasons = reasons
+    kitemark = _award(application, assessor) if decision == Decision.AWARD else None
+    _history(
+        organisation,
+        status,
+        f"{Decision.LABELS[decision]}: decided by {assessor.name}",
+        actor=assessor,
+        reasons=reasons,
+        application=application,
+        kitemark=kitemark,
+        checks=checks,
+    )
+    record_event(
+        f"kitemark.{status}",
+        obj=application,
+        actor=assessor,
+        summary=f"Kitemark application of {organisation.name}: {status.replace('_', ' ')}",
+        before=before,
+        after={**_application_fields(application), "reasons": reasons, "checks": checks}
+        | ({"kitemark": _kitemark_fields(kitemark)} if kitemark else {}),
+    )
+    tell_provider(organisation, subject, _decision_email(application, decision, reasons, kitemark, checks))
+    if kitemark is not None:
+        queue_search_update(organisation)
+    _commit()
+    return kitemark
+
+
+# --- Assessor: suspension and reinstatement ----------------------------------------------------------------------
+
+
+def suspend_kitemark(organisation: Organisation, *, assessor: Any, reasons: str) -> Kitemark:
+    """Take the kitemark out of force at once: profile, search, the kitemarked list and the API."""
+    _require_assessor(assessor, organisation)
+    reasons = reasons.strip()
+    if not reasons:
+        raise KitemarkError("Enter the reasons for suspending the kitemark")
+    kitemark = kitemark_in_force(organisation)
+    if kitemark is None:
+        raise KitemarkError(f"{organisation.name} holds no kitemark in force to suspend.")
+    return _change_status(kitemark, KitemarkStatus.SUSPENDED, assessor, reasons, "suspended", "Kitemark suspended")
+
+
+def reinstate_kitemark(organisation: Organisation, *, assessor: Any, reasons: str) -> Kitemark:
+    _require_assessor(assessor, organisation)
+    reasons = reasons.strip()
+    if not reasons:
+        raise KitemarkError("Enter the reasons for reinstating the kitemark")
+    kitemark = latest_kitemark(organisation)
+    if kitemark is None or kitemark.status != KitemarkStatus.SUSPENDED:
+        raise KitemarkError(f"The kitemark of {organisation.name} is not suspended.")
+    if kitemark.expires_on < today():
+        raise KitemarkError("The kitemark expired while it was suspended: the organisation must apply again.")
+    return _change_status(kitemark, KitemarkStatus.ACTIVE, assessor, reasons, "reinstated", "Kitemark reinstated")
+
+
+def _change_status(kitemark: Kitemark, status: str, actor: Any, reasons: str, action: str, subject: str) -> Kitemark:
+    """Set the kitemark's status with the reasons: history, audit, the provider told, search updated."""
+    organisation = kitemark.organisation
+    before = _kitemark_fields(kitemark)
+    kitemark.status, kitemark.status_reason, kitemark.status_changed_at = status, reasons, utcnow()
+    who = f" by {actor.name}" if actor is not None else ""
+    _history(organisation, action, f"{subject}{who}", actor=actor, reasons=reasons, kitemark=kitemark)
+    record_event(
+        f"kitemark.{action}",
+        obj=kitemark,
+        actor=actor,
+        summary=f"Kitemark of {organisation.name} {action}: {reasons}",
+        before=before,
+        after=_kitemark_fields(kitemark),
+    )
+    verb = "has lapsed" if status == KitemarkStatus.LAPSED else f"has been {action}"
+    tell_provider(organisation, subject, f"The kitemark of {organisation.name} {verb}.\n\nReasons:\n{reasons}")
+    queue_search_update(organisation)
+    _commit()
+    return kitemark
+
+
+def lapse_kitemark(kitemark: Kitemark, *, reason: str) -> Kitemark:
+    """The daily sweep's change: expiry or out-of-date safeguarding ends the kitemark (no actor)."""
+    return _change_status(kitemark, KitemarkStatus.LAPSED, None, reason, "lapsed", "Kitemark lapsed")
+
+
+# --- Public list -------------------------------------------------------------------------------------------------
+
+
+def published_kitemarked() -> list[tuple[Organisation, Kitemark]]:
+    """Published organisations with a kitemark in force, by name."""
+    query = (
+        in_force_query()
+        .join(Organisation, Organisation.id == Kitemark.organisation_id)
+        .where(Organisation.status == OrganisationStatus.PUBLISHED)
+        .order_by(Organisation.name)
+    )
+    return [(kitemark.organisation, kitemark) for kitemark in db.session.scalars(query)]
