@@ -1,0 +1,357 @@
+"""The open-data API's rules: what is public, how filters match, and how pages are cut.
+
+Only published organisations (and their offers) and open needs are ever selected, whatever the parameters;
+everything else answers 404. Filters are plain SQL over the database (the source of truth), so a result
+never depends on the state of the search index:
+
+- ``q``: case-insensitive ``LIKE`` on names and descriptions (organisation name/description and its offers'
+  titles/descriptions; an offer's title/description and its organisation's name).
+- ``taxonomy_term_id``: an organisation matches on its own terms (type, target groups, indicators, outcomes and
+  aims it contributes to) or any of its offers' terms; an offer on its outcomes, aims, service areas, delivery
+  modes and its organisation's target groups. These are exactly the terms each resource lists.
+- ``locality``: the locality or (for a district) its county, as in directory search: a provider serving a
+  county serves its districts. An offer with no localities of its own is offered where its organisation is.
+- ``age``: the age lies within the range (a missing bound means no limit); an offer without ages of its own
+  takes its organisation's.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import ColumnElement, Select, and_, exists, func, or_, select
+from sqlalchemy.orm import selectinload
+
+from marketplace.api.params import DEFAULT_PER_PAGE, ParameterError
+from marketplace.commissioning.models import (
+    Need,
+    NeedStatus,
+    need_aim,
+    need_indicator,
+    need_outcome,
+    need_target_group,
+)
+from marketplace.commissioning.needs.services import BoardFilters, board_query
+from marketplace.directory.models import (
+    Offer,
+    Organisation,
+    OrganisationStatus,
+    OutcomeContribution,
+    contribution_aim,
+    offer_aim,
+    offer_delivery_mode,
+    offer_locality,
+    offer_outcome,
+    offer_service_area,
+    organisation_indicator,
+    organisation_locality,
+    organisation_target_group,
+)
+from marketplace.extensions import db
+from marketplace.kitemark import status as kitemark
+from marketplace.reference.models import Locality, Term, Vocabulary
+
+
+@dataclass(frozen=True)
+class Filters:
+    """Cleaned filters: ids resolved, so queries only compare columns."""
+
+    text: str | None = None
+    term_ids: frozenset[int] = frozenset()
+    locality: Locality | None = None
+    age: int | None = None
+    organization_id: int | None = None
+
+    @property
+    def locality_ids(self) -> set[int]:
+        """The locality and, for a district, its county (whose providers serve the district too)."""
+        if self.locality is None:
+            return set()
+        ids = {self.locality.id}
+        if self.locality.parent_id is not None:
+            ids.add(self.locality.parent_id)
+        return ids
+
+
+@dataclass(frozen=True)
+class Page:
+    items: list[Any]
+    total: int
+    number: int
+    per_page: int
+
+    @property
+    def pages(self) -> int:
+        return -(-self.total // self.per_page)
+
+
+# Resolving parameters -----------------------------------------------------------------------------------------
+
+
+def term_id(term: Term) -> str:
+    """The public, database-independent id of a term: ``vocabulary:code``."""
+    return f"{term.vocabulary.key}:{term.code}"
+
+
+def resolve_terms(value: str) -> frozenset[int]:
+    """Ids of the terms a ``taxonomy_term_id`` names (``vocabulary:code`` or a bare code in any vocabulary)."""
+    vocabulary, _, code = value.rpartition(":")
+    query = select(Term.id).where(Term.code == code)
+    if vocabulary:
+        query = query.join(Vocabulary).where(Vocabulary.key == vocabulary)
+    ids = frozenset(db.session.scalars(query))
+    if not ids:
+        raise ParameterError({"taxonomy_term_id": f"no taxonomy term {value!r} (see /api/v1/taxonomies)"})
+    return ids
+
+
+def resolve_locality(ons_code: str) -> Locality:
+    locality = db.session.scalar(select(Locality).where(Locality.ons_code == ons_code))
+    if locality is None:
+        raise ParameterError({"locality": f"no English local authority has the ONS code {ons_code}"})
+    return locality
+
+
+def filters_from(values: dict[str, Any]) -> Filters:
+    """:class:`Filters` from validated parameters; :class:`ParameterError` when a code names nothing."""
+    return Filters(
+        text=values.get("q"),
+        term_ids=resolve_terms(values["taxonomy_term_id"]) if "taxonomy_term_id" in values else frozenset(),
+        locality=resolve_locality(values["locality"]) if "locality" in values else None,
+        age=values.get("age"),
+        organization_id=values.get("organization_id"),
+    )
+
+
+def paginate(query: Select, values: dict[str, Any]) -> Page:
+    """One page of ``query``; a page past the end is empty (not an error), as in Open Referral UK."""
+    number = values.get("page", 1)
+    per_page = values.get("per_page", DEFAULT_PER_PAGE)
+    total = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery())) or 0
+    items = list(db.session.scalars(query.limit(per_page).offset((number - 1) * per_page)).unique())
+    return Page(items, total, number, per_page)
+
+
+# Shared clauses ---------------------------------------------------------------------------------------------------
+
+
+def _like(text: str) -> str:
+    escaped = text.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+def _contains(columns: Iterable[Any], text: str) -> ColumnElement[bool]:
+    pattern = _like(text)
+    return or_(*(func.lower(column).like(pattern, escape="\\") for column in columns))
+
+
+def _age_within(low: Any, high: Any, age: int) -> ColumnElement[bool]:
+    return and_(or_(low.is_(None), low <= age), or_(high.is_(None), high >= age))
+
+
+def _linked(table: Any, owner: str, owner_column: Any, ids: Iterable[int], target: str) -> ColumnElement[bool]:
+    """``owner_column`` appears in the link ``table`` next to one of ``ids``."""
+    return owner_column.in_(select(table.c[owner]).where(table.c[target].in_(list(ids))))
+
+
+def _offer_terms_clause(ids: frozenset[int]) -> ColumnElement[bool]:
+    """The offer (or, for target groups, its organisation) carries one of the terms."""
+    links = (offer_outcome, offer_aim, offer_service_area, offer_delivery_mode)
+    return or_(
+        *(_linked(table, "offer_id", Offer.id, ids, "term_id") for table in links),
+        _linked(organisation_target_group, "organisation_id", Offer.organisation_id, ids, "term_id"),
+    )
+
+
+def _offer_locality_clause(ids: set[int]) -> ColumnElement[bool]:
+    own = _linked(offer_locality, "offer_id", Offer.id, ids, "locality_id")
+    has_own = exists().where(offer_locality.c.offer_id == Offer.id)
+    inherited = _linked(organisation_locality, "organisation_id", Offer.organisation_id, ids, "locality_id")
+    return or_(own, and_(~has_own, inherited))
+
+
+def _offer_age_clause(age: int) -> ColumnElement[bool]:
+    return _age_within(
+        func.coalesce(Offer.age_min, Organisation.age_min), func.coalesce(Offer.age_max, Organisation.age_max), age
+    )
+
+
+# Organisations --------------------------------------------------------------------------------------------------
+
+ORGANISATION_LOADING = (
+    selectinload(Organisation.organisation_type),
+    selectinload(Organisation.legal_form),
+    selectinload(Organisation.localities).selectinload(Locality.districts),
+    selectinload(Organisation.target_groups),
+    selectinload(Organisation.indicators),
+    selectinload(Organisation.outcome_contributions).selectinload(OutcomeContribution.outcome),
+    selectinload(Organisation.outcome_contributions).selectinload(OutcomeContribution.aims),
+    selectinload(Organisation.framework_statements),
+    selectinload(Organisation.offers),
+)
+
+
+def _organisation_terms_clause(ids: frozenset[int]) -> ColumnElement[bool]:
+    contributed = select(OutcomeContribution.organisation_id).where(OutcomeContribution.outcome_id.in_(ids))
+    contributed_aims = (
+        select(OutcomeContribution.organisation_id)
+        .join(contribution_aim, contribution_aim.c.outcome_contribution_id == OutcomeContribution.id)
+        .where(contribution_aim.c.term_id.in_(ids))
+    )
+    offered = select(Offer.organisation_id).where(_offer_terms_clause(ids))
+    return or_(
+        Organisation.organisation_type_id.in_(ids),
+        _linked(organisation_target_group, "organisation_id", Organisation.id, ids, "term_id"),
+        _linked(organisation_indicator, "organisation_id", Organisation.id, ids, "term_id"),
+        Organisation.id.in_(contributed),
+        Organisation.id.in_(contributed_aims),
+        Organisation.id.in_(offered),
+    )
+
+
+def _organisation_locality_clause(ids: set[int]) -> ColumnElement[bool]:
+    offered = select(Offer.organisation_id).join(offer_locality).where(offer_locality.c.locality_id.in_(ids))
+    return or_(
+        _linked(organisation_locality, "organisation_id", Organisation.id, ids, "locality_id"),
+        Organisation.id.in_(offered),
+    )
+
+
+def _organisation_age_clause(age: int) -> ColumnElement[bool]:
+    offer_organisation = Organisation.__table__.alias("offer_organisation")
+    offered = (
+        select(Offer.organisation_id)
+        .join(offer_organisation, offer_organisation.c.id == Offer.organisation_id)
+        .where(
+            _age_within(
+                func.coalesce(Offer.age_min, offer_organisation.c.age_min),
+                func.coalesce(Offer.age_max, offer_organisation.c.age_max),
+                age,
+            )
+        )
+    )
+    return or_(_age_within(Organisation.age_min, Organisation.age_max, age), Organisation.id.in_(offered))
+
+
+def organisations_query(filters: Filters) -> Select:
+    """Published organisations matching ``filters``, by name."""
+    query = select(Organisation).where(Organisation.status == OrganisationStatus.PUBLISHED)
+    if filters.text:
+        offered = select(Offer.organisation_id).where(_contains((Offer.title, Offer.description), filters.text))
+        query = query.where(
+            or_(_contains((Organisation.name, Organisation.description), filters.text), Organisation.id.in_(offered))
+        )
+    if filters.term_ids:
+        query = query.where(_organisation_terms_clause(filters.term_ids))
+    if filters.locality is not None:
+        query = query.where(_organisation_locality_clause(filters.locality_ids))
+    if filters.age is not None:
+        query = query.where(_organisation_age_clause(filters.age))
+    return query.options(*ORGANISATION_LOADING).order_by(Organisation.name, Organisation.id)
+
+
+def published_organisation(organisation_id: int) -> Organisation | None:
+    query = select(Organisation).where(
+        Organisation.id == organisation_id, Organisation.status == OrganisationStatus.PUBLISHED
+    )
+    return db.session.scalar(query.options(*ORGANISATION_LOADING))
+
+
+def kitemarked_query(filters: Filters) -> Select:
+    """Published organisations matching ``filters`` that hold a kitemark in force now (asked on every request)."""
+    ids = kitemark.kitemarked_organisation_ids()
+    return organisations_query(filters).where(Organisation.id.in_(sorted(ids)))
+
+
+# Offers (services) ----------------------------------------------------------------------------------------------
+
+OFFER_LOADING = (
+    selectinload(Offer.organisation).selectinload(Organisation.localities).selectinload(Locality.districts),
+    selectinload(Offer.organisation).selectinload(Organisation.target_groups),
+    selectinload(Offer.cost_basis),
+    selectinload(Offer.delivery_modes),
+    selectinload(Offer.localities).selectinload(Locality.districts),
+    selectinload(Offer.outcomes),
+    selectinload(Offer.aims),
+    selectinload(Offer.service_areas),
+)
+
+
+def services_query(filters: Filters) -> Select:
+    """Offers of published organisations matching ``filters``, by title."""
+    query = select(Offer).join(Offer.organisation).where(Organisation.status == OrganisationStatus.PUBLISHED)
+    if filters.text:
+        query = query.where(_contains((Offer.title, Offer.description, Organisation.name), filters.text))
+    if filters.term_ids:
+        query = query.where(_offer_terms_clause(filters.term_ids))
+    if filters.locality is not None:
+        query = query.where(_offer_locality_clause(filters.locality_ids))
+    if filters.age is not None:
+        query = query.where(_offer_age_clause(filters.age))
+    if filters.organization_id is not None:
+        query = query.where(Offer.organisation_id == filters.organization_id)
+    return query.options(*OFFER_LOADING).order_by(Offer.title, Offer.id)
+
+
+def published_offer(offer_id: int) -> Offer | None:
+    query = (
+        select(Offer)
+        .join(Offer.organisation)
+        .where(Offer.id == offer_id, Organisation.status == OrganisationStatus.PUBLISHED)
+    )
+    return db.session.scalar(query.options(*OFFER_LOADING))
+
+
+# Taxonomies -----------------------------------------------------------------------------------------------------
+
+
+def terms_query(vocabulary: str | None) -> Select:
+    """Active terms (every vocabulary, or one), vocabulary by vocabulary, each in its file's order."""
+    query = select(Term).join(Vocabulary).where(Term.is_active.is_(True))
+    if vocabulary:
+        if db.session.scalar(select(Vocabulary.id).where(Vocabulary.key == vocabulary)) is None:
+            raise ParameterError({"vocabulary": f"no vocabulary {vocabulary!r}"})
+        query = query.where(Vocabulary.key == vocabulary)
+    return query.order_by(Vocabulary.key, Term.id)  # ids follow the order of the vocabulary file
+
+
+# Needs ----------------------------------------------------------------------------------------------------------
+
+NEED_LOADING = (
+    selectinload(Need.body),
+    selectinload(Need.localities).selectinload(Locality.districts),
+    selectinload(Need.target_groups),
+    selectinload(Need.outcomes),
+    selectinload(Need.aims),
+    selectinload(Need.indicators),
+    selectinload(Need.framework_outcomes),
+    selectinload(Need.framework_measures),
+)
+
+
+def _need_terms_clause(ids: frozenset[int]) -> ColumnElement[bool]:
+    links = (need_outcome, need_aim, need_target_group, need_indicator)
+    return or_(
+        Need.kind_id.in_(ids),
+        Need.level_id.in_(ids),
+        Need.service_area_id.in_(ids),
+        *(_linked(table, "need_id", Need.id, ids, "term_id") for table in links),
+    )
+
+
+def open_needs_query(filters: Filters) -> Select:
+    """Open needs matching ``filters``, as on the opportunities board (latest deadline first).
+
+    Locality follows the board: a need in a district matches a query for its county and the other way round.
+    """
+    query = board_query(BoardFilters(text=filters.text or "", locality=filters.locality, age=filters.age))
+    if filters.term_ids:
+        query = query.where(_need_terms_clause(filters.term_ids))
+    return query.options(*NEED_LOADING)
+
+
+def open_need(need_id: int) -> Need | None:
+    query = select(Need).where(Need.id == need_id, Need.status == NeedStatus.OPEN)
+    return db.session.scalar(query.options(*NEED_LOADING))
