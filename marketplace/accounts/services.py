@@ -274,14 +274,28 @@ def accept_invitation(invitation: Invitation, *, name: str, password: str) -> Us
     invitation.accepted_at = utcnow()
     db.session.add(user)
     db.session.flush()
-    record_event("invitation.accepted", obj=invitation, actor=user, after={"user_id": user.id, "role": user.role})
+    after = {
+        "user_id": user.id,
+        "role": user.role,
+        "is_org_admin": user.is_org_admin,
+        "organisation_id": user.organisation_id,
+        "commissioning_body_id": user.commissioning_body_id,
+    }
+    record_event("invitation.accepted", obj=invitation, actor=user, summary=f"{user.email} joined", after=after)
     db.session.commit()
     return user
 
 
 def revoke_invitation(invitation: Invitation, *, actor: User) -> None:
     invitation.revoked_at = utcnow()
-    record_event("invitation.revoked", obj=invitation, actor=actor)
+    record_event(
+        "invitation.revoked",
+        obj=invitation,
+        actor=actor,
+        summary=f"Invitation to {invitation.email} revoked",
+        before={"email": invitation.email, "role": invitation.role, "revoked_at": None},
+        after={"email": invitation.email, "role": invitation.role, "revoked_at": invitation.revoked_at.isoformat()},
+    )
     db.session.commit()
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import select, text
+from sqlalchemy import delete, select, text, update
 from sqlalchemy.exc import DatabaseError
 
 from marketplace.audit.models import AuditEvent, AuditLogIsAppendOnly
@@ -96,3 +96,42 @@ def test_new_events_can_still_be_appended_after_a_refused_change(app, event_id):
 
     actions = set(db.session.scalars(select(AuditEvent.action)))
     assert actions == {"organisation.published", "user.signed_in"}
+
+
+BULK_STATEMENTS = {
+    "ORM update statement": lambda: db.session.execute(update(AuditEvent).values(summary="tampered")),
+    "ORM delete statement": lambda: db.session.execute(delete(AuditEvent)),
+    "Core table update": lambda: db.session.execute(AuditEvent.__table__.update().values(summary="tampered")),
+    "Core table delete": lambda: db.session.execute(AuditEvent.__table__.delete()),
+    "legacy query update": lambda: db.session.query(AuditEvent).update({"summary": "tampered"}),
+    "legacy query delete": lambda: db.session.query(AuditEvent).delete(),
+    "bulk update mappings": lambda: db.session.execute(
+        update(AuditEvent),
+        [{"id": event_id, "summary": "tampered"} for event_id in db.session.scalars(select(AuditEvent.id))],
+    ),
+}
+
+
+@pytest.mark.parametrize("statement", BULK_STATEMENTS.values(), ids=BULK_STATEMENTS.keys())
+def test_bulk_update_and_delete_statements_are_refused_by_the_database(app, event_id, statement):
+    """These skip the ORM's flush (and its guard), so the database triggers are what stops them."""
+    with pytest.raises(DatabaseError, match="append-only"):
+        statement()
+        db.session.flush()
+    db.session.rollback()
+
+    event = _stored(event_id)
+    assert event is not None
+    assert event.summary == "Published the profile"
+
+
+def test_merging_a_changed_copy_of_an_event_is_refused(app, event_id):
+    copy = AuditEvent(id=event_id, action="organisation.published", summary="Nothing happened")
+    db.session.expunge_all()
+    db.session.merge(copy)
+
+    with pytest.raises(AuditLogIsAppendOnly):
+        db.session.commit()
+
+    db.session.rollback()
+    assert _stored(event_id).summary == "Published the profile"

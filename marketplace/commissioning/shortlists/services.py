@@ -167,7 +167,7 @@ def add_to_shortlist(need: Need, candidate: Candidate, *, actor: User) -> Shortl
     )
     shortlist.entries.append(entry)
     if response is not None and response.status == ResponseStatus.SUBMITTED:
-        response.status = ResponseStatus.SHORTLISTED
+        _set_response_status(response, ResponseStatus.SHORTLISTED, actor=actor, reason="shortlisted")
     db.session.flush()
     record_event(
         "shortlist.entry_added",
@@ -183,6 +183,22 @@ def add_to_shortlist(need: Need, candidate: Candidate, *, actor: User) -> Shortl
     )
     db.session.commit()
     return entry
+
+
+def _set_response_status(response: Response, status: str, *, actor: User, reason: str) -> None:
+    """Change a response's status with its own audit event, so each response's history reads in one place."""
+    before = response.status
+    if before == status:
+        return
+    response.status = status
+    record_event(
+        "response.status_changed",
+        obj=response,
+        actor=actor,
+        summary=f"{response.responder_name}: {reason}",
+        before={"status": before},
+        after={"status": status},
+    )
 
 
 # Notes, ranking and removal --------------------------------------------------------------------------------------
@@ -241,7 +257,7 @@ def remove_entry(entry: ShortlistEntry, *, actor: User) -> None:
     _ensure_changeable(shortlist.need)
     response = entry.response or live_response_for_entry(entry)
     if response is not None and response.status == ResponseStatus.SHORTLISTED:
-        response.status = ResponseStatus.SUBMITTED
+        _set_response_status(response, ResponseStatus.SUBMITTED, actor=actor, reason="removed from the shortlist")
     record_event(
         "shortlist.entry_removed",
         obj=entry,
@@ -368,7 +384,9 @@ def award_need(need: Need, response: Response | None, *, commissioner: User, not
     for other in need.responses:
         if other.status == ResponseStatus.WITHDRAWN:
             continue
-        other.status = ResponseStatus.AWARDED if other is response else ResponseStatus.UNSUCCESSFUL
+        won = other is response
+        status, reason = (ResponseStatus.AWARDED, "awarded") if won else (ResponseStatus.UNSUCCESSFUL, "not successful")
+        _set_response_status(other, status, actor=commissioner, reason=f"{reason} ({need.title})")
         _notify_result(need, other, successful=other is response)
     record_event(
         "need.awarded",

@@ -1,0 +1,101 @@
+"""How events read: a compact before → after of the keys that changed, and the CSV export."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Row
+
+from marketplace.audit.models import AuditEvent
+
+NOTHING = "(none)"
+MAX_VALUE = 120
+CSV_HEADER = (
+    "When (UTC)",
+    "Who",
+    "User ID",
+    "Action",
+    "Object type",
+    "Object ID",
+    "Summary",
+    "Before",
+    "After",
+    "IP address",
+)
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+@dataclass(frozen=True)
+class Change:
+    key: str
+    before: str
+    after: str
+
+
+def show(value: Any) -> str:
+    """One value as short text: lists and mappings as JSON, long values cut."""
+    if value is None or value == "":
+        return NOTHING
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False, sort_keys=True, default=str)
+    return text if len(text) <= MAX_VALUE else text[: MAX_VALUE - 1] + "…"
+
+
+def changes(event: AuditEvent) -> list[Change]:
+    """The keys whose values differ between before and after (a creation or deletion shows every key)."""
+    before, after = event.before or {}, event.after or {}
+    keys = [*before, *(key for key in after if key not in before)]
+    return [
+        Change(key, show(before.get(key)), show(after.get(key)))
+        for key in keys
+        if key not in before or key not in after or before[key] != after[key]
+    ]
+
+
+def _cell(value: str) -> str:
+    """A spreadsheet would run a cell starting like a formula: prefix it with a quote (CSV injection)."""
+    return f"'{value}" if value.startswith(FORMULA_START) else value
+
+
+def _json(value: dict[str, Any] | str | None) -> str:
+    """Before/after as JSON text (an export reads them already as text)."""
+    if value is None or isinstance(value, str):
+        return "" if value in (None, "null") else value
+    return json.dumps(value, ensure_ascii=False, sort_keys=True, default=str)
+
+
+def csv_row(event: AuditEvent | Row) -> list[str]:
+    cells = [
+        event.occurred_at.isoformat(timespec="seconds"),
+        event.actor_email,
+        str(event.actor_id or ""),
+        event.action,
+        event.object_type,
+        event.object_id,
+        event.summary,
+        _json(event.before),
+        _json(event.after),
+        event.ip_address,
+    ]
+    return [_cell(cell) for cell in cells]
+
+
+def csv_lines(events: Iterable[AuditEvent | Row], *, batch: int = 500) -> Iterator[str]:
+    """The header, then the events ``batch`` lines at a time as they are read (so a large export streams)."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+
+    writer.writerow(CSV_HEADER)
+    for count, event in enumerate(events, start=1):
+        writer.writerow(csv_row(event))
+        if count % batch == 0:
+            yield buffer.getvalue()
+            buffer.seek(0)
+            buffer.truncate()
+    yield buffer.getvalue()
