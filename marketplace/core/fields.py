@@ -32,7 +32,7 @@ class CheckboxesField(SelectMultipleField):
     widget = GovCheckboxesInput()
 
     def __init__(self, label: str, *, noun: str = "", invalid_message: str = "", **kwargs: Any) -> None:
-        message = invalid_message or f"Select {noun} from the list"
+        message = invalid_message or f"Select {noun} from the list"  # nosec B608  # a message, not SQL
         super().__init__(label, coerce=int, invalid_value_message=message, invalid_choice_message=message, **kwargs)
 
 

@@ -64,8 +64,8 @@ def _select(label: str, noun: str) -> SelectField:
         label,
         widget=GovSelect(),
         coerce=optional_int,
-        invalid_value_message=f"Select {noun} from the list",
-        invalid_choice_message=f"Select {noun} from the list",
+        invalid_value_message=f"Select {noun} from the list",  # nosec B608  # a message, not SQL
+        invalid_choice_message=f"Select {noun} from the list",  # nosec B608  # a message, not SQL
     )
 
 

@@ -126,6 +126,19 @@ def _size_text(limit: int) -> str:
     return f"{max(1, limit // 1024)}KB"
 
 
+EXTENSIONS = {PDF: (".pdf",), DOCX: (".docx",), ODT: (".odt",), PNG: (".png",), JPEG: (".jpg", ".jpeg")}
+
+
+def download_name(document: EvidenceDocument) -> str:
+    """The original name, with the extension of the sniffed type: a PDF named ``report.html`` downloads as
+    ``report.html.pdf``, so a desktop never opens a polyglot as the HTML its name claims."""
+    name = document.original_filename or "document"
+    extensions = EXTENSIONS.get(document.content_type)
+    if extensions and not name.lower().endswith(extensions):
+        name = f"{name}{extensions[0]}"
+    return name
+
+
 def sanitise_filename(name: str | None) -> str:
     """A display and download name: no folders, control characters or reserved characters; at most 255."""
     name = unicodedata.normalize("NFC", name or "")

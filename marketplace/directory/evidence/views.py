@@ -92,7 +92,7 @@ def download_document(document_id: int):
         io.BytesIO(data),
         mimetype=document.content_type,
         as_attachment=True,
-        download_name=document.original_filename,
+        download_name=storage.download_name(document),
         etag=False,
     )
     response.content_length = len(data)
