@@ -14,6 +14,7 @@ PUBLIC_ITEMS = [
     ("Directory", "directory.organisation_list"),
     ("Consortia", "consortia.directory"),
     ("Opportunities", "needs.board"),
+    ("Kitemarked", "kitemark.kitemarked"),
 ]
 ROLE_ITEMS: dict[Role, list[tuple[str, str]]] = {
     Role.PROVIDER: [
@@ -21,6 +22,7 @@ ROLE_ITEMS: dict[Role, list[tuple[str, str]]] = {
         ("Profile", "directory.profile"),
         ("Offers", "offers.index"),
         ("Evidence", "evidence.index"),
+        ("Kitemark", "kitemark.provider_page"),
         ("Your consortia", "consortia.index"),
         ("Opportunities for you", "matching.opportunities"),
         ("Responses", "responses.index"),
@@ -33,11 +35,12 @@ ROLE_ITEMS: dict[Role, list[tuple[str, str]]] = {
         ("Area overview", "area.overview"),
         ("Team", "accounts.team"),
     ],
-    Role.ASSESSOR: [("Assessments", "core.assessor_home")],
+    Role.ASSESSOR: [("Assessments", "kitemark.queue"), ("Kitemarks", "kitemark.awards")],
     Role.ADMIN: [
         ("Admin", "core.admin_home"),
         ("Users", "accounts_admin.index"),
         ("Reference data", "reference.index"),
+        ("Audit log", "audit.index"),
     ],
 }
 SIGNED_IN_ITEMS = [
