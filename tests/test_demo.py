@@ -10,8 +10,13 @@ from sqlalchemy import func, select
 from marketplace.accounts.models import User
 from marketplace.commissioning.models import CommissioningBody
 from marketplace.demo.services import DEMO_FILE
-from marketplace.directory.models import Organisation
+from marketplace.directory.evidence.services import policy_is_out_of_date
+from marketplace.directory.models import Accreditation, Organisation, SafeguardingRecord
 from marketplace.extensions import db
+from marketplace.kitemark.models import Kitemark, KitemarkApplication
+from marketplace.kitemark.status import kitemarked_organisation_ids
+from marketplace.search.maintenance import rebuild
+from marketplace.search.matching import match_need, open_needs
 
 DEMO_LOGINS = {
     "provider@derby-museums.example.org": "provider",
@@ -98,3 +103,33 @@ def test_demo_load_with_all_logins_prints_every_user(app):
     assert result.exit_code == 0, result.output
     assert "provider@peak-creative-arts.example.org" in result.output
     assert "commissioner@derbyshire-camhs.example.org" in result.output
+
+
+def test_every_open_demo_need_has_verified_providers_to_match(app, demo_output):
+    """Most demo needs require verified safeguarding (some a kitemark or accreditation): the demo must satisfy them."""
+    rebuild(app)
+    needs = open_needs()
+    assert len(needs) >= 8
+
+    matched = {need.ref: [result.name for result in match_need(need)] for need in needs}
+
+    assert {ref: names for ref, names in matched.items() if len(names) < 2} == {}
+    derby = [need for need in needs if need.body.ref == "derby-cyps"]
+    assert derby and all(len(matched[need.ref]) >= 3 for need in derby)  # the main demo login sees real choices
+
+
+def test_demo_verification_follows_the_product_rules_and_loads_once(app, demo_output):
+    assessor = _user("assessor@artscouncil.example.org")
+    verified = list(db.session.scalars(select(SafeguardingRecord).where(SafeguardingRecord.verified_at.is_not(None))))
+    assert len(verified) >= 10
+    assert all(record.verified_by_id == assessor.id for record in verified)
+    assert not any(policy_is_out_of_date(record) for record in verified)
+    kitemarked = kitemarked_organisation_ids()
+    assert len(kitemarked) >= 5
+    assert kitemarked <= {record.organisation_id for record in verified}  # a kitemark review verifies safeguarding
+    counts = (_count(Kitemark), _count(KitemarkApplication), _count(Accreditation), len(verified))
+
+    again = app.test_cli_runner().invoke(args=["demo", "load"])
+
+    assert again.exit_code == 0, again.output
+    assert (_count(Kitemark), _count(KitemarkApplication), _count(Accreditation), counts[3]) == counts

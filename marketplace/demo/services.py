@@ -3,8 +3,10 @@
 
 Organisations (with their offers, outcomes, statements …) and consortia go through the directory importer,
 exactly like ``flask directory import``; needs through ``flask commissioning import-needs``'s importer; bodies and
-users are loaded here. Matching is by ``ref`` (organisations, offers, consortia, bodies, needs), framework name
-and email (users), so loading twice changes nothing.
+users are loaded here; then the kitemark demo (``kitemark.demo``) and the assessor-checked evidence that lets the
+demo needs match providers (``demo.verification``: verified safeguarding, kitemarks, accreditations). Matching
+is by ``ref`` (organisations, offers, consortia, bodies, needs), framework name and email (users), so loading twice
+changes nothing.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from marketplace.commissioning.frameworks.services import import_framework
 from marketplace.commissioning.models import CommissioningBody
 from marketplace.commissioning.needs.importer import import_needs
 from marketplace.core.clock import utcnow
+from marketplace.demo.verification import load_verification_demo
 from marketplace.directory.importer import Rejection, import_directory
 from marketplace.directory.models import Organisation
 from marketplace.extensions import db
@@ -101,6 +104,7 @@ def load_demo(password: str, path: Path = DEMO_FILE) -> DemoReport:
     db.session.commit()
     _load_framework(bodies.get(FRAMEWORK_BODY_REF))
     load_kitemark_demo()
+    load_verification_demo()
     needs_report = import_needs(json.loads(NEEDS_FILE.read_text(encoding="utf-8")))
     report.needs, report.needs_rejected = needs_report.summary, needs_report.rejected
     return report

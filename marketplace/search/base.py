@@ -6,14 +6,24 @@ Layout under ``SEARCH_INDEX_DIR`` (the *root*)::
     write.lock             fcntl lock: one writer at a time across processes (readers never take it)
     pending.jsonl          ids whose index write failed, retried later (see ``pending``)
     <engine>.current       the name of the live index directory; replaced atomically by os.replace
-    <engine>-<random>/     an index, with GENERATION (a token rewritten after each commit)
+    <engine>-<random>/     an index, with GENERATION (a token rewritten after each commit) and CHANGES (the
+                           ids each commit wrote or deleted, one JSON line per generation)
 
 A reader compares (live directory, GENERATION) with what it last loaded and reopens when either moved, so a
-commit or a rebuild in another process is seen by the next search.
+commit or a rebuild in another process is seen by the next search. After a commit in the same directory it
+updates its facet table from CHANGES with just the documents that commit touched; only a new directory (a
+rebuild) or a gap in CHANGES makes it read every stored document again.
+
+Only ``rebuild`` creates an index. A write with no live index raises :class:`IndexMissing` (the sync queues the
+ids), so a deleted index is never quietly replaced by one holding only the latest edits.
+
+Within a process, searches and writes take the engine's lock: the open reader and the facet table are shared by
+threads (Whoosh's searcher is not thread-safe), and the table changes in place on reload.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import threading
@@ -29,7 +39,13 @@ from marketplace.search.locks import writer_lock
 from marketplace.search.text import query_words, snippet
 
 GENERATION_FILE = "GENERATION"
+CHANGES_FILE = "CHANGES"
+CHANGES_KEPT = 200  # generations a reader can catch up on incrementally; older readers reload in full
 WRITE_LOCK_TIMEOUT = 10.0
+
+
+class IndexMissing(RuntimeError):
+    """There is no live index to write to: ``flask search rebuild`` creates one from the database."""
 
 
 def snippet_source(document: dict) -> str:
@@ -111,10 +127,55 @@ class BaseEngine:
         except FileNotFoundError:
             return ""
 
-    def _bump_generation(self, directory: Path) -> str:
-        token = uuid.uuid4().hex
+    def _bump_generation(self, directory: Path, changed: Iterable[str] = (), deleted: Iterable[str] = ()) -> str:
+        """A new generation token; the ids it changed go to CHANGES first, so a reader of the token finds them."""
+        previous, token = self._generation(directory), uuid.uuid4().hex
+        if previous:
+            entry = {"after": previous, "generation": token, "put": sorted(changed), "delete": sorted(deleted)}
+            self._record_changes(directory, json.dumps(entry, separators=(",", ":")))
         _write_atomically(directory / GENERATION_FILE, token)
         return token
+
+    @staticmethod
+    def _record_changes(directory: Path, line: str) -> None:
+        path = directory / CHANGES_FILE
+        try:
+            lines = path.read_text(encoding="utf-8").splitlines()
+        except FileNotFoundError:
+            lines = []
+        if len(lines) >= 2 * CHANGES_KEPT:  # keep the file short: rewrite it with the newest entries only
+            _write_atomically(path, "".join(f"{kept}\n" for kept in lines[-CHANGES_KEPT:]) + f"{line}\n")
+            return
+        with path.open("a", encoding="utf-8") as handle:
+            handle.write(f"{line}\n")
+
+    @staticmethod
+    def _changes_between(directory: Path, start: str, end: str) -> tuple[set[str], set[str]] | None:
+        """Ids written and deleted by the commits from generation ``start`` to ``end``; None if not recorded."""
+        try:
+            text = (directory / CHANGES_FILE).read_text(encoding="utf-8")
+        except FileNotFoundError:
+            return None
+        following: dict[str, dict] = {}
+        for line in text.splitlines():
+            try:
+                entry = json.loads(line)
+                following[entry["after"]] = entry
+            except (ValueError, KeyError, TypeError):
+                continue  # a line being appended: it is after ``end``
+        put: set[str] = set()
+        deleted: set[str] = set()
+        generation = start
+        while generation != end:
+            entry = following.get(generation)
+            if entry is None:
+                return None
+            put.difference_update(entry["delete"])
+            deleted.difference_update(entry["put"])
+            put.update(entry["put"])
+            deleted.update(entry["delete"])
+            generation = entry["generation"]
+        return put, deleted
 
     def _swap_in(self, directory: Path) -> None:
         """Point readers at ``directory`` (one atomic rename), then remove the old index."""
@@ -123,27 +184,43 @@ class BaseEngine:
         if old is not None and old != directory:
             shutil.rmtree(old, ignore_errors=True)
 
-    def _ensure_live(self) -> Path:
-        live = self.live_directory()
-        if live is None:
-            live = self._new_directory()
-            self._create(live)
-            self._bump_generation(live)
-            self._swap_in(live)
-        return live
-
     def _state(self) -> tuple[Any, FacetTable] | None:
-        """The open index and facet table, reloaded if another process committed or swapped since."""
+        """The open index and facet table, reloaded if another process committed or swapped since.
+
+        Call with ``self._guard`` held; the pair stays valid while it is held.
+        """
         live = self.live_directory()
         if live is None:
             return None
         token = (live.name, self._generation(live))
-        with self._guard:
-            if token != self._token:
-                handle = self._open(live)
-                self._table = FacetTable(self._stored_documents(handle))
-                self._handle, self._token = handle, token
-            return self._handle, self._table
+        if token != self._token:
+            self._reload(live, token)
+        return self._handle, self._table
+
+    def _reload(self, live: Path, token: tuple[str, str]) -> None:
+        previous, table = self._token, self._table
+        self._close_handle()  # before opening: a failed open must not leave a closed handle behind
+        handle = self._open(live)
+        changes = None
+        if previous is not None and previous[0] == live.name:
+            changes = self._changes_between(live, previous[1], token[1])
+        if changes is None:
+            table = FacetTable(self._stored_documents(handle))
+        else:
+            put, deleted = changes
+            stored = self._stored_by_ids(handle, sorted(put)) if put else {}
+            for doc_id in deleted | (put - set(stored)):
+                table.remove(doc_id)
+            for document in stored.values():
+                table.put(document)
+        self._handle, self._table, self._token = handle, table, token
+
+    def _close_handle(self) -> None:
+        """Close the open index, if any, and forget it (a handle that fails to close is dropped all the same)."""
+        handle, self._handle, self._token = self._handle, None, None
+        close = getattr(handle, "close", None)
+        if close is not None:
+            close()
 
     # Writing
 
@@ -159,15 +236,22 @@ class BaseEngine:
         if not documents and not delete_ids:
             return
         with self.lock.hold(self.lock_timeout), self._guard:
-            if not documents and self.live_directory() is None:
-                return
-            live = self._ensure_live()
-            handle, table = self._state() or (None, self._table)
+            state = self._state()
+            if state is None:
+                if not documents:
+                    return  # nothing indexed to delete from; a rebuild reads the database anyway
+                raise IndexMissing("There is no search index: run `flask search rebuild`")
+            handle, table = state
+            live = self.root / self._token[0]  # type: ignore[index]  # _state() set it
             delete_ids = {doc_id for doc_id in delete_ids if table.contains(doc_id)}
             if not documents and not delete_ids:
                 return  # e.g. a draft organisation changed: nothing indexed, nothing to commit
-            handle = self._write(handle, documents, delete_ids)
-            token = self._bump_generation(live)
+            try:
+                handle = self._write(handle, documents, delete_ids)
+            except BaseException:
+                self._close_handle()  # the write may have closed or moved it on: the next search reopens
+                raise
+            token = self._bump_generation(live, (document["id"] for document in documents), delete_ids)
             for document in documents:
                 table.put(document)
             for doc_id in delete_ids:
@@ -183,26 +267,23 @@ class BaseEngine:
             except BaseException:
                 shutil.rmtree(directory, ignore_errors=True)
                 raise
-            self._release()
+            self._close_handle()
+            self._table = FacetTable()
             self._swap_in(directory)
         return count
 
     def clear(self) -> None:
         self.rebuild(())
 
-    def _release(self) -> None:
-        close = getattr(self._handle, "close", None)
-        if close is not None:
-            close()
-        self._handle, self._token, self._table = None, None, FacetTable()
-
     # Reading
 
     def ids_and_versions(self) -> dict[str, str]:
-        state = self._state()
-        if state is None:
-            return {}
-        return {document["id"]: str(document.get("version", "")) for document in self._stored_documents(state[0])}
+        with self._guard:
+            state = self._state()
+            if state is None:
+                return {}
+            documents = self._stored_documents(state[0])
+            return {document["id"]: str(document.get("version", "")) for document in documents}
 
     def size_bytes(self) -> int:
         live = self.live_directory()
@@ -215,6 +296,10 @@ class BaseEngine:
         return self.search(narrowed)
 
     def search(self, query: SearchQuery) -> SearchResults:
+        with self._guard:
+            return self._search(query)
+
+    def _search(self, query: SearchQuery) -> SearchResults:
         state = self._state()
         if state is None:
             empty = {field: {} for field in query.facets}

@@ -26,7 +26,7 @@ from marketplace.directory.models import (
     OrganisationStatus,
     OutcomeContribution,
 )
-from marketplace.kitemark.status import is_kitemarked
+from marketplace.kitemark.status import awards_for, is_kitemarked
 from marketplace.reference.models import Locality
 
 ORGANISATION_PREFIX = "org-"
@@ -80,8 +80,13 @@ def _versioned(document: dict) -> dict:
     return document
 
 
-def organisation_document(organisation: Organisation, *, session: Session | None = None) -> dict:
-    """The search document of one organisation (whatever its status: callers index published ones only)."""
+def organisation_document(
+    organisation: Organisation, *, session: Session | None = None, kitemarked: bool | None = None
+) -> dict:
+    """The search document of one organisation (whatever its status: callers index published ones only).
+
+    ``kitemarked`` may be given by a caller that looked up many organisations' kitemarks in one query.
+    """
     from marketplace.extensions import db
 
     session = session or db.session
@@ -110,7 +115,7 @@ def organisation_document(organisation: Organisation, *, session: Session | None
         "accreditation": sorted(
             _codes(a.scheme for a in organisation.accreditations if a.expires_on is None or a.expires_on >= current)
         ),
-        "kitemarked": is_kitemarked(organisation),
+        "kitemarked": is_kitemarked(organisation) if kitemarked is None else kitemarked,
         "safeguarding_verified": bool(safeguarding is not None and safeguarding.verified_at is not None),
         "in_consortium": _in_consortium(session, organisation),
         "send_suitable": any(offer.send_suitable for offer in offers),
@@ -184,9 +189,13 @@ def documents_for_ids(session: Session, ids: Iterable[str]) -> tuple[list[dict],
     documents: list[dict] = []
     if org_ids:
         query = select(Organisation).where(Organisation.id.in_(org_ids)).options(*_organisation_loader())
+        kitemarked = awards_for(org_ids, session=session)
         for organisation in session.scalars(query):
             if organisation.status == OrganisationStatus.PUBLISHED:
-                documents.append(organisation_document(organisation, session=session))
+                document = organisation_document(
+                    organisation, session=session, kitemarked=organisation.id in kitemarked
+                )
+                documents.append(document)
     if consortium_ids:
         for consortium in session.scalars(select(Consortium).where(Consortium.id.in_(consortium_ids))):
             members = _published_members(consortium)

@@ -2,8 +2,9 @@
 
 Structured filtering and facet counting are cheapest here: each (field, value) has a bitset of document
 ordinals, so a filter is a few ANDs/ORs and a facet count is ``(results & value_bits).bit_count()``, whatever
-the engine. The table is rebuilt from the index when another process changes it, and updated in place by the
-process that writes.
+the engine. The process that writes updates its table in place; the others update theirs with just the documents
+each commit changed (the index's CHANGES journal, see ``base``), and read every document again only after a
+rebuild.
 """
 
 from __future__ import annotations

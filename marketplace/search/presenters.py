@@ -14,16 +14,16 @@ from dataclasses import dataclass, field, replace
 from flask import current_app, url_for
 from markupsafe import Markup
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 from marketplace.directory.models import Consortium, Organisation
 from marketplace.extensions import db
-from marketplace.kitemark.status import current_award
-from marketplace.reference.models import Locality
-from marketplace.reference.services import terms_by_code
+from marketplace.kitemark.status import KitemarkAward, awards_for
 from marketplace.search import geo
 from marketplace.search.documents import CONSORTIUM_PREFIX, ORGANISATION_PREFIX, documents_for_ids
 from marketplace.search.engine import MAX_PAGE_SIZE, SearchHit, SearchQuery, SearchResults, engine_for
 from marketplace.search.facets import FacetTable
+from marketplace.search.reference_cache import reference_snapshot
 
 logger = logging.getLogger(__name__)
 
@@ -139,15 +139,14 @@ def _known_values(values: Iterable[str], known: Iterable[str]) -> list[str]:
     return chosen[:MAX_VALUES]
 
 
-def _locality_codes() -> set[str]:
-    return set(db.session.scalars(select(Locality.ons_code)))
-
-
 def parse_params(args: Mapping) -> SearchParams:
     """Validated parameters from the query string (a MultiDict); unknown or malformed values are dropped."""
     text = (args.get("q") or "").encode("utf-8")[:MAX_TEXT_BYTES].decode("utf-8", "ignore").strip()
-    filters = {name: _known_values(args.getlist(name), terms_by_code(spec[1])) for name, spec in TERM_FILTERS.items()}
-    filters["locality"] = _known_values(args.getlist("locality"), _locality_codes())
+    reference = reference_snapshot()
+    filters = {
+        name: _known_values(args.getlist(name), reference.term_labels(spec[1])) for name, spec in TERM_FILTERS.items()
+    }
+    filters["locality"] = _known_values(args.getlist("locality"), reference.locality_names)
     flags = {name for name in FLAG_FILTERS if args.get(name) == "1"}
     return SearchParams(
         text=text,
@@ -162,22 +161,12 @@ def parse_params(args: Mapping) -> SearchParams:
     )
 
 
-def _expanded_localities(codes: list[str]) -> set[str]:
-    """A county brings in its districts; a district brings in its county (whose providers serve it)."""
-    expanded = set(codes)
-    for locality in db.session.scalars(select(Locality).where(Locality.ons_code.in_(codes))):
-        expanded.update(district.ons_code for district in locality.districts)
-        if locality.parent is not None:
-            expanded.add(locality.parent.ons_code)
-    return expanded
-
-
 def engine_query(params: SearchParams) -> SearchQuery:
     """The engine query for the parameters (without the distance filter)."""
     filters: dict[str, set[str]] = {}
     for name, values in params.filters.items():
         engine_field = "locality" if name == "locality" else TERM_FILTERS[name][0]
-        filters[engine_field] = _expanded_localities(values) if name == "locality" else set(values)
+        filters[engine_field] = reference_snapshot().expanded_localities(values) if name == "locality" else set(values)
     for name in params.flags:
         filters[FLAG_FILTERS[name][0]] = {"true"}
     return SearchQuery(
@@ -265,16 +254,15 @@ def _options(counts: dict[str, int], chosen: list[str], labels: Mapping[str, str
 
 def facets_of(params: SearchParams, counts: dict[str, dict[str, int]]) -> list[Facet]:
     """Each filter's options that have results (or are chosen), labelled, with their counts."""
+    reference = reference_snapshot()
     facets = []
     for name, (engine_field, vocabulary, heading) in TERM_FILTERS.items():
-        labels = {code: term.label for code, term in terms_by_code(vocabulary).items()}
+        labels = reference.term_labels(vocabulary)
         facets.append(
             Facet(name, heading, _options(counts.get(engine_field, {}), params.filters.get(name, []), labels))
         )
     locality_counts = counts.get("locality", {})
-    wanted = set(locality_counts) | set(params.filters.get("locality", []))
-    rows = db.session.execute(select(Locality.ons_code, Locality.name).where(Locality.ons_code.in_(wanted)))
-    names = {code: name for code, name in rows}
+    names = reference.locality_names
     facets.append(
         Facet("locality", "Area served", _options(locality_counts, params.filters.get("locality", []), names))
     )
@@ -285,8 +273,7 @@ def _long(day) -> str:
     return f"{day.day} {day:%B %Y}"
 
 
-def _badges(organisation: Organisation) -> list[str]:
-    award = current_award(organisation)
+def _badges(organisation: Organisation, award: KitemarkAward | None) -> list[str]:
     badges = [f"Kitemarked: awarded {_long(award.awarded_on)}, expires {_long(award.expires_on)}"] if award else []
     safeguarding = organisation.safeguarding
     if safeguarding is not None and safeguarding.verified_at is not None:
@@ -298,7 +285,11 @@ def result_rows(hits: list[SearchHit]) -> list[ResultRow]:
     """The hits with their profile links, type and badges (the snippet is already escaped by the engine)."""
     org_ids = [int(h.id.removeprefix(ORGANISATION_PREFIX)) for h in hits if h.id.startswith(ORGANISATION_PREFIX)]
     consortium_ids = [int(h.id.removeprefix(CONSORTIUM_PREFIX)) for h in hits if h.id.startswith(CONSORTIUM_PREFIX)]
-    organisations = {o.id: o for o in db.session.scalars(select(Organisation).where(Organisation.id.in_(org_ids)))}
+    # One query for the rows with their type and safeguarding record, one for the kitemarks in force.
+    loaded = select(Organisation).where(Organisation.id.in_(org_ids))
+    loaded = loaded.options(joinedload(Organisation.organisation_type), joinedload(Organisation.safeguarding))
+    organisations = {o.id: o for o in db.session.scalars(loaded)}
+    awards = awards_for(organisations)
     consortia = {c.id: c for c in db.session.scalars(select(Consortium).where(Consortium.id.in_(consortium_ids)))}
     rows = []
     for hit in hits:
@@ -309,7 +300,9 @@ def result_rows(hits: list[SearchHit]) -> list[ResultRow]:
             kind = organisation.organisation_type.label if organisation.organisation_type else "Organisation"
             url = url_for("directory.organisation", organisation_id=organisation.id)
             snippet = Markup(hit.snippet)  # nosec B704  # text.snippet escapes; adds only <mark>
-            rows.append(ResultRow(organisation.name, url, snippet, kind, _badges(organisation)))
+            rows.append(
+                ResultRow(organisation.name, url, snippet, kind, _badges(organisation, awards.get(organisation.id)))
+            )
         else:
             consortium = consortia.get(int(hit.id.removeprefix(CONSORTIUM_PREFIX)))
             if consortium is None:

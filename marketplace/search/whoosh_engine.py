@@ -26,6 +26,7 @@ from marketplace.search.whoosh_compat import (
     Schema,
     StemmingAnalyzer,
     whoosh_index,
+    whoosh_reading,
 )
 
 ANALYZER = StemmingAnalyzer(stoplist=STOP_WORDS, minsize=1, maxsize=60)
@@ -89,7 +90,11 @@ class Handle:
         return self._docnums
 
     def close(self) -> None:
-        self.searcher.close()
+        """Close the reader; closing it again is harmless (a failed reopen must not poison later ones)."""
+        try:
+            self.searcher.close()
+        except whoosh_reading.ReaderClosed:
+            pass
 
 
 class WhooshEngine(BaseEngine):
@@ -99,8 +104,6 @@ class WhooshEngine(BaseEngine):
         return Handle.of(whoosh_index.create_in(str(directory), schema()))
 
     def _open(self, directory: Path) -> Handle:
-        if self._handle is not None:
-            self._handle.close()
         return Handle.of(whoosh_index.open_dir(str(directory)))
 
     def _write(self, handle: Handle, documents: list[dict], delete_ids: set[str]) -> Handle:

@@ -126,6 +126,7 @@ def test_award_and_suspension_update_the_search_index(app, ready, assessor):
     app.config["SEARCH_SYNC"] = True
     init_search_sync(app)
     engine = engine_for(app)
+    engine.clear()  # only a rebuild creates an index; updates then follow each commit
     organisation.description = "Touch so the organisation is indexed"
     db.session.commit()
 

@@ -93,12 +93,6 @@ def test_a_deleted_index_gives_a_clear_message_never_a_500_and_rebuild_restores_
     _assert_restored_by_rebuild(server, site, "lanternfish")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="WhooshEngine: after a failed open, every later open re-closes the closed reader (ReaderClosed), so each "
-    "worker keeps showing 'unavailable' after `flask search rebuild` until restarted. Fix: make Handle.close() in "
-    "marketplace/search/whoosh_engine.py ignore whoosh.reading.ReaderClosed, then remove this marker.",
-)
 def test_a_corrupted_index_gives_a_clear_message_never_a_500_and_rebuild_restores_it(server, site):
     assert "/organisations/" in _search(server, "museum").text
     for path in _index_root(site).glob("whoosh-*/*"):
@@ -118,12 +112,6 @@ def test_a_corrupted_index_gives_a_clear_message_never_a_500_and_rebuild_restore
     _assert_restored_by_rebuild(server, site, "ottercove")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BaseEngine.update() creates a new index when the live one is missing, so after a deleted index the "
-    "next edit leaves a one-document index that search and /health report as fine until `flask search rebuild`. "
-    "Fix: update() should raise when there is no live index (the ids are then queued); only rebuild creates one.",
-)
 def test_an_edit_after_the_index_was_deleted_does_not_leave_a_partial_index(site):
     assert flask(site, "search", "rebuild").returncode == 0
     with GunicornServer(site, workers=1, log_name="partial.log") as server:  # workers untouched by other faults

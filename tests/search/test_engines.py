@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import random
+import threading
+from dataclasses import replace
 
 import pytest
 
+from marketplace.search.base import IndexMissing
 from marketplace.search.engine import FACET_FIELDS, SearchQuery, open_engine
 from marketplace.search.facets import document_ages, document_values
 
@@ -28,7 +31,9 @@ def doc(number: int, name: str, **fields) -> dict:
 
 @pytest.fixture(params=ENGINES)
 def engine(request, tmp_path):
-    return open_engine(request.param, str(tmp_path / "index"))
+    engine = open_engine(request.param, str(tmp_path / "index"))
+    engine.clear()  # only a rebuild creates an index; writes need one
+    return engine
 
 
 def corpus(size: int = 60) -> list[dict]:
@@ -264,3 +269,91 @@ def test_another_engine_instance_sees_writes(engine, tmp_path):
 
     assert other.search(SearchQuery(text="first")).ids == ["org-3"]
     assert len([p for p in engine.root.iterdir() if p.is_dir()]) == 1
+
+
+def test_without_an_index_writes_raise_and_create_nothing(tmp_path):
+    for kind in ENGINES:
+        engine = open_engine(kind, str(tmp_path / kind))
+
+        with pytest.raises(IndexMissing):
+            engine.index([doc(1, "Lonely Museum")])
+        engine.delete(["org-1"])  # nothing to delete from: not an error
+
+        assert engine.live_directory() is None
+        assert engine.search(SearchQuery(text="museum")).total == 0
+
+
+def test_a_reader_catches_up_on_another_writers_commits_without_rereading_everything(engine, monkeypatch):
+    documents = corpus(30)
+    engine.index(documents)
+    reader = open_engine(engine.name, str(engine.root))
+    assert reader.search(SearchQuery(facets=("outcome",))).total == 30  # the first load reads every document
+
+    def read_everything(handle):
+        raise AssertionError("a commit in the same index must not reload every stored document")
+
+    monkeypatch.setattr(reader, "_stored_documents", read_everything)
+    renamed = {**documents[3], "name": "Zebra Crossing Arts", "outcome": ["stay-safe"], "kitemarked": True}
+    engine.update([renamed, doc(99, "Newcomer Zebra")], ["org-7"])
+    engine.delete(["org-5"])
+    engine.index([doc(5, "Returning Zebra")])
+
+    query = SearchQuery(filters={"kitemarked": [True]}, facets=("outcome", "kind"))
+    expected = engine.search(query)
+    found = reader.search(query)
+    assert (found.ids, found.total, found.facets) == (expected.ids, expected.total, expected.facets)
+    assert set(reader.search(SearchQuery(text="zebra", page_size=50)).ids) == {renamed["id"], "org-5", "org-99"}
+    assert reader.search(SearchQuery(page_size=200)).total == 30 + 1 - 1
+
+
+def test_a_rebuild_elsewhere_reloads_the_reader_in_full(engine):
+    engine.index(corpus(10))
+    reader = open_engine(engine.name, str(engine.root))
+    assert reader.search(SearchQuery()).total == 10
+
+    engine.rebuild([doc(1, "Only One")])
+
+    assert reader.search(SearchQuery(facets=("kind",))).facets["kind"] == {"organisation": 1}
+
+
+def test_concurrent_searches_in_one_process_are_safe(engine):
+    """Threads share one engine (one reader) while another instance commits: no errors, no torn results."""
+    documents = corpus(80)
+    engine.index(documents)
+    shared = open_engine(engine.name, str(engine.root))
+    query = SearchQuery(text="music", facets=("outcome", "locality"), page_size=50)
+    expected = shared.search(query)
+    errors: list[BaseException] = []
+    results: list[tuple] = []
+    stop = threading.Event()
+
+    def search_many() -> None:
+        try:
+            for number in range(25):
+                found = shared.search(query if number % 2 else replace(query, page=2, page_size=10))
+                if number % 2:
+                    results.append((found.ids, found.total, found.facets))
+        except BaseException as error:  # noqa: BLE001 - reported below
+            errors.append(error)
+
+    def write_many() -> None:
+        number = 0
+        while not stop.is_set():  # rewrites leave every document's content unchanged
+            engine.index([documents[number % len(documents)]])
+            number += 1
+
+    writer = threading.Thread(target=write_many)
+    threads = [threading.Thread(target=search_many) for _ in range(6)]
+    writer.start()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    stop.set()
+    writer.join(timeout=60)
+
+    assert errors == []
+    assert len(results) == 6 * 12
+    assert {(tuple(ids), total, repr(facets)) for ids, total, facets in results} == {
+        (tuple(expected.ids), expected.total, repr(expected.facets))
+    }

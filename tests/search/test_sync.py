@@ -22,6 +22,7 @@ from marketplace.reference.services import terms_by_code
 from marketplace.search import pending
 from marketplace.search.documents import organisation_document
 from marketplace.search.engine import SearchQuery, engine_for
+from marketplace.search.maintenance import rebuild
 from marketplace.search.sync import init_search_sync, process_queue
 from tests.factories import make_organisation
 
@@ -31,7 +32,9 @@ def synced(app, request):
     app.config["SEARCH_ENGINE"] = request.param
     app.config["SEARCH_SYNC"] = True
     init_search_sync(app)
-    return engine_for(app)
+    engine = engine_for(app)
+    engine.clear()  # the site's index exists (`flask search rebuild`); commits keep it up to date
+    return engine
 
 
 def search_ids(engine, text: str = "", **kwargs) -> list[str]:
@@ -45,10 +48,11 @@ def test_committing_a_published_organisation_makes_it_searchable(synced):
 
 
 def test_drafts_are_not_indexed_and_write_nothing(synced, app):
+    generation = (synced.live_directory() / "GENERATION").read_text()
     make_organisation("Draft Museum")
 
     assert search_ids(synced, "museum") == []
-    assert synced.live_directory() is None
+    assert (synced.live_directory() / "GENERATION").read_text() == generation  # no commit to the index
 
 
 def test_changes_to_child_rows_reach_the_index(synced):
@@ -180,3 +184,23 @@ def test_a_writer_busy_in_another_process_means_queued_not_lost(synced, app):
     assert pending.peek(root) == {f"org-{organisation.id}"}
     assert process_queue(app) == 1
     assert search_ids(synced, "museum") == [f"org-{organisation.id}"]
+
+
+@pytest.mark.parametrize("kind", ["whoosh", "tantivy"])
+def test_an_edit_without_an_index_is_queued_and_only_rebuild_creates_the_index(app, kind):
+    app.config.update(SEARCH_ENGINE=kind, SEARCH_SYNC=True)
+    init_search_sync(app)
+    engine = engine_for(app)
+    earlier = make_organisation("Earlier Museum", status=OrganisationStatus.PUBLISHED)
+    root = app.config["SEARCH_INDEX_DIR"]
+
+    edited = make_organisation("Edited Museum", status=OrganisationStatus.PUBLISHED)
+
+    assert engine.live_directory() is None  # no index holding just the latest edits
+    assert {f"org-{earlier.id}", f"org-{edited.id}"} <= pending.peek(root)
+    assert search_ids(engine, "museum") == []
+
+    rebuild(app)
+
+    assert set(search_ids(engine, "museum")) == {f"org-{earlier.id}", f"org-{edited.id}"}
+    assert pending.peek(root) == set()

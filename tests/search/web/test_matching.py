@@ -4,16 +4,17 @@ from __future__ import annotations
 
 import hashlib
 import json
+from datetime import timedelta
 
 import pytest
 
 from marketplace.commissioning.models import NeedStatus
-from marketplace.core.clock import utcnow
+from marketplace.core.clock import today, utcnow
 from marketplace.directory.importer import import_directory
 from marketplace.directory.models import Accreditation, Organisation, SafeguardingRecord
 from marketplace.extensions import db
+from marketplace.kitemark.models import Kitemark
 from marketplace.reference.services import terms_by_code
-from marketplace.search import documents
 from marketplace.search.maintenance import rebuild
 from marketplace.search.matching import match_need, opportunities_for
 from tests.commissioning.factories import locality, make_need
@@ -84,9 +85,11 @@ def test_safeguarding_requirement_excludes_unverified_providers(app, body):
     assert names(match_need(make_need(body, requires_safeguarding_verified=True))) == ["Checked Arts"]
 
 
-def test_kitemark_requirement_excludes_providers_without_one(app, body, monkeypatch):
-    monkeypatch.setattr(documents, "is_kitemarked", lambda organisation: organisation.name == "Marked Arts")
-    load(app, org_record("marked", "Marked Arts"), org_record("unmarked", "Unmarked Arts"))
+def test_kitemark_requirement_excludes_providers_without_one(app, body):
+    orgs = load(app, org_record("marked", "Marked Arts"), org_record("unmarked", "Unmarked Arts"))
+    db.session.add(Kitemark(organisation=orgs["marked"], awarded_on=today(), expires_on=today() + timedelta(days=365)))
+    db.session.commit()
+    rebuild(app)
     assert names(match_need(make_need(body, requires_kitemark=True))) == ["Marked Arts"]
 
 

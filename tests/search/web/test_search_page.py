@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import event, select
 
-from marketplace.core.clock import utcnow
+from marketplace.core.clock import today, utcnow
 from marketplace.directory.models import (
     Accreditation,
     Consortium,
@@ -17,6 +18,7 @@ from marketplace.directory.models import (
     SafeguardingRecord,
 )
 from marketplace.extensions import db
+from marketplace.kitemark.models import Kitemark
 from marketplace.reference.models import Locality
 from marketplace.reference.services import terms_by_code
 from marketplace.search.engine import engine_for
@@ -25,13 +27,16 @@ from tests.factories import make_organisation
 from tests.helpers import text_of
 
 PUBLISHED = OrganisationStatus.PUBLISHED
+YEAR = timedelta(days=365)
 
 
 @pytest.fixture
 def synced(app):
     app.config["SEARCH_SYNC"] = True
     init_search_sync(app)
-    return engine_for(app)
+    engine = engine_for(app)
+    engine.clear()  # the site's index exists (`flask search rebuild`); commits keep it up to date
+    return engine
 
 
 def locality(ons_code: str) -> Locality:
@@ -269,3 +274,44 @@ def test_a_broken_index_shows_that_search_is_unavailable(client, directory, monk
 
     assert response.status_code == 200
     assert "Search is temporarily unavailable" in text_of(response)
+
+
+def test_a_page_of_results_takes_the_same_few_queries_however_many_results(client, synced):
+    """Badges, types and reference data come in batches: no query per result row (it was ~55 a page)."""
+    gallery = terms_by_code("organisation_type")["gallery"]
+    for number in range(25):
+        organisation = make_organisation(f"Counted Gallery {number}", status=PUBLISHED, description="Print making")
+        organisation.organisation_type = gallery
+        db.session.add(SafeguardingRecord(organisation=organisation, verified_at=utcnow()))
+        if number % 2:
+            db.session.add(Kitemark(organisation=organisation, awarded_on=today(), expires_on=today() + YEAR))
+    db.session.commit()
+    client.get("/search?q=making")  # reference data is read once, then cached
+    statements: list[str] = []
+
+    def count(connection, cursor, statement, *args) -> None:
+        statements.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", count)
+    try:
+        response = client.get("/search?q=making&organisation_type=gallery")
+    finally:
+        event.remove(db.engine, "before_cursor_execute", count)
+
+    names = result_names(response)
+    html = response.get_data(as_text=True)
+    rows = re.findall(r'<p class="govuk-body-s govuk-!-margin-bottom-1">(Gallery.*?)</p>', html)
+    assert len(names) == 20 and len(rows) == 20
+    assert sum("Safeguarding verified" in row for row in rows) == 20
+    kitemarked = sum("Kitemarked: awarded" in row for row in rows)
+    assert kitemarked == sum(int(name.rsplit(" ", 1)[1]) % 2 for name in names) > 0
+    assert len(statements) <= 4, statements  # organisations with type and safeguarding, kitemarks, consortia
+
+
+def test_a_renamed_reference_term_shows_on_the_next_search(client, directory):
+    assert "Theatre" in text_of(client.get("/search"))
+    theatre = terms_by_code("organisation_type")["theatre"]
+    theatre.label = "Theatre and performance"
+    db.session.commit()
+
+    assert "Theatre and performance" in text_of(client.get("/search"))
