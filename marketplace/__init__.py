@@ -40,10 +40,12 @@ def create_app(config_name: str | None = None, **overrides: object) -> Flask:
     _register_blueprints(app)
 
     from marketplace.core.errors import register_error_handlers
+    from marketplace.core.request_log import init_request_log
     from marketplace.core.templating import init_templating
 
     register_error_handlers(app)
     init_templating(app)
+    init_request_log(app)
     _init_search(app)
     return app
 
@@ -91,18 +93,21 @@ def _init_extensions(app: Flask) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
-    from marketplace import accounts, commissioning, demo, directory, notifications, reference
+    from marketplace import accounts, audit, backup, commissioning, demo, directory, kitemark, notifications, reference
+    from marketplace.api import bp as api_bp
     from marketplace.commissioning import frameworks, needs, responses, shortlists
-    from marketplace.core import pages
+    from marketplace.core import health, pages
     from marketplace.directory import consortia, evidence, offers
     from marketplace.search import area_views, match_views, views  # noqa: F401 - attach routes to the blueprints
     from marketplace.search.blueprints import area_bp, matching_bp, search_bp
 
     blueprints = (
         pages.bp,
+        health.bp,
         accounts.bp,
         accounts.admin_bp,
         reference.bp,
+        audit.bp,
         directory.bp,
         offers.bp,
         evidence.bp,
@@ -114,9 +119,12 @@ def _register_blueprints(app: Flask) -> None:
         shortlists.bp,
         notifications.bp,
         demo.bp,
+        backup.bp,
         search_bp,
         matching_bp,
         area_bp,
+        kitemark.bp,
+        api_bp,
     )
     for blueprint in blueprints:
         app.register_blueprint(blueprint)
@@ -130,4 +138,8 @@ def _sqlite_foreign_keys(dbapi_connection, connection_record) -> None:  # pragma
     if type(dbapi_connection).__module__.startswith("sqlite3"):
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")
+        # WAL: readers no longer wait (busy-sleeping) while another worker commits, and a commit costs one
+        # fsync of the log instead of several; NORMAL is WAL's usual setting (safe from app crashes).
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.close()

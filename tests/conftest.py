@@ -1,8 +1,12 @@
-"""A fresh app and database per test: the schema and reference data are built once, then copied per test."""
+"""A fresh app and database per test: the schema and reference data are built once, then copied per test.
+
+On SQLite (the default) the template is a file built from the models; when ``TEST_DATABASE_URL`` names a PostgreSQL
+server it is a template database built by the migrations (see tests/databases.py).
+"""
 
 from __future__ import annotations
 
-import shutil
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -11,30 +15,50 @@ from flask import g
 from marketplace import create_app
 from marketplace.extensions import db, limiter
 from marketplace.reference.services import DATA_DIR, import_localities_csv, load_outcodes, load_vocabularies
+from tests.databases import ON_POSTGRES, TemplateCopies, copy_of, migrate_to_head, postgres_server
 from tests.helpers import FormClient
 
 
+def _load_reference_data() -> None:
+    load_vocabularies()
+    with (DATA_DIR / "localities.csv").open(encoding="utf-8", newline="") as handle:
+        import_localities_csv(handle)
+    load_outcodes()
+
+
 @pytest.fixture(scope="session")
-def template_database(tmp_path_factory) -> Path:
+def template_database(tmp_path_factory) -> Iterator[Path | TemplateCopies]:
+    if ON_POSTGRES:
+        server = postgres_server()
+        with server.database("test_template") as name:
+            migrate_to_head(server.url_for(name), then=_load_reference_data)
+            copies = TemplateCopies(server, name)
+            try:
+                yield copies
+            finally:
+                copies.close()
+        return
     path = tmp_path_factory.mktemp("template") / "template.db"
     app = create_app("testing", SQLALCHEMY_DATABASE_URI=f"sqlite:///{path}")
     with app.app_context():
         db.create_all()
-        load_vocabularies()
-        with (DATA_DIR / "localities.csv").open(encoding="utf-8", newline="") as handle:
-            import_localities_csv(handle)
-        load_outcodes()
+        _load_reference_data()
         db.engine.dispose()
-    return path
+    yield path
 
 
 @pytest.fixture
-def app(template_database, tmp_path):
-    database = tmp_path / "test.db"
-    shutil.copy(template_database, database)
+def database_url(template_database, tmp_path) -> Iterator[str]:
+    """This test's own database: a copy of the template."""
+    with copy_of(template_database, tmp_path) as url:
+        yield url
+
+
+@pytest.fixture
+def app(database_url, tmp_path):
     app = create_app(
         "testing",
-        SQLALCHEMY_DATABASE_URI=f"sqlite:///{database}",
+        SQLALCHEMY_DATABASE_URI=database_url,
         UPLOAD_DIR=str(tmp_path / "uploads"),
         SEARCH_INDEX_DIR=str(tmp_path / "search_index"),
     )

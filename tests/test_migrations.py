@@ -1,8 +1,10 @@
-"""Migrations build the same schema as the models, keep the audit triggers, and can be rolled back."""
+"""Migrations build the same schema as the models, keep the audit triggers, and can be rolled back.
+
+They run on SQLite, and on PostgreSQL when ``TEST_DATABASE_URL`` names a server (``make test`` does both).
+"""
 
 from __future__ import annotations
 
-import logging
 import warnings
 
 import pytest
@@ -14,49 +16,65 @@ from sqlalchemy.exc import DatabaseError
 
 from marketplace import create_app
 from marketplace.extensions import db
+from tests.databases import ON_POSTGRES, empty_database, preserved_logging
+
+# PostgreSQL: a row trigger (BEFORE UPDATE OR DELETE) and a statement trigger (BEFORE TRUNCATE) calling one function;
+# SQLite: one trigger per statement.
+EXPECTED_TRIGGERS = (
+    {"audit_event_no_update", "audit_event_no_truncate"}
+    if ON_POSTGRES
+    else {"audit_event_no_update", "audit_event_no_delete"}
+)
+TRIGGERS_SQL = (
+    "SELECT tgname FROM pg_trigger WHERE NOT tgisinternal AND tgrelid = 'audit_event'::regclass"
+    if ON_POSTGRES
+    else "SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'audit_event'"
+)
+ALL_TRIGGERS_COUNT_SQL = (
+    "SELECT count(*) FROM pg_trigger WHERE NOT tgisinternal"
+    if ON_POSTGRES
+    else "SELECT count(*) FROM sqlite_master WHERE type = 'trigger'"
+)
 
 
 @pytest.fixture
 def keep_logging():
-    """Alembic's env.py applies alembic.ini's logging config, which disables existing loggers; undo that."""
-    root = logging.getLogger()
-    saved_root = (root.level, list(root.handlers))
-    saved = {
-        name: (logger.disabled, logger.level, list(logger.handlers))
-        for name, logger in logging.Logger.manager.loggerDict.items()
-        if isinstance(logger, logging.Logger)
-    }
-    yield
-    root.setLevel(saved_root[0])
-    root.handlers[:] = saved_root[1]
-    for name, (disabled, level, handlers) in saved.items():
-        logger = logging.getLogger(name)
-        logger.disabled, logger.level, logger.handlers[:] = disabled, level, handlers
+    with preserved_logging():
+        yield
 
 
 @pytest.fixture
-def migrated_app(tmp_path, keep_logging):
-    """An app on an empty SQLite file, upgraded to the latest revision with ``flask db upgrade``."""
-    app = create_app("testing", SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path / 'migrated.db'}")
-    with app.app_context():
-        upgrade()
-        yield app
-        db.session.remove()
-        db.engine.dispose()
+def empty_app(tmp_path, keep_logging):
+    """An app on an empty database (SQLite file or a new PostgreSQL database)."""
+    with empty_database(tmp_path) as url:
+        app = create_app("testing", SQLALCHEMY_DATABASE_URI=url)
+        with app.app_context():
+            yield app
+            db.session.remove()
+            db.engine.dispose()
+
+
+@pytest.fixture
+def migrated_app(empty_app):
+    """The empty database upgraded to the latest revision with ``flask db upgrade``."""
+    upgrade()
+    return empty_app
 
 
 def _tables() -> set[str]:
     return set(inspect(db.engine).get_table_names())
 
 
-def test_upgrade_runs_without_deprecation_warnings(tmp_path, keep_logging):
-    app = create_app("testing", SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path / 'strict.db'}")
-    with app.app_context():
-        with warnings.catch_warnings():
-            warnings.simplefilter("error")
-            upgrade()
-        assert "audit_event" in _tables()
-        db.engine.dispose()
+def test_the_suite_runs_on_the_database_it_was_given(empty_app):
+    assert db.engine.dialect.name == ("postgresql" if ON_POSTGRES else "sqlite")
+
+
+def test_upgrade_runs_without_deprecation_warnings(empty_app):
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        upgrade()
+
+    assert "audit_event" in _tables()
 
 
 def test_upgrade_builds_every_table_the_models_define(migrated_app):
@@ -74,16 +92,12 @@ def test_models_and_migrations_agree(migrated_app):
 
 def test_upgrade_creates_the_audit_append_only_triggers(migrated_app):
     with db.engine.connect() as connection:
-        triggers = set(
-            connection.scalars(
-                text("SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'audit_event'")
-            )
-        )
+        triggers = set(connection.scalars(text(TRIGGERS_SQL)))
 
-    assert triggers == {"audit_event_no_update", "audit_event_no_delete"}
+    assert triggers == EXPECTED_TRIGGERS
 
 
-def test_the_migrated_audit_table_refuses_deletes(migrated_app):
+def test_the_migrated_audit_table_refuses_updates_and_deletes(migrated_app):
     with db.engine.begin() as connection:
         connection.execute(
             text(
@@ -93,18 +107,26 @@ def test_the_migrated_audit_table_refuses_deletes(migrated_app):
         )
 
     with pytest.raises(DatabaseError, match="append-only"), db.engine.begin() as connection:
+        connection.execute(text("UPDATE audit_event SET summary = 'changed'"))
+    with pytest.raises(DatabaseError, match="append-only"), db.engine.begin() as connection:
         connection.execute(text("DELETE FROM audit_event"))
+    if ON_POSTGRES:  # SQLite has no TRUNCATE; on PostgreSQL it fires no row trigger, so 0006 adds a statement one
+        with pytest.raises(DatabaseError, match="append-only"), db.engine.begin() as connection:
+            connection.execute(text("TRUNCATE audit_event"))
 
     with db.engine.connect() as connection:
-        assert connection.scalar(text("SELECT count(*) FROM audit_event")) == 1
+        assert connection.execute(text("SELECT count(*), max(summary) FROM audit_event")).one() == (1, "")
 
 
-def test_downgrade_to_base_removes_the_tables(migrated_app):
+def test_downgrade_to_base_removes_the_tables_and_triggers(migrated_app):
     downgrade(revision="base")
 
     assert _tables() <= {"alembic_version"}
     with db.engine.connect() as connection:
-        assert connection.scalar(text("SELECT count(*) FROM sqlite_master WHERE type = 'trigger'")) == 0
+        assert connection.scalar(text(ALL_TRIGGERS_COUNT_SQL)) == 0
+        if ON_POSTGRES:
+            functions = "SELECT count(*) FROM pg_proc WHERE proname = 'audit_event_append_only'"
+            assert connection.scalar(text(functions)) == 0
 
 
 def test_upgrade_after_downgrade_rebuilds_the_schema(migrated_app):
@@ -112,3 +134,5 @@ def test_upgrade_after_downgrade_rebuilds_the_schema(migrated_app):
     upgrade()
 
     assert set(db.metadata.tables) <= _tables()
+    with db.engine.connect() as connection:
+        assert set(connection.scalars(text(TRIGGERS_SQL))) == EXPECTED_TRIGGERS

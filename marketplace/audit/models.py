@@ -50,10 +50,16 @@ POSTGRES_TRIGGERS = [
     "CREATE TRIGGER audit_event_no_update BEFORE UPDATE OR DELETE ON audit_event "
     "FOR EACH ROW EXECUTE FUNCTION audit_event_append_only()",
 ]
+# TRUNCATE fires no row trigger; migration 0006 adds this one to existing databases.
+POSTGRES_TRUNCATE_TRIGGER = (
+    "CREATE TRIGGER audit_event_no_truncate BEFORE TRUNCATE ON audit_event "
+    "FOR EACH STATEMENT EXECUTE FUNCTION audit_event_append_only()"
+)
 
 
 def append_only_triggers(dialect_name: str) -> list[str]:
-    return {"sqlite": SQLITE_TRIGGERS, "postgresql": POSTGRES_TRIGGERS}.get(dialect_name, [])
+    postgres = [*POSTGRES_TRIGGERS, POSTGRES_TRUNCATE_TRIGGER]
+    return {"sqlite": SQLITE_TRIGGERS, "postgresql": postgres}.get(dialect_name, [])
 
 
 @event.listens_for(AuditEvent.__table__, "after_create")

@@ -246,6 +246,9 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_audit_event_action'))
 
     op.drop_table('audit_event')
+    if op.get_bind().dialect.name == "postgresql":
+        # The triggers go with the table; their function does not.
+        op.execute("DROP FUNCTION IF EXISTS audit_event_append_only()")
     with op.batch_alter_table('user', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_user_role'))
         batch_op.drop_index(batch_op.f('ix_user_organisation_id'))

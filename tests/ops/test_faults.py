@@ -25,7 +25,6 @@ from scripts.load_test import GunicornServer, form_of, prepare_site
 from tests.ops.support import UNAVAILABLE, flask, post_form, query, signed_in
 
 # These tests build and serve their own SQLite site; the PostgreSQL run of the suite would only repeat them.
-pytestmark = pytest.mark.skipif(bool(os.environ.get("TEST_DATABASE_URL")), reason="runs its own SQLite site")
 
 
 @pytest.fixture(scope="module")

@@ -7,16 +7,12 @@ short mode checks correctness under concurrency and leaves latency targets to th
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
-
-import pytest
 
 from scripts.load_test import REPO
 
 # These tests build and serve their own SQLite site; the PostgreSQL run of the suite would only repeat them.
-pytestmark = pytest.mark.skipif(bool(os.environ.get("TEST_DATABASE_URL")), reason="runs its own SQLite site")
 
 
 def test_a_short_load_run_has_no_server_errors_and_loses_no_confirmed_write(tmp_path):
