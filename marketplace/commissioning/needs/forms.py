@@ -18,13 +18,21 @@ from govuk_frontend_wtf.wtforms_widgets import (
     GovTextInput,
 )
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 from werkzeug.datastructures import MultiDict
 from wtforms import BooleanField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, StopValidation, ValidationError
 
 from marketplace.commissioning.frameworks.services import frameworks_of
-from marketplace.commissioning.models import CommissioningBody, Need
+from marketplace.commissioning.models import (
+    CommissioningBody,
+    FrameworkAim,
+    FrameworkOutcome,
+    FrameworkTheme,
+    Need,
+    OutcomesFramework,
+)
 from marketplace.commissioning.needs.services import LINKS, SCALAR_FIELDS, BoardFilters, NeedDetails
 from marketplace.core.clock import today
 from marketplace.core.fields import CheckboxesField, GovDateField, PoundsField, WholeNumberField, strip_text
@@ -72,12 +80,14 @@ def _select(label: str, noun: str) -> SelectField:
 def locality_choices() -> list[SelectChoice]:
     """Every locality grouped by region; a county says it covers its districts, a district names its county."""
     choices = []
-    for locality in db.session.scalars(select(Locality).order_by(Locality.region, Locality.name)):
+    localities = list(db.session.scalars(select(Locality).order_by(Locality.region, Locality.name)))
+    names = {locality.id: locality.name for locality in localities}  # parents by id: no relationship loads
+    for locality in localities:
         label = locality.name
         if locality.tier == "county":
             label = f"{locality.name} (county, including its districts)"
-        elif locality.parent is not None:
-            label = f"{locality.name} ({locality.parent.name})"
+        elif locality.parent_id is not None:
+            label = f"{locality.name} ({names[locality.parent_id]})"
         choices.append(SelectChoice(str(locality.id), label, optgroup=locality.region or "Other"))
     return choices
 
@@ -95,7 +105,18 @@ def aim_choices() -> list[SelectChoice]:
 def framework_choices(body: CommissioningBody) -> tuple[list[SelectChoice], list[SelectChoice]]:
     """The body's own framework outcomes (grouped by theme) and measures (grouped by outcome)."""
     outcomes, measures = [], []
-    for framework in frameworks_of(body):
+    # The whole tree in one query per level (4), not one per theme, aim and outcome.
+    frameworks = frameworks_of(body)
+    if frameworks:
+        tree = (
+            selectinload(OutcomesFramework.themes)
+            .selectinload(FrameworkTheme.aims)
+            .selectinload(FrameworkAim.outcomes)
+            .selectinload(FrameworkOutcome.measures)
+        )
+        ids = [framework.id for framework in frameworks]
+        db.session.scalars(select(OutcomesFramework).where(OutcomesFramework.id.in_(ids)).options(tree)).all()
+    for framework in frameworks:
         for theme in framework.themes:
             for aim in theme.aims:
                 for outcome in aim.outcomes:
