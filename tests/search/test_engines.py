@@ -321,7 +321,7 @@ def test_concurrent_searches_in_one_process_are_safe(engine):
     documents = corpus(80)
     engine.index(documents)
     shared = open_engine(engine.name, str(engine.root))
-    query = SearchQuery(text="music", facets=("outcome", "locality"), page_size=50)
+    query = SearchQuery(text="music", facets=("outcome", "locality"), page_size=100)  # every hit: order may shift
     expected = shared.search(query)
     errors: list[BaseException] = []
     results: list[tuple] = []
@@ -354,6 +354,8 @@ def test_concurrent_searches_in_one_process_are_safe(engine):
 
     assert errors == []
     assert len(results) == 6 * 12
-    assert {(tuple(ids), total, repr(facets)) for ids, total, facets in results} == {
-        (tuple(expected.ids), expected.total, repr(expected.facets))
+    # Rewrites shift BM25 statistics (tantivy counts deleted documents until a merge), so equal-scored hits may
+    # swap places; what must never change is which documents match and the counts.
+    assert {(tuple(sorted(ids)), total, repr(facets)) for ids, total, facets in results} == {
+        (tuple(sorted(expected.ids)), expected.total, repr(expected.facets))
     }
