@@ -9,3 +9,8 @@ def utcnow() -> datetime:
 
 def today() -> date:
     return utcnow().date()
+
+
+def long_date(day: date | datetime) -> str:
+    """A date as GOV.UK writes it: "3 March 2026"."""
+    return f"{day.day} {day:%B %Y}"

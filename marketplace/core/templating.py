@@ -10,6 +10,7 @@ from govuk_frontend_wtf.main import WTFormsHelpers
 from jinja2 import ChainableUndefined, ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader, StrictUndefined
 from jinja2.utils import missing
 
+from marketplace.core.clock import long_date
 from marketplace.core.navigation import navigation_items
 
 TEMPLATE_DIR = Path(__file__).resolve().parents[2] / "templates"
@@ -30,9 +31,7 @@ class StrictOwnTemplatesUndefined(ChainableUndefined):
 
 
 def format_date(value: date | datetime | None) -> str:
-    if value is None:
-        return ""
-    return f"{value.day} {value:%B %Y}"
+    return "" if value is None else long_date(value)
 
 
 def format_datetime(value: datetime | None) -> str:

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from marketplace.core.clock import today
+from marketplace.core.clock import long_date, today
 from marketplace.directory.models import Accreditation, Organisation, OrganisationStatus, SafeguardingRecord
 
 POLICY_REVIEW_YEARS = 1
@@ -26,10 +26,6 @@ def add_years(day: date, years: int) -> date:
         return day.replace(year=day.year + years)
     except ValueError:
         return day.replace(year=day.year + years, day=28)
-
-
-def long_date(day: date) -> str:
-    return f"{day.day} {day:%B %Y}"
 
 
 def safeguarding_review_due_on(record: SafeguardingRecord | None) -> date | None:

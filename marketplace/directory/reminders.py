@@ -16,11 +16,11 @@ import click
 from sqlalchemy import select
 
 from marketplace.accounts.models import User
-from marketplace.core.clock import today
+from marketplace.core.clock import long_date, today
 from marketplace.core.links import external_url
 from marketplace.directory import bp
 from marketplace.directory.models import Accreditation, Organisation, ReminderSent, SafeguardingRecord
-from marketplace.directory.readiness import long_date, safeguarding_review_due_on
+from marketplace.directory.readiness import safeguarding_review_due_on
 from marketplace.extensions import db
 from marketplace.notifications.services import dispatch_queued_now, notify, queue_email
 

@@ -15,8 +15,9 @@ from datetime import date, timedelta
 
 from sqlalchemy import select
 
+from marketplace.core.clock import long_date
 from marketplace.directory.models import ReminderSent
-from marketplace.directory.readiness import long_date, policy_is_current, safeguarding_review_due_on
+from marketplace.directory.readiness import policy_is_current, safeguarding_review_due_on
 from marketplace.extensions import db
 from marketplace.kitemark.models import Kitemark, KitemarkStatus
 from marketplace.kitemark.services import RENEWAL_WINDOW_DAYS, lapse_kitemark, tell_provider

@@ -18,7 +18,7 @@ from typing import Any
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session, object_session
 
-from marketplace.core.clock import today
+from marketplace.core.clock import long_date, today
 from marketplace.extensions import db
 from marketplace.kitemark.models import Kitemark, KitemarkStatus
 
@@ -82,4 +82,4 @@ def kitemark_status(organisation: Any) -> str:
     award = current_award(organisation)
     if award is None:
         return "Not kitemarked"
-    return f"Kitemarked until {award.expires_on.day} {award.expires_on:%B %Y}"
+    return f"Kitemarked until {long_date(award.expires_on)}"

@@ -14,7 +14,7 @@ from flask import Response, abort, current_app, flash, redirect, render_template
 from flask_login import current_user
 
 from marketplace.accounts.models import User
-from marketplace.core.clock import today
+from marketplace.core.clock import long_date, today
 from marketplace.core.permissions import public, require_access, role_required
 from marketplace.core.roles import Role
 from marketplace.directory import access
@@ -44,8 +44,7 @@ def iso_date(value: str | None) -> str:
     """A snapshot's ISO date as "3 March 2026"."""
     if not value:
         return ""
-    day = date.fromisoformat(value)
-    return f"{day.day} {day:%B %Y}"
+    return long_date(date.fromisoformat(value))
 
 
 def _user() -> Any:

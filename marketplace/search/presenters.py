@@ -16,6 +16,7 @@ from markupsafe import Markup
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
+from marketplace.core.clock import long_date
 from marketplace.directory.models import Consortium, Organisation
 from marketplace.extensions import db
 from marketplace.kitemark.status import KitemarkAward, awards_for
@@ -269,12 +270,10 @@ def facets_of(params: SearchParams, counts: dict[str, dict[str, int]]) -> list[F
     return facets
 
 
-def _long(day) -> str:
-    return f"{day.day} {day:%B %Y}"
-
-
 def _badges(organisation: Organisation, award: KitemarkAward | None) -> list[str]:
-    badges = [f"Kitemarked: awarded {_long(award.awarded_on)}, expires {_long(award.expires_on)}"] if award else []
+    badges = []
+    if award is not None:
+        badges.append(f"Kitemarked: awarded {long_date(award.awarded_on)}, expires {long_date(award.expires_on)}")
     safeguarding = organisation.safeguarding
     if safeguarding is not None and safeguarding.verified_at is not None:
         badges.append("Safeguarding verified")

@@ -17,7 +17,7 @@ from sqlalchemy import select
 from marketplace.accounts.models import User
 from marketplace.audit.services import record_event
 from marketplace.commissioning.models import Need, NeedStatus, Response, ResponseStatus, Shortlist, ShortlistEntry
-from marketplace.core.clock import utcnow
+from marketplace.core.clock import long_date, utcnow
 from marketplace.core.links import external_url
 from marketplace.directory.models import Consortium, Organisation
 from marketplace.extensions import db
@@ -280,7 +280,7 @@ def account_managers(organisation: Organisation) -> list[User]:
 
 def _deadline_text(need: Need) -> str:
     deadline = need.response_deadline
-    return f"{deadline.day} {deadline:%B %Y}" if deadline is not None else "no deadline set"
+    return long_date(deadline) if deadline is not None else "no deadline set"
 
 
 def invite_to_respond(entry: ShortlistEntry, *, actor: User) -> ShortlistEntry:
