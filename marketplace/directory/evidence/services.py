@@ -196,6 +196,15 @@ def _save(record: Any, *, fields: tuple[str, ...], data: dict[str, Any], upload:
     return changes
 
 
+def _audit_and_commit(
+    changes: FileChanges, kind: str, record: Any, *, before: dict | None, user: Any, summary: str
+) -> None:
+    """Record ``evidence.<kind>_created`` (or ``_updated`` when there was a ``before``), then commit the save."""
+    action = f"evidence.{kind}_updated" if before else f"evidence.{kind}_created"
+    record_event(action, obj=record, actor=user, summary=summary, before=before, after=record_fields(record))
+    changes.commit()
+
+
 def save_safeguarding(
     organisation: Organisation, *, user: Any, data: dict[str, Any], upload: Any = None
 ) -> SafeguardingRecord:
@@ -207,15 +216,14 @@ def save_safeguarding(
     record.verified_at = None
     record.verified_by = None
     changes = _save(record, fields=SAFEGUARDING_FIELDS, data=data, upload=upload, user=user)
-    record_event(
-        "evidence.safeguarding_updated" if before else "evidence.safeguarding_created",
-        obj=record,
-        actor=user,
-        summary="Safeguarding record saved" + (" (verification cleared)" if was_verified else ""),
+    _audit_and_commit(
+        changes,
+        "safeguarding",
+        record,
         before=before,
-        after=record_fields(record),
+        user=user,
+        summary="Safeguarding record saved" + (" (verification cleared)" if was_verified else ""),
     )
-    changes.commit()
     return record
 
 
@@ -237,15 +245,14 @@ def save_accreditation(
     if record.scheme is None or record.scheme.code != "other":
         data["scheme_other_name"] = ""
     changes = _save(record, fields=ACCREDITATION_FIELDS, data=data, upload=upload, user=user)
-    record_event(
-        "evidence.accreditation_updated" if before else "evidence.accreditation_created",
-        obj=record,
-        actor=user,
-        summary=f"Accreditation: {accreditation_name(record)}",
+    _audit_and_commit(
+        changes,
+        "accreditation",
+        record,
         before=before,
-        after=record_fields(record),
+        user=user,
+        summary=f"Accreditation: {accreditation_name(record)}",
     )
-    changes.commit()
     return record
 
 
@@ -265,15 +272,7 @@ def save_impact_evidence(
     record = evidence or ImpactEvidence(organisation=organisation)
     record.outcome = outcome
     changes = _save(record, fields=IMPACT_FIELDS, data=data, upload=upload, user=user)
-    record_event(
-        "evidence.impact_updated" if before else "evidence.impact_created",
-        obj=record,
-        actor=user,
-        summary=f"Impact evidence: {record.title}",
-        before=before,
-        after=record_fields(record),
-    )
-    changes.commit()
+    _audit_and_commit(changes, "impact", record, before=before, user=user, summary=f"Impact evidence: {record.title}")
     return record
 
 
