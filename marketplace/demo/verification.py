@@ -21,9 +21,8 @@ from datetime import date, timedelta
 from sqlalchemy import select
 
 from marketplace.accounts.models import User
-from marketplace.core.clock import today, utcnow
+from marketplace.core.clock import add_years, today, utcnow
 from marketplace.directory.models import Accreditation, Organisation, SafeguardingRecord
-from marketplace.directory.readiness import add_years
 from marketplace.extensions import db
 from marketplace.kitemark.checklist import CHECKLIST_KEYS, take_snapshot
 from marketplace.kitemark.models import (

@@ -13,19 +13,11 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from marketplace.core.clock import long_date, today
+from marketplace.core.clock import add_years, long_date, today
 from marketplace.directory.models import Accreditation, Organisation, OrganisationStatus, SafeguardingRecord
 
 POLICY_REVIEW_YEARS = 1
 LEAD_TRAINING_YEARS = 3
-
-
-def add_years(day: date, years: int) -> date:
-    """The same day ``years`` later (29 February becomes 28 February)."""
-    try:
-        return day.replace(year=day.year + years)
-    except ValueError:
-        return day.replace(year=day.year + years, day=28)
 
 
 def safeguarding_review_due_on(record: SafeguardingRecord | None) -> date | None:

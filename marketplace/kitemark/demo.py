@@ -6,9 +6,8 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from marketplace.core.clock import today, utcnow
+from marketplace.core.clock import add_years, today, utcnow
 from marketplace.directory.models import Organisation, SafeguardingRecord
-from marketplace.directory.readiness import add_years
 from marketplace.extensions import db
 from marketplace.kitemark.checklist import CHECKLIST_KEYS, take_snapshot
 from marketplace.kitemark.models import ApplicationStatus, Kitemark, KitemarkApplication, KitemarkHistory

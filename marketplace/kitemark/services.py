@@ -22,11 +22,11 @@ from sqlalchemy import select
 
 from marketplace.accounts.models import User
 from marketplace.audit.services import record_event
-from marketplace.core.clock import long_date, today, utcnow
+from marketplace.core.clock import add_years, long_date, today, utcnow
 from marketplace.core.links import external_url
 from marketplace.core.roles import Role
 from marketplace.directory.models import Organisation, OrganisationStatus
-from marketplace.directory.readiness import add_years, readiness
+from marketplace.directory.readiness import readiness
 from marketplace.extensions import db
 from marketplace.kitemark.checklist import CHECKLIST_KEYS, ITEM_NAMES, take_snapshot
 from marketplace.kitemark.models import (
