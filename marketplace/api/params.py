@@ -14,10 +14,11 @@ from typing import Any, Literal
 
 from werkzeug.datastructures import MultiDict
 
+from marketplace.reference.geography import ONS_CODE
+
 DEFAULT_PER_PAGE = 20
 MAX_PER_PAGE = 100
 MAX_TEXT_LENGTH = 200
-ONS_CODE = re.compile(r"^E\d{8}$")
 
 
 class ParameterError(Exception):
@@ -101,7 +102,7 @@ LOCALITY = Param(
     "locality",
     "string",
     "ONS code of an English local authority. A district also matches providers serving its county (a provider "
-    "serving a county serves all of its districts).",
+    "serving a county serves all of its districts), and a county also matches providers serving its districts.",
     pattern=ONS_CODE,
     example="E07000032",
 )

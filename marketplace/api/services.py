@@ -9,8 +9,8 @@ never depends on the state of the search index:
 - ``taxonomy_term_id``: an organisation matches on its own terms (type, target groups, indicators, outcomes and
   aims it contributes to) or any of its offers' terms; an offer on its outcomes, aims, service areas, delivery
   modes and its organisation's target groups. These are exactly the terms each resource lists.
-- ``locality``: the locality or (for a district) its county, as in directory search: a provider serving a
-  county serves its districts. An offer with no localities of its own is offered where its organisation is.
+- ``locality``: any locality overlapping it (itself, its county, its districts; see ``reference.geography``), as
+  in directory search. An offer with no localities of its own is offered where its organisation is.
 - ``age``: the age lies within the range (a missing bound means no limit); an offer without ages of its own
   takes its organisation's.
 """
@@ -51,6 +51,7 @@ from marketplace.directory.models import (
 )
 from marketplace.extensions import db
 from marketplace.kitemark import status as kitemark
+from marketplace.reference.geography import overlapping_ids
 from marketplace.reference.models import Locality, Term, Vocabulary
 
 
@@ -66,13 +67,8 @@ class Filters:
 
     @property
     def locality_ids(self) -> set[int]:
-        """The locality and, for a district, its county (whose providers serve the district too)."""
-        if self.locality is None:
-            return set()
-        ids = {self.locality.id}
-        if self.locality.parent_id is not None:
-            ids.add(self.locality.parent_id)
-        return ids
+        """The localities overlapping the chosen one (itself, its county, its districts), as search has them."""
+        return overlapping_ids(self.locality)
 
 
 @dataclass(frozen=True)

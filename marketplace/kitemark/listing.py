@@ -19,6 +19,7 @@ from marketplace.directory.models import Organisation
 from marketplace.extensions import db
 from marketplace.kitemark.models import ApplicationStatus, Kitemark, KitemarkApplication
 from marketplace.kitemark.services import published_kitemarked
+from marketplace.reference.geography import locality_by_code, overlapping_ids
 from marketplace.reference.models import Locality
 from marketplace.reference.services import terms_by_code
 
@@ -91,8 +92,7 @@ class PublicFilters:
 
 
 def parse_public_filters(args: Mapping) -> PublicFilters:
-    code = (args.get("locality") or "")[:9]
-    locality = db.session.scalar(select(Locality).where(Locality.ons_code == code)) if code else None
+    locality = locality_by_code((args.get("locality") or "")[:9])
     type_code, outcome = args.get("organisation_type", ""), args.get("outcome", "")
     return PublicFilters(
         locality=locality.ons_code if locality else "",
@@ -103,10 +103,8 @@ def parse_public_filters(args: Mapping) -> PublicFilters:
 
 
 def _serves(organisation: Organisation, locality: Locality) -> bool:
-    """Serves the locality itself, its county (a county provider serves its districts) or one of its districts."""
-    wanted = {locality.id, *(district.id for district in locality.districts)}
-    if locality.parent_id is not None:
-        wanted.add(locality.parent_id)
+    """Serves a locality overlapping the chosen one: itself, its county or one of its districts."""
+    wanted = overlapping_ids(locality)
     return any(served.id in wanted for served in organisation.localities)
 
 

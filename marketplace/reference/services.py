@@ -10,7 +10,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,12 +17,12 @@ from pathlib import Path
 from sqlalchemy import func, select
 
 from marketplace.extensions import db
+from marketplace.reference.geography import ONS_CODE
 from marketplace.reference.models import Locality, Outcode, Term, Vocabulary
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 LOCALITY_TIERS = ("county", "district", "unitary", "metropolitan_district", "london_borough")
 LOCALITY_COLUMNS = ("ons_code", "name", "tier", "parent_ons_code", "region")
-ONS_CODE = re.compile(r"^E\d{8}$")
 
 
 @dataclass

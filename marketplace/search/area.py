@@ -2,8 +2,8 @@
 
 Computed from the database (not the search index) with a few queries: the published organisations serving the
 area, loaded with their offers and outcome contributions, then counted per Every Child Matters (ECM) outcome and
-per service area. A locality's "area" is the locality itself, its county (for a district) and its districts (for a
-county), so an organisation serving Derbyshire appears for Chesterfield and one serving Chesterfield for Derbyshire.
+per service area. A locality's "area" is every locality overlapping it (:mod:`marketplace.reference.geography`),
+so an organisation serving Derbyshire appears for Chesterfield and one serving Chesterfield for Derbyshire.
 """
 
 from __future__ import annotations
@@ -26,6 +26,7 @@ from marketplace.commissioning.models import (
 )
 from marketplace.directory.models import Offer, Organisation, OrganisationStatus, OutcomeContribution
 from marketplace.extensions import db
+from marketplace.reference.geography import overlapping_ids
 from marketplace.reference.models import Locality, Term
 from marketplace.reference.services import terms_by_code
 from marketplace.search.charts import Series, horizontal_bar_chart
@@ -67,28 +68,12 @@ class AreaOverview:
     gaps: list[Gap] = field(default_factory=list)
 
 
-def find_locality(ons_code: str | None) -> Locality | None:
-    """The locality with this ONS code, or None for a missing, malformed or unknown code."""
-    code = (ons_code or "").strip().upper()
-    if not code or len(code) > MAX_CODE_LENGTH:
-        return None
-    return db.session.scalar(select(Locality).where(Locality.ons_code == code))
-
-
 def localities_by_region() -> list[tuple[str, list[Locality]]]:
     """All localities grouped by region (regions and names in alphabetical order) for a locality select."""
     groups: dict[str, list[Locality]] = defaultdict(list)
     for locality in db.session.scalars(select(Locality).order_by(Locality.name)):
         groups[locality.region or "Other"].append(locality)
     return sorted(groups.items())
-
-
-def area_locality_ids(locality: Locality) -> set[int]:
-    """The locality, its county and its districts."""
-    ids = {locality.id, *(district.id for district in locality.districts)}
-    if locality.parent_id is not None:
-        ids.add(locality.parent_id)
-    return ids
 
 
 def organisations_serving(locality_ids: set[int]) -> list[Organisation]:
@@ -206,7 +191,7 @@ def _gap(framework: OutcomesFramework, outcome: FrameworkOutcome, covered: dict[
 
 def area_overview(locality: Locality, body: CommissioningBody | None) -> AreaOverview:
     """The cultural offer in ``locality`` and, when ``body`` is given, the gaps in its frameworks."""
-    locality_ids = area_locality_ids(locality)
+    locality_ids = overlapping_ids(locality)
     organisations = organisations_serving(locality_ids)
     offers = offers_in_area(organisations, locality_ids)
     gaps = framework_gaps(body, _coverage(organisations, offers)) if body is not None else []

@@ -8,6 +8,7 @@ from flask_login import current_user
 from marketplace.commissioning.access import acts_for_body
 from marketplace.core.permissions import require_access, role_required
 from marketplace.core.roles import Role
+from marketplace.reference.geography import locality_by_code
 from marketplace.reference.models import Locality
 from marketplace.search import area
 from marketplace.search.blueprints import area_bp
@@ -18,7 +19,7 @@ def _requested_locality() -> tuple[str, Locality | None]:
     body = current_user.commissioning_body
     default = body.locality.ons_code if body is not None and body.locality is not None else ""
     code = request.args.get("locality", default, type=str)[: area.MAX_CODE_LENGTH + 1]
-    return code, area.find_locality(code)
+    return code, locality_by_code(code)
 
 
 @area_bp.get("/commissioner/area")

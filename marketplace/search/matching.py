@@ -1,8 +1,9 @@
 """Matching: the providers (and consortia) that fit a need, and the open needs that fit a provider.
 
 Hard filters come first and exclude: the need's requirements (safeguarding verified, kitemarked, the named
-accreditation scheme; consortia only when the need welcomes them) and its localities (an organisation serving the
-locality, its county, or — for a county need — any of its districts). The candidates that pass are scored by
+accreditation scheme; consortia only when the need welcomes them) and its localities (an organisation serving a
+locality overlapping one of the need's: itself, its county, or — for a county need — any of its districts; see
+:mod:`marketplace.reference.geography`). The candidates that pass are scored by
 
 ====================  ======  ===============================================================================
 component             weight  fraction earned
@@ -35,6 +36,7 @@ from sqlalchemy import select
 from marketplace.commissioning.models import Need, NeedStatus
 from marketplace.directory.models import Consortium, Organisation
 from marketplace.extensions import db
+from marketplace.reference.geography import overlapping_codes
 from marketplace.reference.models import Term
 from marketplace.search.documents import (
     CONSORTIUM_PREFIX,
@@ -113,17 +115,6 @@ def need_text(need: Need) -> str:
     return " ".join(part for part in (need.title, need.summary, need.description, *labels) if part)
 
 
-def locality_codes(need: Need) -> set[str]:
-    """The served-locality codes that pass the locality filter: each locality, its county and its districts."""
-    codes: set[str] = set()
-    for locality in need.localities:
-        codes.add(locality.ons_code)
-        if locality.parent is not None:
-            codes.add(locality.parent.ons_code)
-        codes.update(district.ons_code for district in locality.districts)
-    return codes
-
-
 def hard_filters(need: Need) -> dict[str, set]:
     """The engine filters every candidate must pass."""
     filters: dict[str, set] = {"kind": {"organisation", "consortium"} if need.consortium_welcome else {"organisation"}}
@@ -133,7 +124,7 @@ def hard_filters(need: Need) -> dict[str, set]:
         filters["kitemarked"] = {True}
     if need.required_accreditation is not None:
         filters["accreditation"] = {need.required_accreditation.code}
-    codes = locality_codes(need)
+    codes = overlapping_codes(need.localities)
     if codes:
         filters["locality"] = codes
     return filters

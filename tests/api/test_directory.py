@@ -174,7 +174,7 @@ def test_taxonomy_term_filter_takes_an_id_or_a_bare_code(client, museum):
     assert none["empty"] is True
 
 
-def test_locality_filter_counts_a_county_as_serving_its_districts(client):
+def test_locality_filter_matches_a_county_and_its_districts_both_ways(client):
     make_published("County-wide Library", localities=localities(DERBYSHIRE))
     make_published("Amber Valley Arts", localities=localities(AMBER_VALLEY))
     make_published("Nottingham Gallery", localities=localities(NOTTINGHAM))
@@ -183,7 +183,21 @@ def test_locality_filter_counts_a_county_as_serving_its_districts(client):
     in_county = get_json(client, f"/api/v1/organizations?locality={DERBYSHIRE}")
 
     assert names(in_district) == ["Amber Valley Arts", "County-wide Library"]
-    assert names(in_county) == ["County-wide Library"]
+    assert names(in_county) == ["Amber Valley Arts", "County-wide Library"]
+
+
+def test_services_in_a_county_include_those_offered_in_its_districts(client):
+    county_wide = make_published("County-wide Library", localities=localities(DERBYSHIRE))
+    make_offer(county_wide, "Mobile library")
+    district = make_published("Amber Valley Arts", localities=localities(NOTTINGHAM))
+    make_offer(district, "Belper workshops", localities=localities(AMBER_VALLEY))
+    make_offer(district, "Nottingham workshops")
+
+    in_county = get_json(client, f"/api/v1/services?locality={DERBYSHIRE}")
+    in_district = get_json(client, f"/api/v1/services?locality={AMBER_VALLEY}")
+
+    assert names(in_county) == ["Belper workshops", "Mobile library"]
+    assert names(in_district) == ["Belper workshops", "Mobile library"]
 
 
 def test_an_offers_own_localities_replace_its_organisations(client):

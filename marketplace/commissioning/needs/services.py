@@ -28,6 +28,7 @@ from marketplace.commissioning.models import (
 from marketplace.core.clock import today, utcnow
 from marketplace.extensions import db
 from marketplace.notifications.services import dispatch_queued_now, notify, queue_email
+from marketplace.reference.geography import overlapping_ids
 from marketplace.reference.models import Locality, Term
 
 EDITABLE = (NeedStatus.DRAFT, NeedStatus.OPEN)
@@ -337,7 +338,7 @@ def board_query(filters: BoardFilters) -> Select:
         query = query.where(
             Need.id.in_(
                 select(need_locality.c.need_id).where(
-                    need_locality.c.locality_id.in_(related_locality_ids(filters.locality))
+                    need_locality.c.locality_id.in_(overlapping_ids(filters.locality))
                 )
             )
         )
@@ -351,14 +352,6 @@ def board_query(filters: BoardFilters) -> Select:
             or_(Need.age_max.is_(None), Need.age_max >= filters.age),
         )
     return query.order_by(Need.response_deadline.desc(), Need.id.desc())
-
-
-def related_locality_ids(locality: Locality) -> set[int]:
-    """The locality, its county (for a district) and its districts (for a county)."""
-    ids = {locality.id, *(district.id for district in locality.districts)}
-    if locality.parent_id is not None:
-        ids.add(locality.parent_id)
-    return ids
 
 
 def opportunities(filters: BoardFilters, page: int = 1) -> Any:
