@@ -32,8 +32,8 @@ from marketplace.directory import services
 from marketplace.directory.models import ImpactEvidence, Organisation
 from marketplace.extensions import db
 from marketplace.reference.models import Locality, Term
+from marketplace.reference.postcodes import normalise_postcode
 
-POSTCODE = re.compile(r"^(GIR ?0AA|[A-Z]{1,2}\d[A-Z\d]? ?\d[A-Z]{2})$")
 PHONE = re.compile(r"^\+?[\d ()-]{7,40}$")
 RATIO = re.compile(r"^\d{1,4}(\.\d+)?$")
 STATEMENT_MAX = 5000
@@ -187,10 +187,10 @@ class BasicsForm(StepForm):
     def validate_postcode(self, field: StringField) -> None:
         if not field.data:
             return
-        compact = re.sub(r"\s+", "", field.data.upper())
-        if not POSTCODE.match(compact):
+        postcode = normalise_postcode(field.data)
+        if postcode is None:
             raise ValidationError("Enter a real postcode, like DE1 3AR")
-        field.data = f"{compact[:-3]} {compact[-3:]}"
+        field.data = postcode
 
     def validate_website(self, field: StringField) -> None:
         if not field.data:

@@ -3,23 +3,13 @@
 from __future__ import annotations
 
 import math
-import re
 
 from sqlalchemy import select
 
 from marketplace.directory.models import Organisation, OrganisationStatus
 from marketplace.extensions import db
 from marketplace.reference.models import Outcode
-
-# A full postcode ("DE1 3AB") or an outcode on its own ("DE1").
-POSTCODE = re.compile(r"^([A-Z]{1,2}[0-9][A-Z0-9]?)\s*([0-9][A-Z]{2})?$")
-
-
-def outcode_of(postcode: str | None) -> str | None:
-    """The outcode of a postcode or outcode, or None when it is not shaped like one."""
-    text = " ".join((postcode or "").upper().split())[:16]
-    match = POSTCODE.match(text)
-    return match.group(1) if match else None
+from marketplace.reference.postcodes import outcode_of
 
 
 def outcode_centre(postcode: str | None) -> Outcode | None:
