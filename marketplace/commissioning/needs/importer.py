@@ -7,7 +7,6 @@ updated by their stable ``ref`` (collections are replaced), so importing the sam
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -19,11 +18,11 @@ from marketplace.commissioning.frameworks.services import all_outcomes
 from marketplace.commissioning.models import CommissioningBody, Need, NeedStatus, OutcomesFramework
 from marketplace.commissioning.needs.services import NeedDetails, apply_details, publication_problems, snapshot
 from marketplace.core.clock import today, utcnow
+from marketplace.core.refs import is_ref
 from marketplace.extensions import db
 from marketplace.reference.models import Locality
 from marketplace.reference.services import terms_by_code
 
-REF = re.compile(r"^[a-z0-9][a-z0-9-]{0,79}$")
 TEXT_LIMITS = {"title": 200, "summary": 500, "description": 10000}
 MAX_BUDGET_PENCE = 10_000_000_000  # £100 million
 STATUSES = (NeedStatus.DRAFT, NeedStatus.OPEN)
@@ -115,7 +114,7 @@ def check_record(record: Any, vocab: Vocab) -> tuple[list[str], dict[str, Any]]:
 
 def _check_identity(record: dict, vocab: Vocab, problems: list[str], parsed: dict) -> None:
     ref = record.get("ref")
-    if not isinstance(ref, str) or not REF.match(ref):
+    if not is_ref(ref):
         problems.append("ref must be lower-case letters, digits and hyphens, 80 characters or fewer")
     parsed["ref"] = ref
     body_ref = record.get("body")
