@@ -27,6 +27,7 @@ from marketplace.directory.models import (
     OutcomeContribution,
 )
 from marketplace.extensions import db
+from marketplace.reference.geography import served_localities
 from marketplace.reference.models import Locality, Term, Vocabulary
 
 STEPS: dict[str, str] = {
@@ -107,24 +108,13 @@ def active_terms(vocabulary_key: str) -> list[Term]:
 
 def served_locality_ids(organisation: Organisation) -> set[int]:
     """Localities the organisation serves: those it picked plus the districts of any county it picked."""
-    picked = {locality.id for locality in organisation.localities}
-    counties = [locality.id for locality in organisation.localities if locality.tier == "county"]
-    if counties:
-        picked |= set(db.session.scalars(select(Locality.id).where(Locality.parent_id.in_(counties))))
-    return picked
+    return {locality.id for locality in served_localities(organisation.localities)}
 
 
 def implied_districts(organisation: Organisation) -> list[Locality]:
     """Districts served only because their county was picked (for showing what a county includes)."""
-    picked = {locality.id for locality in organisation.localities}
-    districts = [
-        district
-        for locality in organisation.localities
-        if locality.tier == "county"
-        for district in locality.districts
-        if district.id not in picked
-    ]
-    return sorted(districts, key=lambda district: district.name)
+    implied = served_localities(organisation.localities) - set(organisation.localities)
+    return sorted(implied, key=lambda district: district.name)
 
 
 def localities_by_region() -> list[tuple[str, list[tuple[Locality, list[Locality]]]]]:

@@ -10,6 +10,9 @@ district) and its districts (for a county) — never a sibling district, never a
 search, the area overview, the needs board, matching, the kitemark listing and the open-data API all ask
 :func:`overlapping_localities` (or its id and code forms), so a provider found for an area on one page is found
 for it on every other. Nearness (neighbours, distance) is a different question and does not belong here.
+
+What a provider serves is the narrower, one-way half of the same tree (:func:`served_localities`): picking a
+county means serving each of its districts, but picking a district does not mean serving the whole county.
 """
 
 from __future__ import annotations
@@ -60,3 +63,12 @@ def overlapping_ids(area: Locality | str | None) -> set[int]:
 def overlapping_codes(areas: Iterable[Locality]) -> set[str]:
     """ONS codes of the localities overlapping any of ``areas`` (a need's localities), for search-engine filters."""
     return {locality.ons_code for area in areas for locality in overlapping_localities(area)}
+
+
+def served_localities(picked: Iterable[Locality]) -> set[Locality]:
+    """What a provider serves when it says it serves ``picked``: each locality and, for a county, its districts.
+
+    The profile page, the search index and the shortlist comparison show and count what a provider serves from
+    this; the filters above then decide which of those served localities count for an area.
+    """
+    return {served for locality in picked for served in (locality, *locality.districts)}

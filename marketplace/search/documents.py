@@ -27,6 +27,7 @@ from marketplace.directory.models import (
     OutcomeContribution,
 )
 from marketplace.kitemark.status import awards_for, is_kitemarked
+from marketplace.reference.geography import served_localities
 from marketplace.reference.models import Locality
 
 ORGANISATION_PREFIX = "org-"
@@ -39,15 +40,6 @@ def organisation_doc_id(organisation_id: int) -> str:
 
 def consortium_doc_id(consortium_id: int) -> str:
     return f"{CONSORTIUM_PREFIX}{consortium_id}"
-
-
-def served_locality_codes(localities: Iterable[Locality]) -> set[str]:
-    """ONS codes of the localities served, a county bringing in its districts."""
-    codes: set[str] = set()
-    for locality in localities:
-        codes.add(locality.ons_code)
-        codes.update(district.ons_code for district in locality.districts)
-    return codes
 
 
 def _codes(terms: Iterable) -> set[str]:
@@ -106,8 +98,10 @@ def organisation_document(
         "outcome": sorted(_codes(c.outcome for c in contributions) | _codes(t for o in offers for t in o.outcomes)),
         "aim": sorted(_codes(a for c in contributions for a in c.aims) | _codes(a for o in offers for a in o.aims)),
         "locality": sorted(
-            served_locality_codes(organisation.localities)
-            | served_locality_codes(loc for offer in offers for loc in offer.localities)
+            served.ons_code
+            for served in served_localities(
+                [*organisation.localities, *(loc for offer in offers for loc in offer.localities)]
+            )
         ),
         "organisation_type": sorted(_codes([organisation.organisation_type])),
         "service_area": sorted(_codes(area for offer in offers for area in offer.service_areas)),

@@ -10,6 +10,7 @@ from marketplace.reference.geography import (
     overlapping_codes,
     overlapping_ids,
     overlapping_localities,
+    served_localities,
 )
 
 DERBYSHIRE = "E10000007"  # county
@@ -93,3 +94,25 @@ def test_a_code_is_found_whatever_its_case_and_surrounding_spaces(app, typed):
 )
 def test_the_ons_code_pattern_takes_english_authority_codes_only(code, valid):
     assert bool(ONS_CODE.match(code)) is valid
+
+
+def served_codes(*codes: str) -> set[str]:
+    return {locality.ons_code for locality in served_localities([locality_by_code(code) for code in codes])}
+
+
+def test_a_provider_serving_a_county_serves_each_of_its_districts(app):
+    assert served_codes(DERBYSHIRE) == {DERBYSHIRE, *DERBYSHIRE_DISTRICTS}
+
+
+def test_a_provider_serving_a_district_does_not_serve_its_whole_county(app):
+    assert served_codes(AMBER_VALLEY) == {AMBER_VALLEY}
+
+
+def test_what_a_provider_serves_is_what_it_picked_and_the_districts_of_its_counties(app):
+    assert served_codes(DERBY, WESTMINSTER, AMBER_VALLEY, DERBYSHIRE) == {
+        DERBY,
+        WESTMINSTER,
+        DERBYSHIRE,
+        *DERBYSHIRE_DISTRICTS,
+    }
+    assert served_localities([]) == set()

@@ -17,6 +17,7 @@ from marketplace.core.clock import today
 from marketplace.core.templating import format_date, format_pence
 from marketplace.directory.models import MembershipStatus, Organisation
 from marketplace.kitemark.status import kitemark_status
+from marketplace.reference.geography import served_localities
 from marketplace.reference.models import Locality, Term
 
 POLICY_MAX_AGE_MONTHS = 12
@@ -84,9 +85,8 @@ def _localities(organisations: list[Organisation]) -> list[Locality]:
 
 
 def serves(served: list[Locality], locality: Locality) -> bool:
-    """Serving a county means serving its districts."""
-    ids = {item.id for item in served}
-    return locality.id in ids or (locality.parent_id is not None and locality.parent_id in ids)
+    """Serving a county means serving its districts (see :func:`marketplace.reference.geography.served_localities`)."""
+    return locality in served_localities(served)
 
 
 def _months_ago(day: date, months: int) -> date:
