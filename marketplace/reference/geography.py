@@ -8,8 +8,9 @@ tier: in the reference data each overlaps only itself.
 So "serves this area" means "serves a locality whose area overlaps it": the locality itself, its county (for a
 district) and its districts (for a county) — never a sibling district, never a neighbouring authority. Directory
 search, the area overview, the needs board, matching, the kitemark listing and the open-data API all ask
-:func:`overlapping_localities` (or its id and code forms), so a provider found for an area on one page is found
-for it on every other. Nearness (neighbours, distance) is a different question and does not belong here.
+:func:`overlapping_localities` (or its id and code forms; the search page's cached snapshot asks
+:func:`overlapping` with codes), so a provider found for an area on one page is found for it on every other.
+Nearness (neighbours, distance) is a different question and does not belong here.
 
 What a provider serves is the narrower, one-way half of the same tree (:func:`served_localities`): picking a
 county means serving each of its districts, but picking a district does not mean serving the whole county.
@@ -18,7 +19,8 @@ county means serving each of its districts, but picking a district does not mean
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Hashable, Iterable
+from typing import TypeVar
 
 from sqlalchemy import select
 
@@ -27,6 +29,8 @@ from marketplace.reference.models import Locality
 
 # An English local authority's ONS (GSS) code: E, then eight digits (E06000015 Derby, E10000007 Derbyshire).
 ONS_CODE = re.compile(r"^E\d{8}$")
+
+T = TypeVar("T", bound=Hashable)  # a locality row or an ONS code
 
 
 def locality_by_code(ons_code: str | None) -> Locality | None:
@@ -40,6 +44,18 @@ def locality_by_code(ons_code: str | None) -> Locality | None:
     return db.session.scalar(select(Locality).where(Locality.ons_code == code))
 
 
+def overlapping(area: T, county: T | None, districts: Iterable[T]) -> set[T]:
+    """The rule itself, for any way of naming localities: the area, its county (if any) and its districts.
+
+    :func:`overlapping_localities` applies it to database rows; the search page's cached snapshot applies it to
+    ONS codes without a query. Both go through here so they cannot drift apart.
+    """
+    found = {area, *districts}
+    if county is not None:
+        found.add(county)
+    return found
+
+
 def overlapping_localities(area: Locality | str | None) -> set[Locality]:
     """The localities whose area overlaps ``area`` (a locality or its ONS code): itself, its county, its districts.
 
@@ -49,10 +65,7 @@ def overlapping_localities(area: Locality | str | None) -> set[Locality]:
     locality = locality_by_code(area) if isinstance(area, str) or area is None else area
     if locality is None:
         return set()
-    found = {locality, *locality.districts}
-    if locality.parent is not None:
-        found.add(locality.parent)
-    return found
+    return overlapping(locality, locality.parent, locality.districts)
 
 
 def overlapping_ids(area: Locality | str | None) -> set[int]:

@@ -19,6 +19,7 @@ from sqlalchemy import event, select
 from sqlalchemy.orm import Session, aliased
 
 from marketplace.extensions import db
+from marketplace.reference.geography import overlapping
 from marketplace.reference.models import Locality, Term, Vocabulary
 
 MAX_AGE_SECONDS = 60.0
@@ -43,13 +44,14 @@ class ReferenceSnapshot:
         return self.labels.get(vocabulary_key, {})
 
     def expanded_localities(self, codes: Iterable[str]) -> set[str]:
-        """A county brings in its districts; a district brings in its county (whose providers serve it)."""
-        expanded = set(codes)
-        for code in list(expanded):
-            expanded.update(self.locality_districts.get(code, ()))
-            if code in self.locality_parent:
-                expanded.add(self.locality_parent[code])
-        return expanded
+        """The codes overlapping any of ``codes``: a county brings in its districts, a district its county."""
+        return {
+            overlapping_code
+            for code in codes
+            for overlapping_code in overlapping(
+                code, self.locality_parent.get(code), self.locality_districts.get(code, ())
+            )
+        }
 
 
 def _note_reference_changes(session: Session, flush_context: object) -> None:

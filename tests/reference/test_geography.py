@@ -7,6 +7,7 @@ import pytest
 from marketplace.reference.geography import (
     ONS_CODE,
     locality_by_code,
+    overlapping,
     overlapping_codes,
     overlapping_ids,
     overlapping_localities,
@@ -116,3 +117,12 @@ def test_what_a_provider_serves_is_what_it_picked_and_the_districts_of_its_count
         *DERBYSHIRE_DISTRICTS,
     }
     assert served_localities([]) == set()
+
+
+def test_the_rule_reads_the_same_over_codes_as_over_rows(app):
+    for code in (DERBYSHIRE, AMBER_VALLEY, DERBY, WESTMINSTER):
+        row = locality_by_code(code)
+        county = row.parent.ons_code if row.parent else None
+        by_code = overlapping(code, county, [district.ons_code for district in row.districts])
+
+        assert by_code == codes_of(row), code
