@@ -48,11 +48,6 @@ def normalise_postcode(text: str | None) -> str | None:
     return f"{parts[0]} {parts[1]}" if parts else None
 
 
-def is_postcode(text: str | None) -> bool:
-    """Whether ``text`` is a full UK postcode, however it is spaced or cased."""
-    return _parts(text) is not None
-
-
 def outcode_of(text: str | None) -> str | None:
     """The outcode of a full postcode ("DE1 3AR" → "DE1") or of an outcode typed on its own ("de1" → "DE1").
 
