@@ -124,6 +124,25 @@ def test_bad_basics_are_refused_with_messages_and_the_typed_values_kept(signed_i
     assert organisation.postcode == ""
 
 
+@pytest.mark.parametrize(
+    ("typed", "saved"), [("de13af", "DE1 3AF"), (" DE1   3AF ", "DE1 3AF"), ("ec1a1bb", "EC1A 1BB")]
+)
+def test_a_postcode_is_saved_as_royal_mail_writes_it_however_it_was_typed(signed_in, organisation, typed, saved):
+    signed_in.submit("/provider/profile/basics", basics(postcode=typed))
+
+    db.session.refresh(organisation)
+    assert organisation.postcode == saved
+
+
+@pytest.mark.parametrize("typed", ["DE1", "DZ1 3AF", "DE1 3AFF", "DE1 AAF"])
+def test_a_postcode_of_the_wrong_shape_is_refused(signed_in, organisation, typed):
+    response = signed_in.submit("/provider/profile/basics", basics(postcode=typed))
+
+    assert error_summary(response) == ["Enter a real postcode, like DE1 3AR"]
+    db.session.refresh(organisation)
+    assert organisation.postcode == ""
+
+
 def test_a_tampered_organisation_type_is_refused(signed_in, organisation):
     response = signed_in.submit("/provider/profile/basics", basics(organisation_type=str(term("legal_form", "cic").id)))
 
