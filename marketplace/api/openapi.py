@@ -13,7 +13,9 @@ from typing import Any
 from marketplace.api import params
 from marketplace.api.params import Param
 
-VERSION = "1.0.0"
+VERSION = "3.0.0"
+ORUK_VERSION = "HSDS-UK-3.0"
+ORUK_PROFILE_URL = "https://open-referral-uk-profile.readthedocs.io/"
 
 
 def _nullable(kind: str, **extra: Any) -> dict[str, Any]:

@@ -1,0 +1,37 @@
+"""Open Referral UK ids: a stable UUID for every record, derived from the kind of record and its key.
+
+The profile requires a UUID for every ``id`` and ``*_id``. Ours are derived, never stored: ``uuid5`` of a fixed
+namespace and ``"{kind}:{key}"``, where the key is what identifies the record here (an organisation's or offer's
+database id, a vocabulary's key, ``vocabulary:code`` for a term). So the same record always has the same UUID, no
+migration is needed, and vocabularies and terms have the same UUIDs on every deployment.
+
+Routing on ``/{id}`` needs the way back: :func:`key_of` keeps a process-wide map from UUID to key, filled from
+every UUID handed out and, on a miss, from the keys the caller lists (all keys of that kind, computed once each).
+The map can be shared by every database because a UUID is a pure function of kind and key.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable, Hashable, Iterable
+from functools import lru_cache
+
+NAMESPACE = uuid.UUID("6f2c8a7e-3b0d-5c1e-9a4f-0d2b7e8c1a55")  # this marketplace's ids; never change it
+_keys: dict[tuple[str, str], Hashable] = {}
+
+
+@lru_cache(maxsize=200_000)
+def uuid_for(kind: str, key: Hashable) -> str:
+    """The UUID (as text) of the record of ``kind`` (``service``, ``organization``, ``taxonomy`` …) with ``key``."""
+    value = str(uuid.uuid5(NAMESPACE, f"{kind}:{key}"))
+    _keys[(kind, value)] = key
+    return value
+
+
+def key_of(kind: str, value: uuid.UUID | str, all_keys: Callable[[], Iterable[Hashable]]) -> Hashable | None:
+    """The key whose UUID is ``value``, or None; ``all_keys`` lists every key of ``kind`` (asked on a miss only)."""
+    text = str(value).lower()
+    if (kind, text) not in _keys:
+        for key in all_keys():
+            uuid_for(kind, key)
+    return _keys.get((kind, text))
