@@ -17,14 +17,18 @@ from collections.abc import Callable, Hashable, Iterable
 from functools import lru_cache
 
 NAMESPACE = uuid.UUID("6f2c8a7e-3b0d-5c1e-9a4f-0d2b7e8c1a55")  # this marketplace's ids; never change it
+# Kinds routed on /{id}: only their UUIDs are remembered for the way back (an entry is ~200 bytes, so 50,000
+# organisations with 125,000 offers cost some 60 MB per worker; nested records' ids are never looked up).
+ROUTED = frozenset({"organization", "service", "service_at_location", "taxonomy", "taxonomy_term"})
 _keys: dict[tuple[str, str], Hashable] = {}
 
 
-@lru_cache(maxsize=200_000)
+@lru_cache(maxsize=50_000)
 def uuid_for(kind: str, key: Hashable) -> str:
     """The UUID (as text) of the record of ``kind`` (``service``, ``organization``, ``taxonomy`` …) with ``key``."""
     value = str(uuid.uuid5(NAMESPACE, f"{kind}:{key}"))
-    _keys[(kind, value)] = key
+    if kind in ROUTED:
+        _keys[(kind, value)] = key
     return value
 
 
