@@ -25,7 +25,7 @@ Records are routed on their UUIDs (:mod:`marketplace.api.ids`), turned back into
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -214,13 +214,26 @@ def filters_from(values: dict[str, Any]) -> Filters:
     )
 
 
-def paginate(query: Select, values: dict[str, Any]) -> Page:
-    """One page of ``query``; a page past the end is empty (not an error), as in Open Referral UK."""
+def paginate(query: Select, values: dict[str, Any], loading: Sequence[Any] = ()) -> Page:
+    """One page of ``query`` (its records loaded with ``loading``); a page past the end is empty, as in ORUK.
+
+    The page is cut on ids alone (sorting and skipping whole rows, descriptions and all, was most of the time of
+    a deep page), then its records are loaded by primary key and put back in order.
+    """
     number = values.get("page", 1)
     per_page = values.get("per_page", DEFAULT_PER_PAGE)
-    total = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery())) or 0
-    items = list(db.session.scalars(query.limit(per_page).offset((number - 1) * per_page)).unique())
-    return Page(items, total, number, per_page)
+    entity = query.column_descriptions[0]["entity"]
+    counted = query.with_only_columns(entity.id).order_by(None).subquery()
+    total = db.session.scalar(select(func.count()).select_from(counted)) or 0
+    cut = query.with_only_columns(entity.id).limit(per_page).offset((number - 1) * per_page)
+    page_ids = list(db.session.scalars(cut))
+    records = {}
+    if page_ids:
+        records = {
+            record.id: record
+            for record in db.session.scalars(select(entity).where(entity.id.in_(page_ids)).options(*loading))
+        }
+    return Page([records[record_id] for record_id in page_ids], total, number, per_page)
 
 
 # Shared clauses ---------------------------------------------------------------------------------------------------
@@ -337,8 +350,12 @@ def _organisation_profile_clauses(filters: Filters) -> list[ColumnElement[bool]]
     return clauses
 
 
-def organisations_query(filters: Filters) -> Select:
-    """Published organisations matching ``filters``, by name."""
+# A page of /organizations shows one-to-one fields and its services in brief: nothing else is loaded for it.
+ORGANISATION_LIST_LOADING = (selectinload(Organisation.offers),)
+
+
+def organisations_query(filters: Filters, *, full: bool = False) -> Select:
+    """Published organisations matching ``filters``, by name (loaded for full records with ``full``)."""
     query = select(Organisation).where(Organisation.status == OrganisationStatus.PUBLISHED)
     if filters.text:
         offered = select(Offer.organisation_id).where(_contains((Offer.title, Offer.description), filters.text))
@@ -352,7 +369,8 @@ def organisations_query(filters: Filters) -> Select:
     if filters.age is not None:
         query = query.where(_organisation_age_clause(filters.age))
     query = query.where(*_organisation_profile_clauses(filters))
-    return query.options(*ORGANISATION_LOADING).order_by(Organisation.name, Organisation.id)
+    loading = ORGANISATION_LOADING if full else ORGANISATION_LIST_LOADING
+    return query.options(*loading).order_by(Organisation.name, Organisation.id)
 
 
 def published_organisation(organisation_id: int) -> Organisation | None:
@@ -400,6 +418,10 @@ def _offer_profile_clauses(filters: Filters) -> list[ColumnElement[bool]]:
     return clauses
 
 
+# List items carry one-to-one fields and the organisation (the profile's service_list): load only those.
+OFFER_LIST_LOADING = (selectinload(Offer.organisation), selectinload(Offer.cost_basis))
+
+
 def services_query(filters: Filters) -> Select:
     """Offers of published organisations matching ``filters``, by title."""
     query = select(Offer).join(Offer.organisation).where(Organisation.status == OrganisationStatus.PUBLISHED)
@@ -414,7 +436,7 @@ def services_query(filters: Filters) -> Select:
     if filters.organization_id is not None:
         query = query.where(Offer.organisation_id == filters.organization_id)
     query = query.where(*_offer_profile_clauses(filters))
-    return query.options(*OFFER_LOADING).order_by(Offer.title, Offer.id)
+    return query.options(*OFFER_LIST_LOADING).order_by(Offer.title, Offer.id)
 
 
 def service_at_locations_query(filters: Filters) -> Select:
@@ -446,6 +468,9 @@ def published_offer(offer_id: int) -> Offer | None:
 # Taxonomies -----------------------------------------------------------------------------------------------------
 
 
+TERM_LOADING = (selectinload(Term.vocabulary), selectinload(Term.parent))
+
+
 def vocabularies_query() -> Select:
     """Every vocabulary (an ORUK taxonomy), by key."""
     return select(Vocabulary).order_by(Vocabulary.key)
@@ -460,8 +485,7 @@ def terms_query(vocabulary: str | None, taxonomy_id: str | None = None) -> Selec
         query = query.where(Vocabulary.key == vocabulary)
     if taxonomy_id:
         query = query.where(Term.id.in_(resolve_taxonomy(taxonomy_id)))
-    query = query.options(selectinload(Term.vocabulary), selectinload(Term.parent))
-    return query.order_by(Vocabulary.key, Term.id)  # ids follow the order of the vocabulary file
+    return query.options(*TERM_LOADING).order_by(Vocabulary.key, Term.id)  # ids follow the order of the vocabulary file
 
 
 # Needs ----------------------------------------------------------------------------------------------------------

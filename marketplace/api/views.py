@@ -44,9 +44,11 @@ def open_data_headers(response: Response) -> Response:
     return response
 
 
-def _listing(accepted: Sequence[params.Param], query: Callable[[dict[str, Any]], Select], serialise) -> Response:
+def _listing(
+    accepted: Sequence[params.Param], query: Callable[[dict[str, Any]], Select], serialise, loading: Sequence = ()
+) -> Response:
     values = params.parse(request.args, accepted)
-    page = services.paginate(query(values), values)
+    page = services.paginate(query(values), values, loading)
     return jsonify(serializers.page_envelope(page, serialise))
 
 
@@ -80,8 +82,10 @@ def root():
 def organizations():
     accepted = (*params.DIRECTORY_FILTERS, *params.ORGANIZATION_FILTERS, *params.PAGINATION)
     values = params.parse(request.args, accepted)
-    page = services.paginate(services.organisations_query(services.filters_from(values)), values)
-    if values.get("full_service"):
+    full = bool(values.get("full_service"))
+    loading = services.ORGANISATION_LOADING if full else services.ORGANISATION_LIST_LOADING
+    page = services.paginate(services.organisations_query(services.filters_from(values), full=full), values, loading)
+    if full:
         return jsonify(serializers.page_envelope(page, lambda item: serializers.organisation(item, full_service=True)))
     return jsonify(serializers.page_envelope(page, serializers.organisation_list_item))
 
@@ -104,6 +108,7 @@ def services_list():
         (*params.DIRECTORY_FILTERS, *params.ORUK_FILTERS, params.ORGANIZATION, *params.PAGINATION),
         lambda values: services.services_query(services.filters_from(values)),
         serializers.service_list_item,
+        services.OFFER_LIST_LOADING,
     )
 
 
@@ -120,6 +125,7 @@ def service_at_locations():
         (*params.DIRECTORY_FILTERS, *params.ORUK_FILTERS, params.ORGANIZATION, *params.PAGINATION),
         lambda values: services.service_at_locations_query(services.filters_from(values)),
         serializers.service_at_location_list_item,
+        services.OFFER_LIST_LOADING,
     )
 
 
@@ -157,6 +163,7 @@ def taxonomy_terms():
         (params.VOCABULARY, params.TAXONOMY, *params.PAGINATION),
         lambda values: services.terms_query(values.get("vocabulary"), values.get("taxonomy_id")),
         serializers.taxonomy_term,
+        services.TERM_LOADING,
     )
 
 
@@ -185,6 +192,7 @@ def needs():
         (*params.DIRECTORY_FILTERS, *params.PAGINATION),
         lambda values: services.open_needs_query(services.filters_from(values)),
         serializers.need,
+        services.NEED_LOADING,
     )
 
 
