@@ -445,15 +445,17 @@ def service_at_locations_query(filters: Filters) -> Select:
     return services_query(filters).where(located)
 
 
+def _ids_above(model: Any) -> Any:
+    return lambda lowest: db.session.scalars(select(model.id).where(model.id > lowest).order_by(model.id))
+
+
 def offer_id_of(value: uuid.UUID | str, kind: str = "service") -> int | None:
     """The database id of the offer whose ``service`` (or ``service_at_location``) UUID is ``value``."""
-    key = ids.key_of(kind, value, lambda: db.session.scalars(select(Offer.id)))
-    return int(key) if key is not None else None
+    return ids.id_of(kind, value, _ids_above(Offer))
 
 
 def organisation_id_of(value: uuid.UUID | str) -> int | None:
-    key = ids.key_of("organization", value, lambda: db.session.scalars(select(Organisation.id)))
-    return int(key) if key is not None else None
+    return ids.id_of("organization", value, _ids_above(Organisation))
 
 
 def published_offer(offer_id: int) -> Offer | None:
