@@ -352,6 +352,17 @@ def _organisation_profile_clauses(filters: Filters) -> list[ColumnElement[bool]]
 
 # A page of /organizations shows one-to-one fields and its services in brief: nothing else is loaded for it.
 ORGANISATION_LIST_LOADING = (selectinload(Organisation.offers),)
+# With full_service, each organisation's services in full: their terms and localities in a query each per page.
+_OFFERS = selectinload(Organisation.offers)
+ORGANISATION_FULL_SERVICE_LOADING = (
+    *ORGANISATION_LOADING,
+    _OFFERS.selectinload(Offer.cost_basis),
+    _OFFERS.selectinload(Offer.delivery_modes),
+    _OFFERS.selectinload(Offer.outcomes),
+    _OFFERS.selectinload(Offer.aims),
+    _OFFERS.selectinload(Offer.service_areas),
+    _OFFERS.selectinload(Offer.localities).selectinload(Locality.districts),
+)
 
 
 def organisations_query(filters: Filters, *, full: bool = False) -> Select:
@@ -369,7 +380,7 @@ def organisations_query(filters: Filters, *, full: bool = False) -> Select:
     if filters.age is not None:
         query = query.where(_organisation_age_clause(filters.age))
     query = query.where(*_organisation_profile_clauses(filters))
-    loading = ORGANISATION_LOADING if full else ORGANISATION_LIST_LOADING
+    loading = ORGANISATION_FULL_SERVICE_LOADING if full else ORGANISATION_LIST_LOADING
     return query.options(*loading).order_by(Organisation.name, Organisation.id)
 
 

@@ -83,7 +83,7 @@ def organizations():
     accepted = (*params.DIRECTORY_FILTERS, *params.ORGANIZATION_FILTERS, *params.PAGINATION)
     values = params.parse(request.args, accepted)
     full = bool(values.get("full_service"))
-    loading = services.ORGANISATION_LOADING if full else services.ORGANISATION_LIST_LOADING
+    loading = services.ORGANISATION_FULL_SERVICE_LOADING if full else services.ORGANISATION_LIST_LOADING
     page = services.paginate(services.organisations_query(services.filters_from(values), full=full), values, loading)
     if full:
         return jsonify(serializers.page_envelope(page, lambda item: serializers.organisation(item, full_service=True)))
