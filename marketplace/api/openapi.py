@@ -11,306 +11,12 @@ from collections.abc import Sequence
 from typing import Any
 
 from marketplace.api import params
+from marketplace.api.openapi_schemas import ORUK_PROFILE_URL, ORUK_VERSION, SCHEMAS, STRING, _object, _ref
 from marketplace.api.params import Param
 
-VERSION = "1.0.0"
+__all__ = ["ORUK_PROFILE_URL", "ORUK_VERSION", "VERSION", "document"]
 
-
-def _nullable(kind: str, **extra: Any) -> dict[str, Any]:
-    return {"type": [kind, "null"], **extra}
-
-
-def _ref(name: str) -> dict[str, str]:
-    return {"$ref": f"#/components/schemas/{name}"}
-
-
-def _array(name: str) -> dict[str, Any]:
-    return {"type": "array", "items": _ref(name)}
-
-
-def _object(properties: dict[str, Any], description: str = "") -> dict[str, Any]:
-    schema: dict[str, Any] = {"type": "object", "properties": properties, "required": list(properties)}
-    if description:
-        schema["description"] = description
-    return schema
-
-
-STRING = {"type": "string"}
-INTEGER = {"type": "integer"}
-BOOLEAN = {"type": "boolean"}
-NULLABLE_STRING = _nullable("string")
-NULLABLE_INTEGER = _nullable("integer")
-NULLABLE_DATE = _nullable("string", format="date")
-NULLABLE_URI = _nullable("string", format="uri")
-
-SCHEMAS: dict[str, Any] = {
-    "Error": _object(
-        {
-            "error": {
-                "type": "object",
-                "properties": {
-                    "status": INTEGER,
-                    "title": STRING,
-                    "detail": STRING,
-                    "parameters": {
-                        "type": "array",
-                        "description": "400 only: each bad parameter and what is wrong with it.",
-                        "items": _object({"name": STRING, "problem": STRING}),
-                    },
-                },
-                "required": ["status", "title", "detail"],
-            }
-        },
-        "Every error under /api/v1 (400, 404, 405, 500 …).",
-    ),
-    "Page": _object(
-        {
-            "total_items": INTEGER,
-            "total_pages": INTEGER,
-            "page_number": INTEGER,
-            "size": {"type": "integer", "description": "Items on this page."},
-            "first_page": BOOLEAN,
-            "last_page": BOOLEAN,
-            "empty": {"type": "boolean", "description": "True when nothing matched at all."},
-        },
-        "The Open Referral UK 3.0 page envelope; the items are in `contents`. A page past the end is empty.",
-    ),
-    "TaxonomyTerm": _object(
-        {
-            "id": {"type": "string", "description": "`vocabulary:code`, stable across deployments."},
-            "code": STRING,
-            "term": STRING,
-            "name": STRING,
-            "description": NULLABLE_STRING,
-            "taxonomy_id": {"type": "string", "description": "The vocabulary key."},
-            "vocabulary": STRING,
-            "taxonomy": {"type": "string", "description": "The vocabulary's name."},
-            "parent_id": _nullable("string", description="The parent term (an ECM aim's outcome)."),
-        },
-        "A term of one of the marketplace's vocabularies (ORUK taxonomy_term).",
-    ),
-    "Attribute": _object(
-        {
-            "id": STRING,
-            "link_id": STRING,
-            "link_entity": {"type": "string", "enum": ["organization", "service"]},
-            "link_type": {"type": "string", "description": "The vocabulary key."},
-            "taxonomy_term": _ref("TaxonomyTerm"),
-        },
-        "Links a record to a taxonomy term (ORUK 3.0 attribute).",
-    ),
-    "ServiceArea": {
-        "type": "object",
-        "description": "An English local authority area served; a county includes its districts.",
-        "properties": {
-            "id": {"type": "string", "description": "ONS code."},
-            "name": STRING,
-            "service_area": STRING,
-            "ons_code": STRING,
-            "tier": {
-                "type": "string",
-                "enum": ["county", "district", "unitary", "metropolitan_district", "london_borough"],
-            },
-            "extent": {"type": "null"},
-            "extent_type": {"type": "null"},
-            "uri": {"type": "string", "format": "uri"},
-            "district_ons_codes": {"type": "array", "items": STRING, "description": "Counties only."},
-        },
-        "required": ["id", "name", "service_area", "ons_code", "tier", "extent", "extent_type", "uri"],
-    },
-    "Kitemark": _nullable(
-        "object",
-        properties={
-            "awarded_on": {"type": "string", "format": "date"},
-            "expires_on": {"type": "string", "format": "date"},
-        },
-        description="The kitemark in force today, or null (never awarded, expired, lapsed or suspended).",
-    ),
-    "OrganizationSummary": _object(
-        {"id": STRING, "name": STRING, "uri": {"type": "string", "format": "uri", "description": "Public profile."}}
-    ),
-    "Organization": {
-        "allOf": [
-            _ref("OrganizationSummary"),
-            _object(
-                {
-                    "description": STRING,
-                    "email": NULLABLE_STRING,
-                    "url": NULLABLE_URI,
-                    "website": NULLABLE_URI,
-                    "logo": {"type": "null"},
-                    "organization_identifiers": {
-                        "type": "array",
-                        "items": _object(
-                            {
-                                "id": STRING,
-                                "identifier_scheme": NULLABLE_STRING,
-                                "identifier_type": STRING,
-                                "identifier": STRING,
-                            }
-                        ),
-                    },
-                    "contacts": {
-                        "type": "array",
-                        "items": _object(
-                            {
-                                "id": STRING,
-                                "name": NULLABLE_STRING,
-                                "email": STRING,
-                                "phones": {"type": "array", "items": _object({"number": STRING})},
-                            }
-                        ),
-                    },
-                    "locations": {
-                        "type": "array",
-                        "items": _object(
-                            {
-                                "id": STRING,
-                                "name": STRING,
-                                "location_type": STRING,
-                                "latitude": {"type": "null"},
-                                "longitude": {"type": "null"},
-                                "physical_addresses": {
-                                    "type": "array",
-                                    "items": _object(
-                                        {
-                                            "address_1": NULLABLE_STRING,
-                                            "postal_code": NULLABLE_STRING,
-                                            "country": STRING,
-                                        }
-                                    ),
-                                },
-                            }
-                        ),
-                    },
-                    "minimum_age": NULLABLE_INTEGER,
-                    "maximum_age": NULLABLE_INTEGER,
-                    "service_areas": _array("ServiceArea"),
-                    "attributes": _array("Attribute"),
-                    "outcome_statements": {
-                        "type": "array",
-                        "description": "Contribution to each Every Child Matters outcome: aims and a statement.",
-                        "items": _object(
-                            {
-                                "outcome": _ref("TaxonomyTerm"),
-                                "aims": _array("TaxonomyTerm"),
-                                "statement": NULLABLE_STRING,
-                            }
-                        ),
-                    },
-                    "framework_statements": {
-                        "type": "array",
-                        "items": _object({"framework": _ref("TaxonomyTerm"), "statement": STRING}),
-                    },
-                    "kitemark": _ref("Kitemark"),
-                    "services": {
-                        "type": "array",
-                        "items": _object({"id": STRING, "name": STRING, "url": {"type": "string", "format": "uri"}}),
-                    },
-                }
-            ),
-        ],
-        "description": "A published organisation (ORUK organization). Only what its public profile shows.",
-    },
-    "KitemarkedOrganization": {
-        "allOf": [_ref("OrganizationSummary"), _object({"kitemark": _ref("Kitemark")})],
-    },
-    "Eligibility": {
-        "type": "object",
-        "description": "Who the service is for: an age range, or a target group (with its taxonomy term).",
-        "properties": {
-            "id": STRING,
-            "eligibility": {"type": "string", "description": "`age`, or the name of a target group."},
-            "minimum_age": NULLABLE_INTEGER,
-            "maximum_age": NULLABLE_INTEGER,
-            "taxonomy_term": _ref("TaxonomyTerm"),
-        },
-        "required": ["id", "eligibility", "minimum_age", "maximum_age"],
-    },
-    "CostOption": _object(
-        {
-            "id": STRING,
-            "service_id": STRING,
-            "option": STRING,
-            "amount": {"type": "number", "description": "Pounds sterling."},
-            "currency": {"type": "string", "const": "GBP"},
-            "amount_description": NULLABLE_STRING,
-            "valid_from": NULLABLE_DATE,
-            "valid_to": NULLABLE_DATE,
-        }
-    ),
-    "Service": _object(
-        {
-            "id": STRING,
-            "organization_id": STRING,
-            "organization": _ref("OrganizationSummary"),
-            "name": STRING,
-            "description": STRING,
-            "url": {"type": "string", "format": "uri"},
-            "email": NULLABLE_STRING,
-            "status": {"type": "string", "const": "active"},
-            "fees": NULLABLE_STRING,
-            "fees_description": NULLABLE_STRING,
-            "accreditations": _nullable("string", description="The kitemark in words, when one is in force."),
-            "assured_date": _nullable("string", format="date", description="When the kitemark in force was awarded."),
-            "minimum_age": NULLABLE_INTEGER,
-            "maximum_age": NULLABLE_INTEGER,
-            "eligibilitys": _array("Eligibility"),
-            "service_areas": _array("ServiceArea"),
-            "cost_options": _array("CostOption"),
-            "service_at_locations": {
-                "type": "array",
-                "items": _object(
-                    {"id": STRING, "location": _object({"id": STRING, "name": STRING, "location_type": STRING})}
-                ),
-            },
-            "attributes": _array("Attribute"),
-            "group_size_min": NULLABLE_INTEGER,
-            "group_size_max": NULLABLE_INTEGER,
-            "capacity_per_year": NULLABLE_INTEGER,
-            "send_suitable": BOOLEAN,
-        },
-        "An offer of a published organisation (ORUK service).",
-    ),
-    "Need": _object(
-        {
-            "id": STRING,
-            "title": STRING,
-            "summary": STRING,
-            "description": STRING,
-            "url": {"type": "string", "format": "uri"},
-            "status": {"type": "string", "const": "open"},
-            "commissioning_body": _object({"name": STRING}),
-            "kind": {"oneOf": [_ref("TaxonomyTerm"), {"type": "null"}]},
-            "commissioning_level": {"oneOf": [_ref("TaxonomyTerm"), {"type": "null"}]},
-            "service_area": {"oneOf": [_ref("TaxonomyTerm"), {"type": "null"}]},
-            "localities": _array("ServiceArea"),
-            "target_groups": _array("TaxonomyTerm"),
-            "minimum_age": NULLABLE_INTEGER,
-            "maximum_age": NULLABLE_INTEGER,
-            "budget": _object(
-                {"minimum": _nullable("number"), "maximum": _nullable("number"), "currency": {"const": "GBP"}}
-            ),
-            "contract_start": NULLABLE_DATE,
-            "contract_end": NULLABLE_DATE,
-            "response_deadline": NULLABLE_DATE,
-            "outcomes": _array("TaxonomyTerm"),
-            "aims": _array("TaxonomyTerm"),
-            "indicators": _array("TaxonomyTerm"),
-            "framework_outcomes": {"type": "array", "items": STRING},
-            "framework_measures": {"type": "array", "items": STRING},
-            "requirements": _object(
-                {
-                    "safeguarding_verified": BOOLEAN,
-                    "kitemark": BOOLEAN,
-                    "accreditation": {"oneOf": [_ref("TaxonomyTerm"), {"type": "null"}]},
-                    "consortium_welcome": BOOLEAN,
-                }
-            ),
-        },
-        "A commissioner's need open for responses.",
-    ),
-}
+VERSION = "3.0.0"
 
 
 def _parameter(param: Param) -> dict[str, Any]:
@@ -325,21 +31,17 @@ def _parameter(param: Param) -> dict[str, Any]:
 
 
 def _path_parameter(name: str, what: str) -> dict[str, Any]:
-    return {
-        "name": name,
-        "in": "path",
-        "required": True,
-        "description": f"The {what}'s id.",
-        "schema": {"type": "integer", "minimum": 1},
-    }
+    schema = {"type": "integer", "minimum": 1} if what == "need" else {"type": "string", "format": "uuid"}
+    return {"name": name, "in": "path", "required": True, "description": f"The {what}'s id.", "schema": schema}
 
 
 def _json(schema: dict[str, Any], description: str) -> dict[str, Any]:
     return {"description": description, "content": {"application/json": {"schema": schema}}}
 
 
-def _paged(item: str) -> dict[str, Any]:
-    return {"allOf": [_ref("Page"), _object({"contents": _array(item)})]}
+def _paged(item: str | dict[str, Any]) -> dict[str, Any]:
+    items = _ref(item) if isinstance(item, str) else item
+    return {"allOf": [_ref("Page"), _object({"contents": {"type": "array", "items": items}})]}
 
 
 ERRORS = {
@@ -348,71 +50,126 @@ ERRORS = {
 }
 
 
-def _list(summary: str, description: str, item: str, accepted: Sequence[Param], tag: str) -> dict[str, Any]:
+def _list(
+    summary: str, description: str, item: str | dict[str, Any], accepted: Sequence[Param], tag: str
+) -> dict[str, Any]:
     return {
         "get": {
             "tags": [tag],
             "summary": summary,
             "description": description,
-            "operationId": f"list_{tag.lower()}",
+            "operationId": f"list_{tag.lower().replace(' ', '_')}",
             "parameters": [_parameter(param) for param in accepted],
             "responses": {"200": _json(_paged(item), summary), "400": ERRORS["400"]},
         }
     }
 
 
-def _one(summary: str, item: str, path_name: str, what: str, tag: str) -> dict[str, Any]:
+def _one(
+    summary: str, item: str, path_name: str, what: str, tag: str, accepted: Sequence[Param] = ()
+) -> dict[str, Any]:
     return {
         "get": {
             "tags": [tag],
             "summary": summary,
             "operationId": f"get_{what.replace(' ', '_')}",
-            "parameters": [_path_parameter(path_name, what)],
+            "parameters": [_path_parameter(path_name, what), *(_parameter(param) for param in accepted)],
             "responses": {"200": _json(_ref(item), summary), **ERRORS},
         }
     }
 
 
+ORUK_NOTE = (
+    " Parameters of the ORUK 3.0 profile and of this service combine (AND). `day`, `start_time` and `end_time` are "
+    "accepted but do not narrow the results: we hold no opening schedules."
+)
+
 PATHS: dict[str, Any] = {
+    "/": {
+        "get": {
+            "tags": ["About"],
+            "summary": "Which standard this API follows",
+            "description": "The Open Referral UK validator reads `version` here first.",
+            "operationId": "get_api_meta_information",
+            "responses": {"200": _json(_ref("Root"), "The version, profile and this document's address.")},
+        }
+    },
     "/organizations": _list(
         "Published organisations",
-        "Cultural organisations with a published profile, by name. Filters combine (AND).",
-        "Organization",
-        (*params.DIRECTORY_FILTERS, *params.PAGINATION),
+        "Cultural organisations with a published profile, by name. Filters combine (AND). Items carry the "
+        "one-to-one fields and their services in brief; `full_service=true` gives each organization in full.",
+        {"oneOf": [_ref("OrganizationListItem"), _ref("Organization")]},
+        (*params.DIRECTORY_FILTERS, *params.ORGANIZATION_FILTERS, *params.PAGINATION),
         "Organizations",
     ),
     "/organizations/{organization_id}": _one(
-        "One published organisation", "Organization", "organization_id", "organization", "Organizations"
+        "One published organisation",
+        "Organization",
+        "organization_id",
+        "organization",
+        "Organizations",
+        (params.FULL_SERVICE,),
     ),
     "/services": _list(
         "Offers of published organisations",
-        "Services and activities offered by published organisations, by name. Filters combine (AND).",
-        "Service",
-        (*params.DIRECTORY_FILTERS, params.ORGANIZATION, *params.PAGINATION),
+        "Services and activities offered by published organisations, by name: each offer's one-to-one fields and "
+        "its organization (the profile's service_list); the rest is on /services/{id}." + ORUK_NOTE,
+        "ServiceListItem",
+        (*params.DIRECTORY_FILTERS, *params.ORUK_FILTERS, params.ORGANIZATION, *params.PAGINATION),
         "Services",
     ),
-    "/services/{service_id}": _one("One offer", "Service", "service_id", "service", "Services"),
+    "/services/{service_id}": _one("One offer, fully nested", "Service", "service_id", "service", "Services"),
+    "/service_at_locations": _list(
+        "Offers at their locations",
+        "Each offer at its venue, or at its organization's address when it names none (offers with neither are "
+        "left out), by the offer's name." + ORUK_NOTE,
+        "ServiceAtLocationListItem",
+        (*params.DIRECTORY_FILTERS, *params.ORUK_FILTERS, params.ORGANIZATION, *params.PAGINATION),
+        "Service at locations",
+    ),
+    "/service_at_locations/{service_at_location_id}": _one(
+        "One offer at its location",
+        "ServiceAtLocationDetail",
+        "service_at_location_id",
+        "service at location",
+        "Service at locations",
+    ),
     "/taxonomies": _list(
-        "Vocabulary terms",
-        "Every active term of every vocabulary (ECM outcomes and aims, themes, problem areas, service areas, "
-        "target groups, organisation types, delivery modes, cost bases, frameworks, accreditation schemes, "
-        "National Indicators …), vocabulary by vocabulary. Use a term's `id` as `taxonomy_term_id`.",
-        "TaxonomyTerm",
-        (params.VOCABULARY, *params.PAGINATION),
+        "Vocabularies",
+        "Every vocabulary (ECM outcomes and aims, themes, problem areas, service areas, target groups, "
+        "organisation types, delivery modes, cost bases, frameworks, accreditation schemes, National Indicators "
+        "…), by key. Use an `id` (or `key`) as `taxonomy_id`.",
+        "Taxonomy",
+        params.PAGINATION,
         "Taxonomies",
+    ),
+    "/taxonomies/{taxonomy_id}": _one(
+        "One vocabulary with its active terms", "Taxonomy", "taxonomy_id", "taxonomy", "Taxonomies"
+    ),
+    "/taxonomy_terms": _list(
+        "Vocabulary terms",
+        "Every active term of every vocabulary, vocabulary by vocabulary. Use a term's `id` (or `key`) as "
+        "`taxonomy_term_id`.",
+        "TaxonomyTerm",
+        (params.VOCABULARY, params.TAXONOMY, *params.PAGINATION),
+        "Taxonomy terms",
+    ),
+    "/taxonomy_terms/{taxonomy_term_id}": _one(
+        "One vocabulary term", "TaxonomyTerm", "taxonomy_term_id", "taxonomy term", "Taxonomy terms"
     ),
     "/kitemarked": _list(
         "The kitemarked list",
-        "Published organisations holding a kitemark in force today, with its award and expiry dates; the filters "
-        "are those of /organizations. A suspended, lapsed or expired kitemark leaves the list at once.",
+        "Extension. Published organisations holding a kitemark in force today, with its award and expiry "
+        "dates; `q`, `taxonomy_term_id`, `locality` and `age` filter as on /organizations. A suspended, lapsed "
+        "or expired kitemark leaves the list at once.",
         "KitemarkedOrganization",
         (*params.DIRECTORY_FILTERS, *params.PAGINATION),
         "Kitemarked",
     ),
     "/needs": _list(
         "Open needs",
-        "Needs open for responses, latest deadline first. `locality` matches as on the opportunities board: a "
-        "need in a district matches its county and the other way round.",
+        "Extension. Needs open for responses, latest deadline first. `locality` matches as on the opportunities "
+        "board: a need in a district matches its county and the other way round.",
         "Need",
         (*params.DIRECTORY_FILTERS, *params.PAGINATION),
         "Needs",
@@ -445,9 +202,13 @@ def document() -> dict[str, Any]:
             "title": "Cultural Commissioning Marketplace open data API",
             "version": VERSION,
             "description": (
-                "Read-only open data: published cultural organisations and their offers in the shape of the Open "
-                "Referral UK standard, the vocabularies they are tagged with, the kitemarked list and open needs. "
-                "Only what the public pages show is ever included. No key is needed; responses allow any origin "
+                "Read-only open data conforming to the Open Referral UK 3.0 profile (HSDS-UK-3.0; `GET /` says "
+                "so): published cultural organisations and their offers as organizations, services and services "
+                "at locations, the vocabularies they are tagged with as taxonomies and taxonomy terms. Every id "
+                "is a UUID, stable for the record. Optional fields we hold no value for are left out. This "
+                "service's extensions: the kitemarked list, open needs and the fields marked Extension. "
+                "Latitude and longitude are the centre of the postcode district, not the address. Only what the "
+                "public pages show is ever included. No key is needed; responses allow any origin "
                 "(CORS) and carry an ETag for cheap revalidation. Reference data contains public sector "
                 "information licensed under the Open Government Licence v3.0."
             ),

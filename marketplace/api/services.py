@@ -13,17 +13,27 @@ never depends on the state of the search index:
   in directory search. An offer with no localities of its own is offered where its organisation is.
 - ``age``: the age lies within the range (a missing bound means no limit); an offer without ages of its own
   takes its organisation's.
+- ``search`` is ``q``; ``taxonomy_id`` is ``taxonomy_term_id`` with every term of the vocabulary;
+  ``minimum_age``/``maximum_age`` compare the (inherited) bounds, a missing lower bound counting as 0 and a
+  missing upper bound never at most anything; ``modified_after`` compares when the record (or, for an offer,
+  its organisation) last changed; ``postcode`` with ``proximity`` keeps organisations (and their offers) whose
+  postcode district centre is within that many metres of the postcode's district centre.
+
+Records are routed on their UUIDs (:mod:`marketplace.api.ids`), turned back into keys here.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import uuid
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import ColumnElement, Select, and_, exists, func, or_, select
 from sqlalchemy.orm import selectinload
 
+from marketplace.api import ids
 from marketplace.api.params import DEFAULT_PER_PAGE, ParameterError
 from marketplace.commissioning.models import (
     Need,
@@ -53,6 +63,7 @@ from marketplace.extensions import db
 from marketplace.kitemark import status as kitemark
 from marketplace.reference.geography import overlapping_ids
 from marketplace.reference.models import Locality, Term, Vocabulary
+from marketplace.search import geo
 
 
 @dataclass(frozen=True)
@@ -64,6 +75,11 @@ class Filters:
     locality: Locality | None = None
     age: int | None = None
     organization_id: int | None = None
+    taxonomy_term_ids: frozenset[int] = frozenset()
+    minimum_age: int | None = None
+    maximum_age: int | None = None
+    modified_after: datetime | None = None
+    near: frozenset[int] | None = None
 
     @property
     def locality_ids(self) -> set[int]:
@@ -91,16 +107,60 @@ def term_id(term: Term) -> str:
     return f"{term.vocabulary.key}:{term.code}"
 
 
+def _term_keys() -> list[str]:
+    rows = db.session.execute(select(Vocabulary.key, Term.code).join(Term.vocabulary))
+    return [f"{key}:{code}" for key, code in rows]
+
+
+def term_by_uuid(value: uuid.UUID | str) -> Term | None:
+    """The term whose UUID is ``value`` (every term: vocabularies are public reference data)."""
+    key = ids.key_of("taxonomy_term", value, _term_keys)
+    if key is None:
+        return None
+    vocabulary, _, code = str(key).partition(":")
+    query = select(Term).join(Term.vocabulary).where(Vocabulary.key == vocabulary, Term.code == code)
+    return db.session.scalar(query)
+
+
+def vocabulary_by_uuid(value: uuid.UUID | str) -> Vocabulary | None:
+    key = ids.key_of("taxonomy", value, lambda: db.session.scalars(select(Vocabulary.key)))
+    return db.session.scalar(select(Vocabulary).where(Vocabulary.key == key)) if key is not None else None
+
+
 def resolve_terms(value: str) -> frozenset[int]:
-    """Ids of the terms a ``taxonomy_term_id`` names (``vocabulary:code`` or a bare code in any vocabulary)."""
-    vocabulary, _, code = value.rpartition(":")
-    query = select(Term.id).where(Term.code == code)
-    if vocabulary:
-        query = query.join(Vocabulary).where(Vocabulary.key == vocabulary)
-    ids = frozenset(db.session.scalars(query))
-    if not ids:
-        raise ParameterError({"taxonomy_term_id": f"no taxonomy term {value!r} (see /api/v1/taxonomies)"})
-    return ids
+    """Ids of the terms a ``taxonomy_term_id`` names (a UUID, ``vocabulary:code`` or a bare code)."""
+    if _is_uuid(value):
+        term = term_by_uuid(value)
+        ids_found = frozenset([term.id]) if term is not None else frozenset()
+    else:
+        vocabulary, _, code = value.rpartition(":")
+        query = select(Term.id).where(Term.code == code)
+        if vocabulary:
+            query = query.join(Vocabulary).where(Vocabulary.key == vocabulary)
+        ids_found = frozenset(db.session.scalars(query))
+    if not ids_found:
+        raise ParameterError({"taxonomy_term_id": f"no taxonomy term {value!r} (see /api/v1/taxonomy_terms)"})
+    return ids_found
+
+
+def resolve_taxonomy(value: str) -> frozenset[int]:
+    """Ids of every term of the vocabulary a ``taxonomy_id`` names (its UUID or its key)."""
+    vocabulary = (
+        vocabulary_by_uuid(value)
+        if _is_uuid(value)
+        else db.session.scalar(select(Vocabulary).where(Vocabulary.key == value))
+    )
+    if vocabulary is None:
+        raise ParameterError({"taxonomy_id": f"no taxonomy {value!r} (see /api/v1/taxonomies)"})
+    return frozenset(db.session.scalars(select(Term.id).where(Term.vocabulary_id == vocabulary.id)))
+
+
+def _is_uuid(value: str) -> bool:
+    try:
+        uuid.UUID(value)
+    except ValueError:
+        return False
+    return True
 
 
 def resolve_locality(ons_code: str) -> Locality:
@@ -110,24 +170,66 @@ def resolve_locality(ons_code: str) -> Locality:
     return locality
 
 
+def resolve_near(values: dict[str, Any]) -> frozenset[int] | None:
+    """Published organisations near ``postcode`` with ``proximity``; None when not asked (postcode alone)."""
+    if "proximity" not in values:
+        return None
+    if "postcode" not in values:
+        raise ParameterError({"proximity": "needs a postcode"})
+    centre = geo.outcode_centre(values["postcode"])
+    if centre is None:
+        raise ParameterError({"postcode": f"no postcode district {values['postcode']!r} is known"})
+    return frozenset(geo.organisations_within(centre, values["proximity"] / 1000))
+
+
+def resolve_organisation(value: str) -> int:
+    """The database id of the organisation with UUID ``value`` (-1, matching nothing, when there is none)."""
+    found = organisation_id_of(value)
+    return found if found is not None else -1
+
+
+def _text_of(values: dict[str, Any]) -> str | None:
+    if "q" in values and "search" in values:
+        raise ParameterError({"search": "give search or q, not both"})
+    return values.get("q") or values.get("search")
+
+
 def filters_from(values: dict[str, Any]) -> Filters:
     """:class:`Filters` from validated parameters; :class:`ParameterError` when a code names nothing."""
     return Filters(
-        text=values.get("q"),
+        text=_text_of(values),
         term_ids=resolve_terms(values["taxonomy_term_id"]) if "taxonomy_term_id" in values else frozenset(),
         locality=resolve_locality(values["locality"]) if "locality" in values else None,
         age=values.get("age"),
-        organization_id=values.get("organization_id"),
+        organization_id=resolve_organisation(values["organization_id"]) if "organization_id" in values else None,
+        taxonomy_term_ids=resolve_taxonomy(values["taxonomy_id"]) if "taxonomy_id" in values else frozenset(),
+        minimum_age=values.get("minimum_age"),
+        maximum_age=values.get("maximum_age"),
+        modified_after=values.get("modified_after"),
+        near=resolve_near(values),
     )
 
 
-def paginate(query: Select, values: dict[str, Any]) -> Page:
-    """One page of ``query``; a page past the end is empty (not an error), as in Open Referral UK."""
+def paginate(query: Select, values: dict[str, Any], loading: Sequence[Any] = ()) -> Page:
+    """One page of ``query`` (its records loaded with ``loading``); a page past the end is empty, as in ORUK.
+
+    The page is cut on ids alone (sorting and skipping whole rows, descriptions and all, was most of the time of
+    a deep page), then its records are loaded by primary key and put back in order.
+    """
     number = values.get("page", 1)
     per_page = values.get("per_page", DEFAULT_PER_PAGE)
-    total = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery())) or 0
-    items = list(db.session.scalars(query.limit(per_page).offset((number - 1) * per_page)).unique())
-    return Page(items, total, number, per_page)
+    entity = query.column_descriptions[0]["entity"]
+    counted = query.with_only_columns(entity.id).order_by(None).subquery()
+    total = db.session.scalar(select(func.count()).select_from(counted)) or 0
+    cut = query.with_only_columns(entity.id).limit(per_page).offset((number - 1) * per_page)
+    page_ids = list(db.session.scalars(cut))
+    records = {}
+    if page_ids:
+        records = {
+            record.id: record
+            for record in db.session.scalars(select(entity).where(entity.id.in_(page_ids)).options(*loading))
+        }
+    return Page([records[record_id] for record_id in page_ids], total, number, per_page)
 
 
 # Shared clauses ---------------------------------------------------------------------------------------------------
@@ -231,8 +333,36 @@ def _organisation_age_clause(age: int) -> ColumnElement[bool]:
     return or_(_age_within(Organisation.age_min, Organisation.age_max, age), Organisation.id.in_(offered))
 
 
-def organisations_query(filters: Filters) -> Select:
-    """Published organisations matching ``filters``, by name."""
+def _organisation_profile_clauses(filters: Filters) -> list[ColumnElement[bool]]:
+    """The clauses of the ORUK parameters (taxonomy_id, modified_after, postcode with proximity)."""
+    clauses = []
+    if filters.taxonomy_term_ids:
+        clauses.append(_organisation_terms_clause(filters.taxonomy_term_ids))
+    if filters.modified_after is not None:
+        changed = select(Offer.organisation_id).where(Offer.updated_at >= filters.modified_after)
+        clauses.append(or_(Organisation.updated_at >= filters.modified_after, Organisation.id.in_(changed)))
+    if filters.near is not None:
+        clauses.append(Organisation.id.in_(sorted(filters.near)))
+    return clauses
+
+
+# A page of /organizations shows one-to-one fields and its services in brief: nothing else is loaded for it.
+ORGANISATION_LIST_LOADING = (selectinload(Organisation.offers),)
+# With full_service, each organisation's services in full: their terms and localities in a query each per page.
+_OFFERS = selectinload(Organisation.offers)
+ORGANISATION_FULL_SERVICE_LOADING = (
+    *ORGANISATION_LOADING,
+    _OFFERS.selectinload(Offer.cost_basis),
+    _OFFERS.selectinload(Offer.delivery_modes),
+    _OFFERS.selectinload(Offer.outcomes),
+    _OFFERS.selectinload(Offer.aims),
+    _OFFERS.selectinload(Offer.service_areas),
+    _OFFERS.selectinload(Offer.localities).selectinload(Locality.districts),
+)
+
+
+def organisations_query(filters: Filters, *, full: bool = False) -> Select:
+    """Published organisations matching ``filters``, by name (loaded for full records with ``full``)."""
     query = select(Organisation).where(Organisation.status == OrganisationStatus.PUBLISHED)
     if filters.text:
         offered = select(Offer.organisation_id).where(_contains((Offer.title, Offer.description), filters.text))
@@ -245,7 +375,9 @@ def organisations_query(filters: Filters) -> Select:
         query = query.where(_organisation_locality_clause(filters.locality_ids))
     if filters.age is not None:
         query = query.where(_organisation_age_clause(filters.age))
-    return query.options(*ORGANISATION_LOADING).order_by(Organisation.name, Organisation.id)
+    query = query.where(*_organisation_profile_clauses(filters))
+    loading = ORGANISATION_FULL_SERVICE_LOADING if full else ORGANISATION_LIST_LOADING
+    return query.options(*loading).order_by(Organisation.name, Organisation.id)
 
 
 def published_organisation(organisation_id: int) -> Organisation | None:
@@ -275,6 +407,28 @@ OFFER_LOADING = (
 )
 
 
+def _offer_profile_clauses(filters: Filters) -> list[ColumnElement[bool]]:
+    """The clauses of the ORUK parameters (taxonomy_id, ages, modified_after, postcode with proximity)."""
+    clauses = []
+    if filters.taxonomy_term_ids:
+        clauses.append(_offer_terms_clause(filters.taxonomy_term_ids))
+    if filters.minimum_age is not None:
+        clauses.append(func.coalesce(Offer.age_min, Organisation.age_min, 0) >= filters.minimum_age)
+    if filters.maximum_age is not None:
+        clauses.append(func.coalesce(Offer.age_max, Organisation.age_max) <= filters.maximum_age)
+    if filters.modified_after is not None:
+        clauses.append(
+            or_(Offer.updated_at >= filters.modified_after, Organisation.updated_at >= filters.modified_after)
+        )
+    if filters.near is not None:
+        clauses.append(Offer.organisation_id.in_(sorted(filters.near)))
+    return clauses
+
+
+# List items carry one-to-one fields and the organisation (the profile's service_list): load only those.
+OFFER_LIST_LOADING = (selectinload(Offer.organisation), selectinload(Offer.cost_basis))
+
+
 def services_query(filters: Filters) -> Select:
     """Offers of published organisations matching ``filters``, by title."""
     query = select(Offer).join(Offer.organisation).where(Organisation.status == OrganisationStatus.PUBLISHED)
@@ -288,7 +442,27 @@ def services_query(filters: Filters) -> Select:
         query = query.where(_offer_age_clause(filters.age))
     if filters.organization_id is not None:
         query = query.where(Offer.organisation_id == filters.organization_id)
-    return query.options(*OFFER_LOADING).order_by(Offer.title, Offer.id)
+    query = query.where(*_offer_profile_clauses(filters))
+    return query.options(*OFFER_LIST_LOADING).order_by(Offer.title, Offer.id)
+
+
+def service_at_locations_query(filters: Filters) -> Select:
+    """Offers at a location (a venue, or their organisation's address): one ``service_at_location`` each."""
+    located = or_(Offer.venue != "", Organisation.address != "", Organisation.postcode != "")
+    return services_query(filters).where(located)
+
+
+def _ids_above(model: Any) -> Any:
+    return lambda lowest: db.session.scalars(select(model.id).where(model.id > lowest).order_by(model.id))
+
+
+def offer_id_of(value: uuid.UUID | str, kind: str = "service") -> int | None:
+    """The database id of the offer whose ``service`` (or ``service_at_location``) UUID is ``value``."""
+    return ids.id_of(kind, value, _ids_above(Offer))
+
+
+def organisation_id_of(value: uuid.UUID | str) -> int | None:
+    return ids.id_of("organization", value, _ids_above(Organisation))
 
 
 def published_offer(offer_id: int) -> Offer | None:
@@ -303,14 +477,24 @@ def published_offer(offer_id: int) -> Offer | None:
 # Taxonomies -----------------------------------------------------------------------------------------------------
 
 
-def terms_query(vocabulary: str | None) -> Select:
+TERM_LOADING = (selectinload(Term.vocabulary), selectinload(Term.parent))
+
+
+def vocabularies_query() -> Select:
+    """Every vocabulary (an ORUK taxonomy), by key."""
+    return select(Vocabulary).order_by(Vocabulary.key)
+
+
+def terms_query(vocabulary: str | None, taxonomy_id: str | None = None) -> Select:
     """Active terms (every vocabulary, or one), vocabulary by vocabulary, each in its file's order."""
     query = select(Term).join(Vocabulary).where(Term.is_active.is_(True))
     if vocabulary:
         if db.session.scalar(select(Vocabulary.id).where(Vocabulary.key == vocabulary)) is None:
             raise ParameterError({"vocabulary": f"no vocabulary {vocabulary!r}"})
         query = query.where(Vocabulary.key == vocabulary)
-    return query.order_by(Vocabulary.key, Term.id)  # ids follow the order of the vocabulary file
+    if taxonomy_id:
+        query = query.where(Term.id.in_(resolve_taxonomy(taxonomy_id)))
+    return query.options(*TERM_LOADING).order_by(Vocabulary.key, Term.id)  # ids follow the order of the vocabulary file
 
 
 # Needs ----------------------------------------------------------------------------------------------------------

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 from typing import Any
+from uuid import UUID
 
 from flask import Response, abort, jsonify, render_template, request
 from markupsafe import Markup, escape
@@ -43,13 +44,15 @@ def open_data_headers(response: Response) -> Response:
     return response
 
 
-def _listing(accepted: Sequence[params.Param], query: Callable[[dict[str, Any]], Select], serialise) -> Response:
+def _listing(
+    accepted: Sequence[params.Param], query: Callable[[dict[str, Any]], Select], serialise, loading: Sequence = ()
+) -> Response:
     values = params.parse(request.args, accepted)
-    page = services.paginate(query(values), values)
+    page = services.paginate(query(values), values, loading)
     return jsonify(serializers.page_envelope(page, serialise))
 
 
-def _one(lookup: Callable[[], Any], serialise, what: str, record_id: int) -> Response:
+def _one(lookup: Callable[[], Any], serialise, what: str, record_id: Any) -> Response:
     params.parse(request.args, ())
     record = lookup()
     if record is None:
@@ -57,46 +60,118 @@ def _one(lookup: Callable[[], Any], serialise, what: str, record_id: int) -> Res
     return jsonify(serialise(record))
 
 
-@bp.get("/organizations")
+def _published_offer(value: UUID, kind: str = "service") -> Any:
+    offer_id = services.offer_id_of(value, kind)
+    return services.published_offer(offer_id) if offer_id is not None else None
+
+
+@bp.get("/")
 @public
-def organizations():
-    return _listing(
-        (*params.DIRECTORY_FILTERS, *params.PAGINATION),
-        lambda values: services.organisations_query(services.filters_from(values)),
-        serializers.organisation,
+def root():
+    """What the Open Referral UK validator asks first: which standard this API follows, and where it is described."""
+    params.parse(request.args, ())
+    return jsonify(
+        version=openapi.ORUK_VERSION,
+        profile=openapi.ORUK_PROFILE_URL,
+        openapi_url=serializers.page_url("api.openapi_document"),
     )
 
 
-@bp.get("/organizations/<int:organization_id>")
+@bp.get("/organizations")
 @public
-def organization(organization_id: int):
-    lookup = lambda: services.published_organisation(organization_id)  # noqa: E731
-    return _one(lookup, serializers.organisation, "published organization", organization_id)
+def organizations():
+    accepted = (*params.DIRECTORY_FILTERS, *params.ORGANIZATION_FILTERS, *params.PAGINATION)
+    values = params.parse(request.args, accepted)
+    full = bool(values.get("full_service"))
+    loading = services.ORGANISATION_FULL_SERVICE_LOADING if full else services.ORGANISATION_LIST_LOADING
+    page = services.paginate(services.organisations_query(services.filters_from(values), full=full), values, loading)
+    if full:
+        return jsonify(serializers.page_envelope(page, lambda item: serializers.organisation(item, full_service=True)))
+    return jsonify(serializers.page_envelope(page, serializers.organisation_list_item))
+
+
+@bp.get("/organizations/<uuid:organization_id>")
+@public
+def organization(organization_id: UUID):
+    values = params.parse(request.args, (params.FULL_SERVICE,))
+    record_id = services.organisation_id_of(organization_id)
+    record = services.published_organisation(record_id) if record_id is not None else None
+    if record is None:
+        abort(404, description=f"There is no published organization with the id {organization_id}.")
+    return jsonify(serializers.organisation(record, full_service=bool(values.get("full_service"))))
 
 
 @bp.get("/services")
 @public
 def services_list():
     return _listing(
-        (*params.DIRECTORY_FILTERS, params.ORGANIZATION, *params.PAGINATION),
+        (*params.DIRECTORY_FILTERS, *params.ORUK_FILTERS, params.ORGANIZATION, *params.PAGINATION),
         lambda values: services.services_query(services.filters_from(values)),
-        serializers.service,
+        serializers.service_list_item,
+        services.OFFER_LIST_LOADING,
     )
 
 
-@bp.get("/services/<int:service_id>")
+@bp.get("/services/<uuid:service_id>")
 @public
-def service(service_id: int):
-    return _one(lambda: services.published_offer(service_id), serializers.service, "published service", service_id)
+def service(service_id: UUID):
+    return _one(lambda: _published_offer(service_id), serializers.service, "published service", service_id)
+
+
+@bp.get("/service_at_locations")
+@public
+def service_at_locations():
+    return _listing(
+        (*params.DIRECTORY_FILTERS, *params.ORUK_FILTERS, params.ORGANIZATION, *params.PAGINATION),
+        lambda values: services.service_at_locations_query(services.filters_from(values)),
+        serializers.service_at_location_list_item,
+        services.OFFER_LIST_LOADING,
+    )
+
+
+@bp.get("/service_at_locations/<uuid:service_at_location_id>")
+@public
+def service_at_location(service_at_location_id: UUID):
+    def lookup() -> Any:
+        offer = _published_offer(service_at_location_id, "service_at_location")
+        return offer if offer is not None and serializers.has_location(offer) else None
+
+    return _one(lookup, serializers.service_at_location_detail, "service at a location", service_at_location_id)
 
 
 @bp.get("/taxonomies")
 @public
 def taxonomies():
+    return _listing(params.PAGINATION, lambda values: services.vocabularies_query(), serializers.taxonomy)
+
+
+@bp.get("/taxonomies/<uuid:taxonomy_id>")
+@public
+def taxonomy(taxonomy_id: UUID):
+    return _one(
+        lambda: services.vocabulary_by_uuid(taxonomy_id),
+        lambda vocabulary: serializers.taxonomy(vocabulary, with_terms=True),
+        "taxonomy",
+        taxonomy_id,
+    )
+
+
+@bp.get("/taxonomy_terms")
+@public
+def taxonomy_terms():
     return _listing(
-        (params.VOCABULARY, *params.PAGINATION),
-        lambda values: services.terms_query(values.get("vocabulary")),
+        (params.VOCABULARY, params.TAXONOMY, *params.PAGINATION),
+        lambda values: services.terms_query(values.get("vocabulary"), values.get("taxonomy_id")),
         serializers.taxonomy_term,
+        services.TERM_LOADING,
+    )
+
+
+@bp.get("/taxonomy_terms/<uuid:taxonomy_term_id>")
+@public
+def taxonomy_term(taxonomy_term_id: UUID):
+    return _one(
+        lambda: services.term_by_uuid(taxonomy_term_id), serializers.taxonomy_term, "taxonomy term", taxonomy_term_id
     )
 
 
@@ -117,6 +192,7 @@ def needs():
         (*params.DIRECTORY_FILTERS, *params.PAGINATION),
         lambda values: services.open_needs_query(services.filters_from(values)),
         serializers.need,
+        services.NEED_LOADING,
     )
 
 

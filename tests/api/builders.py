@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from marketplace.api import serializers
 from marketplace.core.clock import utcnow
 from marketplace.directory.models import Offer, Organisation, OrganisationStatus
 from marketplace.extensions import db
@@ -54,3 +55,16 @@ def names(page: dict, key: str = "name") -> list[str]:
 
 def localities(*codes: str) -> list:
     return [locality(code) for code in codes]
+
+
+def org_url(organisation: Organisation) -> str:
+    """The API address of an organisation (routed on its UUID)."""
+    return f"/api/v1/organizations/{serializers.organisation_uuid(organisation.id)}"
+
+
+def service_url(offer: Offer) -> str:
+    return f"/api/v1/services/{serializers.service_uuid(offer.id)}"
+
+
+def term_uuid(vocabulary: str, code: str) -> str:
+    return serializers.term_uuid(term(vocabulary, code))

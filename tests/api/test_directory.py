@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from marketplace.api import serializers
 from marketplace.directory.models import OrganisationStatus, OutcomeContribution
 from marketplace.extensions import db
 from tests import factories
@@ -17,7 +18,10 @@ from tests.api.builders import (
     make_offer,
     make_published,
     names,
+    org_url,
+    service_url,
     term,
+    term_uuid,
 )
 
 
@@ -79,27 +83,38 @@ def test_organizations_lists_only_published_organisations_by_name(client, museum
 def test_an_organization_has_its_public_profile_in_open_referral_shape(client, museum):
     organisation, offer = museum
 
-    body = get_json(client, f"/api/v1/organizations/{organisation.id}")
+    body = get_json(client, org_url(organisation))
 
-    assert body["id"] == str(organisation.id)
+    assert body["id"] == serializers.organisation_uuid(organisation.id)
     assert body["uri"] == f"http://127.0.0.1:5000/organisations/{organisation.id}"
-    assert (body["email"], body["url"]) == ("learning@making.example.org", "https://making.example.org")
+    assert (body["email"], body["website"]) == ("learning@making.example.org", "https://making.example.org")
     assert body["organization_identifiers"][0]["identifier_scheme"] == "GB-CHC"
     assert body["organization_identifiers"][0]["identifier"] == "1234567"
-    assert body["contacts"][0]["phones"] == [{"number": "01332 000000"}]
-    assert body["locations"][0]["physical_addresses"][0]["postal_code"] == "DE1 3AF"
+    assert [phone["number"] for phone in body["contacts"][0]["phones"]] == ["01332 000000"]
+    address = body["locations"][0]["addresses"][0]
+    assert (address["address_1"], address["postal_code"]) == ("Silk Mill Lane, Derby", "DE1 3AF")
+    # The centre of the DE1 postcode district, in WGS84.
+    assert body["locations"][0]["latitude"] == pytest.approx(52.92, abs=0.02)
+    assert body["locations"][0]["longitude"] == pytest.approx(-1.48, abs=0.02)
     assert (body["minimum_age"], body["maximum_age"]) == (5, 16)
-    derbyshire = next(area for area in body["service_areas"] if area["id"] == DERBYSHIRE)
+    derbyshire = next(area for area in body["service_areas"] if area["ons_code"] == DERBYSHIRE)
     assert derbyshire["uri"] == f"http://statistics.data.gov.uk/id/statistical-geography/{DERBYSHIRE}"
     assert AMBER_VALLEY in derbyshire["district_ons_codes"]
-    term_ids = {attribute["taxonomy_term"]["id"] for attribute in body["attributes"]}
-    assert {"organisation_type:museum", "ecm_aim:attend-and-enjoy-school"} <= term_ids
+    term_keys = {attribute["taxonomy_term"]["key"] for attribute in body["attributes"]}
+    assert {"organisation_type:museum", "ecm_aim:attend-and-enjoy-school"} <= term_keys
     statement = body["outcome_statements"][0]
-    assert statement["outcome"]["id"] == "ecm_outcome:enjoy-and-achieve"
-    assert statement["aims"][0]["parent_id"] == "ecm_outcome:enjoy-and-achieve"
+    assert statement["outcome"]["id"] == term_uuid("ecm_outcome", "enjoy-and-achieve")
+    assert statement["aims"][0]["parent_id"] == term_uuid("ecm_outcome", "enjoy-and-achieve")
     assert statement["statement"] == "Pupils who visit us attend school more."
     assert body["services"] == [
-        {"id": str(offer.id), "name": "Maker club", "url": f"http://127.0.0.1:5000/offers/{offer.id}"}
+        {
+            "id": serializers.service_uuid(offer.id),
+            "organization_id": body["id"],
+            "name": "Maker club",
+            "description": "Weekly after-school club.",
+            "url": f"http://127.0.0.1:5000/offers/{offer.id}",
+            "status": "active",
+        }
     ]
     assert body["kitemark"] is None
 
@@ -107,28 +122,28 @@ def test_an_organization_has_its_public_profile_in_open_referral_shape(client, m
 def test_a_service_has_price_ages_areas_and_terms(client, museum):
     organisation, offer = museum
 
-    body = get_json(client, f"/api/v1/services/{offer.id}")
+    body = get_json(client, service_url(offer))
 
-    assert (body["name"], body["organization_id"], body["status"]) == ("Maker club", str(organisation.id), "active")
+    assert (body["id"], body["name"], body["status"]) == (serializers.service_uuid(offer.id), "Maker club", "active")
+    assert body["organization_id"] == serializers.organisation_uuid(organisation.id)
+    assert body["organization"]["description"] == "Hands-on making for families."
     assert body["cost_options"] == [
         {
-            "id": f"service-{offer.id}-price",
-            "service_id": str(offer.id),
+            "id": body["cost_options"][0]["id"],
+            "service_id": body["id"],
             "option": "£12.50 per participant",
             "amount": 12.5,
             "currency": "GBP",
             "amount_description": "Per participant",
-            "valid_from": None,
-            "valid_to": None,
         }
     ]
-    # The offer's own lower age bound; the upper one is its organisation's.
+    # The offer's own lower age bound; the upper one is its organisation's (ORUK 3.0: on the service itself).
     assert (body["minimum_age"], body["maximum_age"]) == (8, 16)
-    eligibility = {row["eligibility"] for row in body["eligibilitys"]}
-    assert eligibility == {"age", "Looked-after children and care leavers"}
+    assert "eligibilitys" not in body
     # No localities of its own: offered where its organisation is.
-    assert {area["id"] for area in body["service_areas"]} == {DERBY, DERBYSHIRE}
-    term_ids = {attribute["taxonomy_term"]["id"] for attribute in body["attributes"]}
+    assert {area["ons_code"] for area in body["service_areas"]} == {DERBY, DERBYSHIRE}
+    assert {area["service_id"] for area in body["service_areas"]} == {body["id"]}
+    term_ids = {attribute["taxonomy_term"]["key"] for attribute in body["attributes"]}
     assert term_ids == {
         "service_area:positive-activities",
         "delivery_mode:at-our-venue",
@@ -144,7 +159,7 @@ def test_an_unpublished_organisation_and_its_offers_are_not_found_even_by_their_
     offer = make_offer(organisation, "Hidden workshop")
     client.sign_in(factories.make_provider(organisation).email)
 
-    for url in (f"/api/v1/organizations/{organisation.id}", f"/api/v1/services/{offer.id}"):
+    for url in (org_url(organisation), service_url(offer)):
         body = get_json(client, url, status=404)
         assert body["error"]["status"] == 404
     assert get_json(client, "/api/v1/services")["contents"] == []
@@ -152,11 +167,15 @@ def test_an_unpublished_organisation_and_its_offers_are_not_found_even_by_their_
 
 
 def test_a_missing_id_is_a_json_404(client):
-    assert get_json(client, "/api/v1/organizations/987654", status=404)["error"]["detail"] == (
-        "There is no published organization with the id 987654."
+    unknown = serializers.organisation_uuid(987654)
+    assert get_json(client, f"/api/v1/organizations/{unknown}", status=404)["error"]["detail"] == (
+        f"There is no published organization with the id {unknown}."
     )
-    assert get_json(client, "/api/v1/services/987654", status=404)["error"]["status"] == 404
-    assert get_json(client, "/api/v1/organizations/not-a-number", status=404)["error"]["status"] == 404
+    assert (
+        get_json(client, f"/api/v1/services/{serializers.service_uuid(987654)}", status=404)["error"]["status"] == 404
+    )
+    assert get_json(client, "/api/v1/organizations/987654", status=404)["error"]["status"] == 404  # not a UUID
+    assert get_json(client, "/api/v1/organizations/not-a-uuid", status=404)["error"]["status"] == 404
 
 
 def test_taxonomy_term_filter_takes_an_id_or_a_bare_code(client, museum):
@@ -235,7 +254,7 @@ def test_services_of_one_organization(client, museum):
     make_offer(other, "Other club")
     organisation, _ = museum
 
-    page = get_json(client, f"/api/v1/services?organization_id={organisation.id}")
+    page = get_json(client, f"/api/v1/services?organization_id={serializers.organisation_uuid(organisation.id)}")
 
     assert names(page) == ["Maker club"]
 
@@ -259,14 +278,28 @@ def test_pages_follow_the_open_referral_envelope(client):
     assert (beyond["contents"], beyond["size"], beyond["empty"]) == ([], 0, False)
 
 
-def test_taxonomies_list_active_terms_with_their_parents(client):
-    aims = get_json(client, "/api/v1/taxonomies?vocabulary=ecm_aim&per_page=100")
-    everything = get_json(client, "/api/v1/taxonomies?per_page=5")
+def test_taxonomy_terms_list_active_terms_with_their_parents(client):
+    aims = get_json(client, "/api/v1/taxonomy_terms?vocabulary=ecm_aim&per_page=100")
+    everything = get_json(client, "/api/v1/taxonomy_terms?per_page=5")
 
     assert aims["total_items"] == 25
     first = aims["contents"][0]
-    assert first["id"] == f"ecm_aim:{first['code']}" and first["parent_id"].startswith("ecm_outcome:")
+    assert first["key"] == f"ecm_aim:{first['code']}" and first["id"] == term_uuid("ecm_aim", first["code"])
+    assert get_json(client, f"/api/v1/taxonomy_terms/{first['parent_id']}")["vocabulary"] == "ecm_outcome"
     assert everything["total_items"] > 200
+
+
+def test_taxonomies_are_the_vocabularies_each_with_its_terms(client):
+    page = get_json(client, "/api/v1/taxonomies?per_page=100")
+    aims = next(item for item in page["contents"] if item["key"] == "ecm_aim")
+
+    detail = get_json(client, f"/api/v1/taxonomies/{aims['id']}")
+    by_taxonomy = get_json(client, f"/api/v1/taxonomy_terms?taxonomy_id={aims['id']}&per_page=100")
+
+    assert "taxonomy_terms" not in aims and len(detail["taxonomy_terms"]) == 25
+    assert (detail["name"], detail["id"]) == (aims["name"], aims["id"])
+    assert set(names(by_taxonomy)) == {item["name"] for item in detail["taxonomy_terms"]}
+    assert {item["taxonomy_id"] for item in by_taxonomy["contents"]} == {aims["id"]}
 
 
 def test_a_retired_term_is_not_listed(client):
@@ -274,7 +307,7 @@ def test_a_retired_term_is_not_listed(client):
     retired.is_active = False
     db.session.commit()
 
-    themes = get_json(client, "/api/v1/taxonomies?vocabulary=theme")
+    themes = get_json(client, "/api/v1/taxonomy_terms?vocabulary=theme")
 
-    assert "theme:think-family" not in [item["id"] for item in themes["contents"]]
+    assert "theme:think-family" not in [item["key"] for item in themes["contents"]]
     assert themes["total_items"] == 7

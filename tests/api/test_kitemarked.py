@@ -10,10 +10,21 @@ from datetime import date
 
 import pytest
 
+from marketplace.api import serializers
 from marketplace.directory.models import OrganisationStatus
 from marketplace.kitemark import status as kitemark_status
 from tests import factories
-from tests.api.builders import DERBY, NOTTINGHAM, get_json, localities, make_offer, make_published, names
+from tests.api.builders import (
+    DERBY,
+    NOTTINGHAM,
+    get_json,
+    localities,
+    make_offer,
+    make_published,
+    names,
+    org_url,
+    service_url,
+)
 
 AWARD = kitemark_status.KitemarkAward(awarded_on=date(2026, 6, 1), expires_on=date(2027, 5, 31))
 
@@ -41,8 +52,9 @@ def test_the_list_holds_published_kitemarked_organisations_with_their_dates(clie
 
     assert names(page) == ["Derby Museum", "Nottingham Castle"]
     assert page["contents"][0] == {
-        "id": str(derby.id),
+        "id": serializers.organisation_uuid(derby.id),
         "name": "Derby Museum",
+        "description": "",
         "uri": f"http://127.0.0.1:5000/organisations/{derby.id}",
         "kitemark": {"awarded_on": "2026-06-01", "expires_on": "2027-05-31"},
     }
@@ -55,7 +67,7 @@ def test_suspension_takes_effect_on_the_very_next_request(client, kitemarks):
     kitemarks.add(museum.id)
     listed = client.get("/api/v1/kitemarked")
     assert names(listed.get_json()) == ["Derby Museum"]
-    service = get_json(client, f"/api/v1/services/{offer.id}")
+    service = get_json(client, service_url(offer))
     assert (service["accreditations"], service["assured_date"]) == ("Kitemarked until 31 May 2027", "2026-06-01")
 
     kitemarks.discard(museum.id)  # an assessor suspends the kitemark
@@ -63,6 +75,6 @@ def test_suspension_takes_effect_on_the_very_next_request(client, kitemarks):
     again = client.get("/api/v1/kitemarked", headers={"If-None-Match": listed.headers["ETag"]})
     assert again.status_code == 200
     assert again.get_json()["contents"] == []
-    assert get_json(client, f"/api/v1/organizations/{museum.id}")["kitemark"] is None
-    service = get_json(client, f"/api/v1/services/{offer.id}")
-    assert (service["accreditations"], service["assured_date"]) == (None, None)
+    assert get_json(client, org_url(museum))["kitemark"] is None
+    service = get_json(client, service_url(offer))
+    assert "accreditations" not in service and "assured_date" not in service  # left out, not null

@@ -27,7 +27,7 @@ def test_only_open_needs_are_listed_and_found(client, body):
     detail = get_json(client, f"/api/v1/needs/{open_need.id}")
     assert detail["commissioning_body"] == {"name": "Derbyshire County Council"}
     assert detail["budget"] == {"minimum": 5000.0, "maximum": 10000.0, "currency": "GBP"}
-    assert detail["kind"]["id"] == "need_kind:short-breaks"
+    assert detail["kind"]["key"] == "need_kind:short-breaks"
     assert detail["url"] == f"http://127.0.0.1:5000/needs/{open_need.id}"
     for need in hidden:
         assert get_json(client, f"/api/v1/needs/{need.id}", status=404)["error"]["status"] == 404

@@ -10,6 +10,7 @@ import pytest
 from jsonschema import Draft202012Validator
 from openapi_spec_validator import validate
 
+from marketplace.api import serializers
 from marketplace.directory.models import OutcomeContribution
 from marketplace.extensions import db
 from marketplace.kitemark import status as kitemark_status
@@ -101,6 +102,9 @@ def world(monkeypatch):
     return museum
 
 
+term_of = term
+
+
 def _strict(node: Any, *, member: bool = False) -> Any:
     """The schema with no undocumented properties allowed (objects inside ``allOf`` are closed by their parent)."""
     if isinstance(node, list):
@@ -117,8 +121,7 @@ def _strict(node: Any, *, member: bool = False) -> Any:
 
 def _validator(document: dict[str, Any], schema: dict[str, Any]) -> Draft202012Validator:
     components = _strict(document["components"])
-    for name in ("OrganizationSummary", "Page"):  # used inside allOf, so their users close them
-        components["schemas"][name].pop("additionalProperties")
+    components["schemas"]["Page"].pop("additionalProperties")  # used inside allOf, so its users close it
     return Draft202012Validator({"components": components, **_strict(schema)})
 
 
@@ -135,16 +138,31 @@ def _check(client, document: dict[str, Any], path: str, url: str, status: str = 
 
 def test_every_answer_matches_its_documented_schema_exactly(client, world):
     document = _document(client)
-    offer_id = world.offers[0].id
+    offer = world.offers[0]
     need_id = client.get(f"{PREFIX}/needs").get_json()["contents"][0]["id"]
-    for path in ("/organizations", "/services", "/taxonomies", "/kitemarked", "/needs"):
+    lists = ("/organizations", "/services", "/service_at_locations", "/taxonomies", "/taxonomy_terms")
+    for path in (*lists, "/kitemarked", "/needs"):
         _check(client, document, path, f"{PREFIX}{path}?per_page=100")
-    _check(client, document, "/organizations/{organization_id}", f"{PREFIX}/organizations/{world.id}")
-    for offer in world.offers:
-        _check(client, document, "/services/{service_id}", f"{PREFIX}/services/{offer.id}")
+    _check(client, document, "/organizations", f"{PREFIX}/organizations?full_service=true")
+    _check(client, document, "/", f"{PREFIX}/")
+    organization = serializers.organisation_uuid(world.id)
+    _check(client, document, "/organizations/{organization_id}", f"{PREFIX}/organizations/{organization}")
+    full = f"{PREFIX}/organizations/{organization}?full_service=true"
+    _check(client, document, "/organizations/{organization_id}", full)
+    for item in world.offers:
+        _check(client, document, "/services/{service_id}", f"{PREFIX}/services/{serializers.service_uuid(item.id)}")
+    located = client.get(f"{PREFIX}/service_at_locations").get_json()["contents"][0]["id"]
+    _check(
+        client, document, "/service_at_locations/{service_at_location_id}", f"{PREFIX}/service_at_locations/{located}"
+    )
+    taxonomy = serializers.taxonomy_uuid("ecm_aim")
+    _check(client, document, "/taxonomies/{taxonomy_id}", f"{PREFIX}/taxonomies/{taxonomy}")
+    term = serializers.term_uuid(term_of("ecm_aim", "physically-healthy"))
+    _check(client, document, "/taxonomy_terms/{taxonomy_term_id}", f"{PREFIX}/taxonomy_terms/{term}")
     _check(client, document, "/needs/{need_id}", f"{PREFIX}/needs/{need_id}")
     _check(client, document, "/services", f"{PREFIX}/services?page=x", status="400")
-    _check(client, document, "/services/{service_id}", f"{PREFIX}/services/{offer_id + 999}", status="404")
+    missing = serializers.service_uuid(offer.id + 999)
+    _check(client, document, "/services/{service_id}", f"{PREFIX}/services/{missing}", status="404")
 
 
 def test_every_documented_example_is_accepted(client, world):
@@ -153,7 +171,10 @@ def test_every_documented_example_is_accepted(client, world):
         for parameter in operations["get"].get("parameters", []):
             if parameter["in"] != "query":
                 continue
-            url = f"{PREFIX}{path}?{parameter['name']}={parameter['example']}"
+            real_path = path.replace("{organization_id}", serializers.organisation_uuid(world.id))
+            url = f"{PREFIX}{real_path}?{parameter['name']}={parameter['example']}"
+            if parameter["name"] == "proximity":  # measured from a postcode, so it needs one
+                url += "&postcode=DE1%201BS"
             assert client.get(url).status_code == 200, url
 
 

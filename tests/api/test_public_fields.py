@@ -15,6 +15,8 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import select
 
+from marketplace.api import serializers
+from marketplace.api.ids import uuid_for
 from marketplace.commissioning.models import Need, NeedStatus, Shortlist, ShortlistEntry
 from marketplace.core.clock import utcnow
 from marketplace.core.roles import Role
@@ -31,7 +33,7 @@ from marketplace.directory.models import (
 from marketplace.extensions import db
 from marketplace.kitemark import status as kitemark_status
 from tests import factories
-from tests.api.builders import make_offer, make_published, term
+from tests.api.builders import make_offer, make_published, org_url, service_url, term
 from tests.commissioning.factories import make_framework, make_need, make_response
 
 SECRETS = [
@@ -192,26 +194,35 @@ def world(monkeypatch):
 def _crawl(client) -> dict[str, str]:
     """Every list (all pages) and every detail URL the API has, for every id in the database."""
     bodies: dict[str, str] = {}
-    for url in ("/organizations", "/services", "/kitemarked", "/needs", "/taxonomies", "/openapi.json"):
+    lists = ("/organizations", "/services", "/service_at_locations", "/kitemarked", "/needs", "/taxonomies")
+    for url in (*lists, "/taxonomy_terms", "/organizations?full_service=true", "/", "/openapi.json"):
         page = 1
         while True:
-            response = client.get(
-                f"/api/v1{url}?per_page=100&page={page}" if url != "/openapi.json" else "/api/v1" + url
-            )
+            single = url in ("/", "/openapi.json")
+            separator = "&" if "?" in url else "?"
+            response = client.get(f"/api/v1{url}{separator}per_page=100&page={page}" if not single else "/api/v1" + url)
             assert response.status_code == 200
-            bodies[f"{url}?page={page}"] = response.get_data(as_text=True)
-            if url == "/openapi.json" or response.get_json()["last_page"]:
+            bodies[f"{url}{separator}page={page}"] = response.get_data(as_text=True)
+            if single or response.get_json()["last_page"]:
                 break
             page += 1
-    details = {
-        "organizations": select(Organisation.id),
-        "services": select(Offer.id),
-        "needs": select(Need.id),
-    }
-    for path, query in details.items():
-        for record_id in db.session.scalars(query):
-            bodies[f"/{path}/{record_id}"] = client.get(f"/api/v1/{path}/{record_id}").get_data(as_text=True)
+    for path, record_id in _every_detail_id():
+        bodies[f"/{path}/{record_id}"] = client.get(f"/api/v1/{path}/{record_id}").get_data(as_text=True)
     return bodies
+
+
+def _every_detail_id() -> list[tuple[str, str]]:
+    """Every record's detail path and id (UUIDs, as routed), published or not."""
+    offers = list(db.session.scalars(select(Offer.id)))
+    return [
+        *(
+            ("organizations", serializers.organisation_uuid(record))
+            for record in db.session.scalars(select(Organisation.id))
+        ),
+        *(("services", serializers.service_uuid(record)) for record in offers),
+        *(("service_at_locations", uuid_for("service_at_location", record)) for record in offers),
+        *(("needs", str(record)) for record in db.session.scalars(select(Need.id))),
+    ]
 
 
 @pytest.mark.parametrize("role", [None, Role.ADMIN])
@@ -231,8 +242,10 @@ def test_no_private_value_appears_in_any_api_response(client, world, role):
 def test_unpublished_records_answer_404(client, world):
     hidden_organisations = db.session.scalars(select(Organisation).where(Organisation.name.like("SECRET-%")))
     for organisation in hidden_organisations:
-        assert client.get(f"/api/v1/organizations/{organisation.id}").status_code == 404
+        assert client.get(org_url(organisation)).status_code == 404
         for offer in organisation.offers:
-            assert client.get(f"/api/v1/services/{offer.id}").status_code == 404
+            assert client.get(service_url(offer)).status_code == 404
+            at_location = uuid_for("service_at_location", offer.id)
+            assert client.get(f"/api/v1/service_at_locations/{at_location}").status_code == 404
     for need in db.session.scalars(select(Need).where(Need.status != NeedStatus.OPEN)):
         assert client.get(f"/api/v1/needs/{need.id}").status_code == 404

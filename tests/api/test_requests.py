@@ -7,7 +7,7 @@ import pytest
 from marketplace.core.roles import Role
 from marketplace.extensions import db
 from tests import factories
-from tests.api.builders import get_json, make_published
+from tests.api.builders import get_json, make_published, org_url
 
 LIST_URLS = ["/api/v1/organizations", "/api/v1/services", "/api/v1/kitemarked", "/api/v1/needs"]
 
@@ -16,7 +16,7 @@ LIST_URLS = ["/api/v1/organizations", "/api/v1/services", "/api/v1/kitemarked", 
     ("query", "parameter", "problem"),
     [
         ("colour=blue", "colour", "is not a parameter of this endpoint"),
-        ("search=museum", "search", "is not a parameter of this endpoint"),
+        ("sort=name", "sort", "is not a parameter of this endpoint"),
         ("page=0", "page", "must be 1 or more"),
         ("page=two", "page", "must be a whole number"),
         ("page=1&page=2", "page", "must be given at most once"),
@@ -49,8 +49,9 @@ def test_every_problem_is_reported_at_once(client):
 @pytest.mark.parametrize(
     "url",
     [
-        "/api/v1/organizations/1?full=true",
-        "/api/v1/services/1?q=x",
+        "/api/v1/organizations/6f2c8a7e-3b0d-5c1e-9a4f-0d2b7e8c1a55?full=true",
+        "/api/v1/services/6f2c8a7e-3b0d-5c1e-9a4f-0d2b7e8c1a55?q=x",
+        "/api/v1/taxonomy_terms?vocabulary=colours",
         "/api/v1/needs/1?page=1",
         "/api/v1/openapi.json?format=yaml",
         "/api/v1/taxonomies?vocabulary=colours",
@@ -109,7 +110,7 @@ def test_errors_are_never_cached(client):
 
 def test_a_signed_in_user_gets_the_same_public_answer(client):
     museum = make_published("Open Museum")
-    anonymous = client.get(f"/api/v1/organizations/{museum.id}").get_json()
+    anonymous = get_json(client, org_url(museum))
     client.sign_in(factories.make_user(Role.ADMIN).email)
 
-    assert client.get(f"/api/v1/organizations/{museum.id}").get_json() == anonymous
+    assert get_json(client, org_url(museum)) == anonymous
