@@ -94,8 +94,10 @@ def create_contract_for_award(need: Need, *, response: Response, commissioner: A
         reporting_frequency="quarterly",
         manager=commissioner,
         framework_outcomes=list(need.framework_outcomes),
-        measures=[measure_from_framework(measure) for measure in need.framework_measures],
+        measures=[measure_from_framework(measure) for measure in sorted(need.framework_measures, key=lambda m: m.id)],
     )
+    for position, measure in enumerate(contract.measures):
+        measure.position = position
     db.session.add(contract)
     db.session.flush()
     record_event(
