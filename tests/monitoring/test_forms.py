@@ -6,8 +6,8 @@ import io
 
 import pytest
 
-from marketplace.monitoring.models import Contract, PerformanceReturn
 from marketplace.extensions import db
+from marketplace.monitoring.models import Contract, PerformanceReturn
 from tests.helpers import FormClient, error_summary, text_of
 
 
