@@ -64,6 +64,8 @@ def test_from_award_to_track_record(app, awarded, manager, challenger, provider)
     )
     assert "closed out" in text_of(page)
     provider_client.submit(f"/contracts/{awarded.id}/close-out/consent", page_url=f"/contracts/{awarded.id}")
+    profile = app.test_client().get(f"/organisations/{provider.organisation_id}").get_data(as_text=True)
+    assert f'href="/providers/{provider.organisation_id}/track-record"' in profile
     record = text_of(app.test_client().get(f"/providers/{provider.organisation_id}/track-record"))
     assert (
         "Delivered Short breaks for looked-after children for Central Bedfordshire Council; 1 of 2 targets met"
