@@ -7,16 +7,18 @@ from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, url_for
 from flask_login import current_user
+from sqlalchemy import select
 
 from marketplace.commissioning.access import acts_for_body
 from marketplace.commissioning.frameworks.labels import read_period, read_reading
+from marketplace.commissioning.frameworks.services import all_outcomes, frameworks_of
 from marketplace.commissioning.models import FrameworkMeasure
 from marketplace.commissioning.needs.forms import framework_choices
 from marketplace.core.permissions import require_access, role_required, signed_in
 from marketplace.core.roles import Role
 from marketplace.directory.models import Consortium, Organisation
 from marketplace.extensions import db
-from marketplace.monitoring import access, bp, forms, presenters, ratings, returns, reviews, services
+from marketplace.monitoring import access, bp, forms, presenters, queries, ratings, returns, reviews, services
 from marketplace.monitoring.models import Contract, ContractMeasure, MeasureRating, PerformanceReturn
 from marketplace.monitoring.schedule import Period
 
@@ -40,7 +42,7 @@ def _period(contract: Contract, number: int) -> Period:
 @role_required(Role.PROVIDER)
 def provider_contracts():
     contracts = services.contracts_of_organisation(current_user.organisation_id) if current_user.organisation_id else []
-    return render_template("monitoring/provider_contracts.html", contracts=contracts)
+    return render_template("monitoring/provider_contracts.html", rows=queries.contract_rows(contracts))
 
 
 @bp.get("/contracts/<int:contract_id>")
@@ -92,14 +94,10 @@ def new_contract():
 
 
 def _body_outcomes(body):
-    from marketplace.commissioning.frameworks.services import all_outcomes, frameworks_of
-
     return [outcome for framework in frameworks_of(body) for outcome in all_outcomes(framework)]
 
 
 def _contract_choices(form: forms.ExistingContractForm, body) -> None:
-    from sqlalchemy import select
-
     organisations = db.session.scalars(select(Organisation).order_by(Organisation.name))
     form.organisation_id.choices = forms.choices([(0, "Select a provider")] + [(o.id, o.name) for o in organisations])
     consortia = db.session.scalars(select(Consortium).order_by(Consortium.name))

@@ -14,7 +14,10 @@ def test_no_api_route_serves_monitoring_data(app):
 def test_the_providers_api_record_says_nothing_of_its_contract(app, awarded, provider):
     measure = awarded.measures[0]
     returns.submit_return(
-        awarded, returns.period_of(awarded, 1), ReturnDetails({measure.id: Figure(14.6)}, "Private story"), actor=provider
+        awarded,
+        returns.period_of(awarded, 1),
+        ReturnDetails({measure.id: Figure(14.6)}, "Private story"),
+        actor=provider,
     )
     client = app.test_client()
     record = client.get(f"/api/v1/organizations/{provider.organisation_id}")

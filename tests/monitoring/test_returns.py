@@ -117,3 +117,19 @@ def test_a_submitted_return_stops_the_reminders(body, manager, provider):
         contract, returns.period_of(contract, 1), ReturnDetails({measure.id: Figure(22)}, "Fine"), actor=provider
     )
     assert returns.send_reminders(on=date(2026, 7, 29)) == 0
+
+
+def test_late_and_missing_returns_are_counted_for_both_sides(body, manager, provider):
+    from marketplace.monitoring.queries import contract_rows, portfolio
+
+    contract = make_contract(body, provider.organisation, manager=manager)
+    measure = contract.measures[0]
+    returns.submit_return(
+        contract, returns.period_of(contract, 1), ReturnDetails({measure.id: Figure(22)}, "Q1"), actor=provider
+    )
+
+    [row] = contract_rows([contract], on=date(2026, 11, 10))  # Q2 due 28 October: overdue; Q1 received
+    assert (row.due, row.overdue, row.statuses[measure.id]) == (0, 1, "amber")
+    [row] = contract_rows([contract], on=date(2026, 10, 10))
+    assert (row.due, row.overdue) == (1, 0)
+    assert portfolio(body.id, on=date(2026, 11, 10)).totals["overdue"] == 1
