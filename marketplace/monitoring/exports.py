@@ -17,7 +17,7 @@ from typing import Any
 from marketplace.commissioning.frameworks.labels import read_period
 from marketplace.monitoring import rating
 from marketplace.monitoring.forms import read_figure
-from marketplace.monitoring.models import Contract, ReturnStatus
+from marketplace.monitoring.models import Contract, ContractStatus, ReturnStatus
 from marketplace.monitoring.presenters import format_value
 from marketplace.monitoring.ratings import rating_for
 from marketplace.monitoring.returns import Figure, ReturnDetails, schedule_of
@@ -215,6 +215,8 @@ def _period_problems(entry: PeriodImport) -> list[str]:
 
 def read_returns_file(contract: Contract, filename: str, content: bytes) -> list[PeriodImport]:
     """The file's returns by period, checked against the contract's schedule and measures."""
+    if contract.status != ContractStatus.ACTIVE:
+        raise ImportFileError(["This contract is closed: returns can no longer be submitted"])
     by_label = {row.period.label: row for row in schedule_of(contract)}
     measures = {str(measure.id): measure for measure in contract.measures}
     problems: list[str] = []

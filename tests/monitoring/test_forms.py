@@ -224,3 +224,18 @@ def test_import_returns_round_trips_the_export(app, awarded, provider):
     exported = client.get(f"/contracts/{awarded.id}/returns.json").get_json()
     assert [row["value"] for row in exported["returns"]] == [13.0, 13.0]
     assert exported["returns"][0]["period"] == "Q1 2026/27"
+
+
+def test_import_returns_is_refused_once_the_contract_is_closed(app, awarded, manager, provider):
+    from marketplace.monitoring.reviews import close_out
+
+    close_out(awarded, summary="Ended early", actor=manager)
+    content = f"period,measure_id,value,story\nQ1 2026/27,{awarded.measures[0].id},13,Story\n".encode()
+    page = _client(app, provider).submit(
+        f"/contracts/{awarded.id}/returns/import",
+        {"returns_file": (io.BytesIO(content), "returns.csv")},
+        content_type="multipart/form-data",
+    )
+    assert page.status_code == 200
+    assert "This contract is closed: returns can no longer be submitted" in text_of(page)
+    assert db.session.query(PerformanceReturn).count() == 0
