@@ -93,7 +93,18 @@ def _init_extensions(app: Flask) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
-    from marketplace import accounts, audit, backup, commissioning, demo, directory, kitemark, notifications, reference
+    from marketplace import (
+        accounts,
+        audit,
+        backup,
+        commissioning,
+        demo,
+        directory,
+        kitemark,
+        monitoring,
+        notifications,
+        reference,
+    )
     from marketplace.api import bp as api_bp
     from marketplace.commissioning import frameworks, needs, responses, shortlists
     from marketplace.core import health, pages
@@ -124,6 +135,7 @@ def _register_blueprints(app: Flask) -> None:
         matching_bp,
         area_bp,
         kitemark.bp,
+        monitoring.bp,
         api_bp,
     )
     for blueprint in blueprints:

@@ -82,6 +82,20 @@ class FrameworkTheme(db.Model):
     aims: Mapped[list[FrameworkAim]] = relationship(
         back_populates="theme", cascade="all, delete-orphan", order_by="FrameworkAim.position"
     )
+    key_actions: Mapped[list[FrameworkKeyAction]] = relationship(
+        back_populates="theme", cascade="all, delete-orphan", order_by="FrameworkKeyAction.position"
+    )
+
+
+class FrameworkKeyAction(db.Model):
+    """What partners will do towards a theme's outcomes (the seed frameworks list them per theme)."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    theme_id: Mapped[int] = mapped_column(ForeignKey("framework_theme.id", ondelete="CASCADE"), index=True)
+    text: Mapped[str] = mapped_column(Text)
+    position: Mapped[int] = mapped_column(default=0)
+
+    theme: Mapped[FrameworkTheme] = relationship(back_populates="key_actions")
 
 
 class FrameworkAim(db.Model):
@@ -111,7 +125,28 @@ class FrameworkOutcome(db.Model):
     )
 
 
-class FrameworkMeasure(db.Model):
+class MeasureFields:
+    """How a measure is judged, shared by framework measures and contract measures (monitoring).
+
+    ``current_position``/``target`` keep the words as written; the structured columns are what the rating rule
+    reads. A baseline is a value with its period, or a state (``new_measure``, ``baseline_year``,
+    ``to_be_confirmed``, ``not_available`` until ``baseline_available_from``); a target likewise.
+    """
+
+    unit: Mapped[str] = mapped_column(String(40), default="")
+    direction: Mapped[str] = mapped_column(String(10), default="")  # higher | lower | "" (not set)
+    baseline_value: Mapped[float | None]
+    baseline_period: Mapped[str] = mapped_column(String(40), default="")
+    baseline_state: Mapped[str] = mapped_column(String(30), default="")
+    baseline_available_from: Mapped[str] = mapped_column(String(40), default="")
+    target_value: Mapped[float | None]
+    target_period: Mapped[str] = mapped_column(String(40), default="")
+    target_reference: Mapped[str] = mapped_column(String(200), default="")
+    target_state: Mapped[str] = mapped_column(String(30), default="")
+    tolerance: Mapped[float | None]
+
+
+class FrameworkMeasure(MeasureFields, db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     outcome_id: Mapped[int] = mapped_column(ForeignKey("framework_outcome.id", ondelete="CASCADE"), index=True)
     code: Mapped[str] = mapped_column(String(120))
@@ -119,7 +154,10 @@ class FrameworkMeasure(db.Model):
     current_position: Mapped[str] = mapped_column(String(300), default="")
     target: Mapped[str] = mapped_column(String(300), default="")
     timescale: Mapped[str] = mapped_column(String(120), default="")
-    lead: Mapped[str] = mapped_column(String(200), default="")
+    lead: Mapped[str] = mapped_column(String(200), default="")  # lead agency
+    lead_officer: Mapped[str] = mapped_column(String(200), default="")
+    data_source: Mapped[str] = mapped_column(String(200), default="")
+    frequency: Mapped[str] = mapped_column(String(20), default="")
     position: Mapped[int] = mapped_column(default=0)
 
     outcome: Mapped[FrameworkOutcome] = relationship(back_populates="measures")

@@ -5,11 +5,20 @@ A framework is one document: every problem in the file is collected, each with t
 The interchange formats are described in ``docs/needs-interchange.md``.
 
 JSON: ``{"name", "cross_cutting": [text], "themes": [{"code", "title", "aims": [{"code", "title",
-"outcomes": [{"code", "title", "ecm_outcomes": [codes], "measures": [{"code", "title", "current_position",
-"target", "timescale", "lead"}]}]}]}]}`` (codes are optional; they default to the title made into a slug).
+"outcomes": [{"code", "title", "ecm_outcomes": [codes or labels], "measures": [{"code", "title", "current_position",
+"target", "timescale", "lead", …}]}]}], "key_actions": [text]}]}`` (codes are optional; they default to the title
+made into a slug).
+
+A measure may also give ``unit, direction, baseline, baseline_period, target_value, target_period,
+target_reference, tolerance, lead_officer, data_source, frequency``, written as people write them ("Lower is
+better", "81.8%", "604 days", "New measure", "Q2 2013/14", "Quarterly"; see ``labels.py``). These are checked
+strictly, each problem reported where it is. When ``baseline`` or ``target_value`` is not given, it is read from
+``current_position``/``target`` if those words are a value or a state, and otherwise left unset (the words are
+kept), so a framework written in prose still imports whole.
 
 CSV: one row per measure with the columns ``theme, aim, outcome, measure, current_position, target, timescale,
-lead, ecm_outcomes`` (ECM outcome codes separated by semicolons).
+lead, ecm_outcomes`` (ECM outcome codes or labels separated by semicolons), and optionally any of the measure
+columns above.
 """
 
 from __future__ import annotations
@@ -20,6 +29,15 @@ import json
 import re
 from typing import Any
 
+from marketplace.commissioning.frameworks.labels import (
+    LabelError,
+    infer_direction,
+    read_direction,
+    read_frequency,
+    read_number,
+    read_period,
+    read_reading,
+)
 from marketplace.reference.services import terms_by_code
 
 MAX_FILE_BYTES = 2 * 1024 * 1024
@@ -29,6 +47,21 @@ CODE_LIMIT = 120
 TITLE_LIMITS = {"theme": 300, "aim": 300, "outcome": 300, "measure": 500}
 MEASURE_TEXT_LIMITS = {"current_position": 300, "target": 300, "timescale": 120, "lead": 200}
 CROSS_CUTTING_LIMIT = 500
+KEY_ACTION_LIMIT = 2000
+OPTIONAL_MEASURE_COLUMNS = (
+    "unit",
+    "direction",
+    "baseline",
+    "baseline_period",
+    "target_value",
+    "target_period",
+    "target_reference",
+    "tolerance",
+    "lead_officer",
+    "data_source",
+    "frequency",
+)
+MEASURE_DETAIL_LIMITS = {"unit": 40, "target_reference": 200, "lead_officer": 200, "data_source": 200}
 # level → (its children's key, the child level)
 CHILDREN = {"theme": ("aims", "aim"), "aim": ("outcomes", "outcome"), "outcome": ("measures", "measure")}
 
@@ -134,6 +167,7 @@ def _add_csv_row(themes: dict[str, dict], row: dict, line: int, problems: list[s
             outcome["ecm"].append(code)
     if values["measure"]:  # a row without a measure names an outcome that has none yet
         measure = {key: values[key] for key in MEASURE_TEXT_LIMITS}
+        measure.update({key: (row.get(key) or "").strip() for key in OPTIONAL_MEASURE_COLUMNS if row.get(key)})
         measure["title"] = values["measure"]
         measure["line"] = line
         outcome["measures"].append(measure)
@@ -187,6 +221,11 @@ def validate_framework(data: Any) -> dict[str, Any]:
     if problems:
         raise FrameworkFileError(problems)
     return {"name": name, "cross_cutting": cross_cutting, "themes": themes}
+
+
+def _ecm_labels() -> dict[str, str]:
+    """ "be healthy" → "be-healthy": outcomes may be named by label as well as by code."""
+    return {term.label.lower(): term.code for term in terms_by_code("ecm_outcome").values()}
 
 
 def _at(path: str, item: dict, field: str, level: str) -> str:
@@ -250,19 +289,87 @@ def _node(item: Any, path: str, level: str, problems: list[str], ecm_codes: Any)
     if level == "measure":
         for key, limit in MEASURE_TEXT_LIMITS.items():
             cleaned[key] = _text(item.get(key), _at(path, item, key, level), limit, problems)
+        cleaned.update(_measure_details(item, cleaned, lambda key: _at(path, item, key, level), problems))
         return cleaned
     if level == "outcome":
         at = _at(path, item, "ecm_outcomes", level)
         cleaned["ecm_outcomes"] = _ecm_outcomes(item.get("ecm_outcomes", []), at, problems, ecm_codes)
+    if level == "theme":
+        cleaned["key_actions"] = _key_actions(item.get("key_actions", []), f"{path}.key_actions", problems)
     key, child_level = CHILDREN[level]
     cleaned[key] = _children(item.get(key), f"{path}.{key}", child_level, problems, ecm_codes)
     return cleaned
+
+
+def _key_actions(value: Any, at: str, problems: list[str]) -> list[str]:
+    if not isinstance(value, list):
+        problems.append(f"{at} must be a list of key actions")
+        return []
+    actions = [_text(action, f"{at}[{index}]", KEY_ACTION_LIMIT, problems) for index, action in enumerate(value)]
+    return [action for action in actions if action]
+
+
+def _reading(item: dict, key: str, fallback: str, at: Any, problems: list[str]) -> Any:
+    """A strictly checked label under ``key``, or else the prose ``fallback`` if it reads as a value or state."""
+    label = item.get(key)
+    if label not in (None, ""):
+        try:
+            return read_reading(str(label))
+        except LabelError as error:
+            problems.append(f"{at(key)}: {error}")
+            return None
+    try:
+        return read_reading(fallback)
+    except LabelError:
+        return None  # prose such as "In top 25% of local authorities": kept as words, not rated
+
+
+def _checked(item: dict, key: str, reader: Any, at: Any, problems: list[str]) -> Any:
+    label = item.get(key)
+    if label in (None, ""):
+        return reader("")
+    try:
+        return reader(str(label))
+    except LabelError as error:
+        problems.append(f"{at(key)}: {error}")
+        return reader("")
+
+
+def _measure_details(item: dict, cleaned: dict, at: Any, problems: list[str]) -> dict[str, Any]:
+    """The structured fields of a measure (see the module docstring)."""
+    details: dict[str, Any] = {
+        key: _text(item.get(key), at(key), limit, problems) for key, limit in MEASURE_DETAIL_LIMITS.items()
+    }
+    details["direction"] = _checked(item, "direction", read_direction, at, problems)
+    details["frequency"] = _checked(item, "frequency", read_frequency, at, problems)
+    details["baseline_period"] = _checked(item, "baseline_period", read_period, at, problems)
+    details["target_period"] = _checked(item, "target_period", read_period, at, problems)
+    details["tolerance"] = _checked(
+        item, "tolerance", lambda text: read_number(text.rstrip("%").strip()) if text else None, at, problems
+    )
+    baseline = _reading(item, "baseline", cleaned["current_position"], at, problems)
+    target = _reading(item, "target_value", cleaned["target"], at, problems)
+    details["baseline"] = str(item.get("baseline") or "")  # kept so cleaned data validates again the same
+    details["baseline_value"] = baseline.value if baseline else None
+    details["baseline_state"] = baseline.state if baseline else ""
+    details["baseline_available_from"] = baseline.available_from if baseline else ""
+    details["target_value"] = target.value if target else None
+    details["target_state"] = target.state if target else ""
+    if not details["target_reference"] and target and target.note:
+        details["target_reference"] = target.note[:200]
+    if not details["unit"]:
+        details["unit"] = (target.unit if target and target.unit else baseline.unit if baseline else "")[:40]
+    if not details["direction"]:
+        details["direction"] = infer_direction(details["baseline_value"], details["target_value"])
+    return details
 
 
 def _ecm_outcomes(value: Any, at: str, problems: list[str], ecm_codes: Any) -> list[str]:
     if not isinstance(value, list) or not all(isinstance(code, str) for code in value):
         problems.append(f"{at} must be a list of Every Child Matters outcome codes")
         return []
+    labels = _ecm_labels()
+    value = [labels.get(code.strip().lower(), code) for code in value]
     unknown = [code for code in value if code not in ecm_codes]
     if unknown:
         problems.append(

@@ -17,6 +17,7 @@ from marketplace.commissioning.frameworks.importer import validate_framework
 from marketplace.commissioning.models import (
     CommissioningBody,
     FrameworkAim,
+    FrameworkKeyAction,
     FrameworkMeasure,
     FrameworkOutcome,
     FrameworkTheme,
@@ -26,6 +27,23 @@ from marketplace.core.clock import utcnow
 from marketplace.extensions import db
 from marketplace.reference.models import Term
 from marketplace.reference.services import terms_by_code
+
+MEASURE_DETAILS = (
+    "unit",
+    "direction",
+    "baseline_value",
+    "baseline_period",
+    "baseline_state",
+    "baseline_available_from",
+    "target_value",
+    "target_period",
+    "target_reference",
+    "target_state",
+    "tolerance",
+    "lead_officer",
+    "data_source",
+    "frequency",
+)
 
 
 def frameworks_of(body: CommissioningBody) -> list[OutcomesFramework]:
@@ -101,6 +119,9 @@ def _sync(existing: list, items: list[dict], model: type, fill: Callable[[Any, d
 
 
 def _fill_theme(theme: FrameworkTheme, item: dict, ecm: dict[str, Term]) -> None:
+    theme.key_actions = [
+        FrameworkKeyAction(text=text, position=position) for position, text in enumerate(item.get("key_actions", []))
+    ]
     theme.aims = _sync(theme.aims, item["aims"], FrameworkAim, lambda aim, data: _fill_aim(aim, data, ecm))
 
 
@@ -120,6 +141,8 @@ def _fill_measure(measure: FrameworkMeasure, item: dict) -> None:
     measure.target = item["target"]
     measure.timescale = item["timescale"]
     measure.lead = item["lead"]
+    for key in MEASURE_DETAILS:
+        setattr(measure, key, item[key])
 
 
 def map_outcome(outcome: FrameworkOutcome, ecm_outcome_ids: list[int], *, actor: Any = None) -> FrameworkOutcome:

@@ -17,6 +17,7 @@ from sqlalchemy import select
 from marketplace.accounts.models import User
 from marketplace.audit.services import record_event
 from marketplace.commissioning.models import Need, NeedStatus, Response, ResponseStatus, Shortlist, ShortlistEntry
+from marketplace.commissioning.signals import need_awarded
 from marketplace.core.clock import long_date, utcnow
 from marketplace.core.links import external_url
 from marketplace.directory.models import Consortium, Organisation
@@ -396,6 +397,7 @@ def award_need(need: Need, response: Response | None, *, commissioner: User, not
         before=before,
         after={"status": need.status, "awarded_response_id": response.id, "decision_note": need.decision_note},
     )
+    need_awarded.send(need, response=response, commissioner=commissioner)
     db.session.commit()
     dispatch_queued_now()
     return need
