@@ -93,10 +93,21 @@ def _init_extensions(app: Flask) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
-    from marketplace import accounts, audit, backup, commissioning, demo, directory, kitemark, notifications, reference
+    from marketplace import (
+        accounts,
+        audit,
+        backup,
+        commissioning,
+        demo,
+        directory,
+        health,
+        kitemark,
+        notifications,
+        reference,
+    )
     from marketplace.api import bp as api_bp
     from marketplace.commissioning import frameworks, needs, responses, shortlists
-    from marketplace.core import health, pages
+    from marketplace.core import pages
     from marketplace.directory import consortia, evidence, offers
     from marketplace.search import area_views, match_views, views  # noqa: F401 - attach routes to the blueprints
     from marketplace.search.blueprints import area_bp, matching_bp, search_bp
@@ -106,6 +117,7 @@ def _register_blueprints(app: Flask) -> None:
         health.bp,
         accounts.bp,
         accounts.admin_bp,
+        accounts.admin_home.bp,
         reference.bp,
         audit.bp,
         directory.bp,
