@@ -47,7 +47,17 @@ def create_app(config_name: str | None = None, **overrides: object) -> Flask:
     init_templating(app)
     init_request_log(app)
     _init_search(app)
+    _init_profile_extras(app)
     return app
+
+
+def _init_profile_extras(app: Flask) -> None:
+    """The profile page's kitemark badge and "Add to shortlist" form come from domains above the directory."""
+    from marketplace.commissioning.shortlists.views import shortlistable_needs_for
+    from marketplace.directory.profile_extras import init_profile_extras
+    from marketplace.kitemark.status import current_award
+
+    init_profile_extras(app, kitemark_award=current_award, shortlist_needs=shortlistable_needs_for)
 
 
 def _init_search(app: Flask) -> None:

@@ -10,6 +10,7 @@ from marketplace.core.permissions import public, require_access, role_required
 from marketplace.core.roles import Role
 from marketplace.directory import access, bp, forms, readiness, services
 from marketplace.directory.models import Organisation, OrganisationStatus
+from marketplace.directory.profile_extras import profile_extras
 from marketplace.extensions import db
 
 
@@ -126,4 +127,5 @@ def organisation(organisation_id: int):
         organisation=organisation,
         page=services.profile_page(organisation, show_private=show_private),
         is_member=access.is_member(current_user, organisation),
+        **profile_extras(organisation),
     )
