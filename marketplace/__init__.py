@@ -47,7 +47,17 @@ def create_app(config_name: str | None = None, **overrides: object) -> Flask:
     init_templating(app)
     init_request_log(app)
     _init_search(app)
+    _init_profile_extras(app)
     return app
+
+
+def _init_profile_extras(app: Flask) -> None:
+    """The profile page's kitemark badge and "Add to shortlist" form come from domains above the directory."""
+    from marketplace.commissioning.shortlists.views import shortlistable_needs_for
+    from marketplace.directory.profile_extras import init_profile_extras
+    from marketplace.kitemark.status import current_award
+
+    init_profile_extras(app, kitemark_award=current_award, shortlist_needs=shortlistable_needs_for)
 
 
 def _init_search(app: Flask) -> None:
@@ -100,6 +110,7 @@ def _register_blueprints(app: Flask) -> None:
         commissioning,
         demo,
         directory,
+        health,
         kitemark,
         monitoring,
         notifications,
@@ -107,7 +118,7 @@ def _register_blueprints(app: Flask) -> None:
     )
     from marketplace.api import bp as api_bp
     from marketplace.commissioning import frameworks, needs, responses, shortlists
-    from marketplace.core import health, pages
+    from marketplace.core import pages
     from marketplace.directory import consortia, evidence, offers
     from marketplace.search import area_views, match_views, views  # noqa: F401 - attach routes to the blueprints
     from marketplace.search.blueprints import area_bp, matching_bp, search_bp
@@ -117,6 +128,7 @@ def _register_blueprints(app: Flask) -> None:
         health.bp,
         accounts.bp,
         accounts.admin_bp,
+        accounts.admin_home.bp,
         reference.bp,
         audit.bp,
         directory.bp,

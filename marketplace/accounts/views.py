@@ -50,7 +50,7 @@ def sign_out():
     services.sign_out_everywhere(current_user._get_current_object())
     logout_user()
     flash("You have signed out", "success")
-    return redirect(url_for("core.home"))
+    return redirect(url_for("directory.home"))
 
 
 @bp.route("/register", methods=["GET", "POST"])

@@ -27,10 +27,11 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Email, InputRequired, Length, Optional, ValidationError
 
 from marketplace.core.fields import CheckboxesField, PoundsField, WholeNumberField, strip_text
-from marketplace.core.forms import optional_int, term_choices
+from marketplace.core.forms import optional_int
 from marketplace.directory import services
 from marketplace.directory.models import ImpactEvidence, Organisation
 from marketplace.extensions import db
+from marketplace.reference.choices import term_choices
 from marketplace.reference.models import Locality, Term
 from marketplace.reference.postcodes import normalise_postcode
 

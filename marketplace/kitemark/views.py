@@ -33,12 +33,6 @@ providers_only = role_required(Role.PROVIDER)
 INLINE_TYPES = frozenset({storage.PDF, storage.PNG, storage.JPEG})
 
 
-@bp.app_context_processor
-def kitemark_helpers() -> dict:
-    """Any page (profiles, search results) can show the kitemark badge with its dates."""
-    return {"kitemark_award": current_award}
-
-
 @bp.app_template_filter("iso_date")
 def iso_date(value: str | None) -> str:
     """A snapshot's ISO date as "3 March 2026"."""

@@ -9,7 +9,7 @@ from wtforms import StringField, SubmitField
 from wtforms.validators import Length
 
 from marketplace.core.fields import CheckboxesField, strip_text
-from marketplace.core.forms import term_choices
+from marketplace.reference.choices import term_choices
 
 
 class ImportFrameworkForm(FlaskForm):

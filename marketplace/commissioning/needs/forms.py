@@ -36,8 +36,9 @@ from marketplace.commissioning.models import (
 from marketplace.commissioning.needs.services import LINKS, SCALAR_FIELDS, BoardFilters, NeedDetails
 from marketplace.core.clock import today
 from marketplace.core.fields import CheckboxesField, GovDateField, PoundsField, WholeNumberField, strip_text
-from marketplace.core.forms import optional_int, term_choices
+from marketplace.core.forms import optional_int
 from marketplace.extensions import db
+from marketplace.reference.choices import term_choices
 from marketplace.reference.models import Locality, Term
 from marketplace.reference.services import terms_by_code
 

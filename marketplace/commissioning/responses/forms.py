@@ -22,8 +22,8 @@ from wtforms.validators import DataRequired, Length, ValidationError
 from marketplace.commissioning.models import Need, Response
 from marketplace.commissioning.responses import services
 from marketplace.core.fields import CheckboxesField, format_pounds, parse_pounds, strip_text
-from marketplace.core.forms import term_choices
 from marketplace.directory.models import Consortium, Organisation
+from marketplace.reference.choices import term_choices
 
 MAX_PRICE_PENCE = 100_000_000 * 100  # £100 million: anything above is a typing mistake
 INVALID_PRICE = "Enter a price in pounds, like 7500 or 7500.00"

@@ -9,8 +9,9 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length
 
 from marketplace.core.fields import strip_text
-from marketplace.core.forms import optional_int, term_choices
+from marketplace.core.forms import optional_int
 from marketplace.directory.models import Organisation
+from marketplace.reference.choices import term_choices
 
 
 class ConsortiumForm(FlaskForm):

@@ -32,7 +32,8 @@ from wtforms.validators import (
 
 from marketplace.core.clock import today
 from marketplace.core.fields import GovDateField, strip_text
-from marketplace.core.forms import optional_int, term_choices
+from marketplace.core.forms import optional_int
+from marketplace.reference.choices import term_choices
 from marketplace.reference.services import terms_by_code
 
 TEXT_LIMIT = 5000

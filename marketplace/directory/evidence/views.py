@@ -20,6 +20,7 @@ from marketplace.core.permissions import public, require_access, role_required
 from marketplace.core.roles import Role
 from marketplace.directory import access
 from marketplace.directory.evidence import bp, forms, services, storage
+from marketplace.directory.evidence.presenters import accreditation_views, document_view
 from marketplace.directory.models import Accreditation, EvidenceDocument, ImpactEvidence, Organisation
 from marketplace.extensions import db
 
@@ -68,14 +69,16 @@ def _user() -> Any:
 @provider_only
 def index():
     organisation = _organisation()
+    record = organisation.safeguarding
     return render_template(
         "evidence/index.html",
         organisation=organisation,
-        record=organisation.safeguarding,
-        documents=services.organisation_documents(organisation),
+        record=record,
+        policy_out_of_date=services.policy_is_out_of_date(record),
+        policy_document=document_view(record.policy_document) if record else None,
+        accreditations=accreditation_views(organisation, today()),
+        documents=[document_view(document) for document in services.organisation_documents(organisation)],
         document_labels=services.document_owner_label(organisation),
-        services=services,
-        today=today(),
     )
 
 
@@ -122,7 +125,7 @@ def safeguarding():
 @provider_only
 def accreditations():
     organisation = _organisation()
-    return render_template("evidence/accreditations.html", organisation=organisation, services=services, today=today())
+    return render_template("evidence/accreditations.html", accreditations=accreditation_views(organisation, today()))
 
 
 def _accreditation_form(accreditation: Accreditation | None) -> Any:

@@ -23,10 +23,11 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, ValidationError
 
 from marketplace.core.fields import CheckboxesField, WholeNumberField, format_pounds, parse_pounds, strip_text
-from marketplace.core.forms import optional_int, term_choices
+from marketplace.core.forms import optional_int
 from marketplace.directory.models import Offer
 from marketplace.directory.offers.services import LINKS, SCALAR_FIELDS, OfferDetails
 from marketplace.extensions import db
+from marketplace.reference.choices import term_choices
 from marketplace.reference.models import Locality, Term, Vocabulary
 
 MAX_PRICE_PENCE = 100_000_000 * 100  # £100 million: anything above is a typing mistake

@@ -4,6 +4,9 @@
 and the search index opens and answers a query; otherwise 503 with ``"status": "error"`` and the failing part
 marked ``"error"`` (or ``"missing"`` for an index that does not exist: run ``flask search rebuild``). The body
 never carries error messages, paths or settings; the exception goes to the log.
+
+A top-level module, not part of ``core``: it asks the directory and search packages, and ``core`` imports
+nothing above it.
 """
 
 from __future__ import annotations
