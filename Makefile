@@ -40,8 +40,10 @@ serve: setup
 load: $(VENV)/.installed-dev
 	$(BIN)/python scripts/load_test.py $(LOAD_ARGS)
 
+# Debian's chromium at /usr/bin/chromium (installed with apt-get as root or through sudo), unless CHROMIUM names
+# another Chromium binary for the browser tests.
 chromium:
-	@command -v chromium >/dev/null 2>&1 || { \
+	@[ -x "$${CHROMIUM:-/usr/bin/chromium}" ] || { \
 	  echo "Installing Debian's chromium for browser tests"; \
 	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
 	  $$SUDO apt-get update -qq && $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
