@@ -9,7 +9,7 @@ loading again changes nothing.
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import select
 
@@ -50,7 +50,7 @@ def _has_kitemark_records(organisation: Organisation) -> bool:
     return db.session.scalar(query.limit(1)) is not None
 
 
-def _applied(organisation: Organisation, status: str, submitted, on: date) -> KitemarkApplication:
+def _applied(organisation: Organisation, status: str, submitted: datetime, on: date) -> KitemarkApplication:
     """An application submitted at ``submitted`` with the evidence as it stands ``on``, and its history line."""
     application = KitemarkApplication(
         organisation=organisation, status=status, submitted_at=submitted, snapshot=take_snapshot(organisation, on)

@@ -56,11 +56,13 @@ ACCREDITATION_YEARS = 3
 
 
 def organisations_by_ref(refs: tuple[str, ...]) -> dict[str, Organisation]:
+    """The demo organisations with these refs that exist (a trimmed demo file simply has fewer)."""
     found = db.session.scalars(select(Organisation).where(Organisation.ref.in_(refs)))
     return {organisation.ref: organisation for organisation in found}
 
 
 def demo_assessor() -> User | None:
+    """The assessor every demo check and review is recorded against (None if the demo file has no such user)."""
     return db.session.scalar(select(User).where(User.email == ASSESSOR_EMAIL))
 
 
