@@ -61,7 +61,7 @@ $(AXE_JS):
 axe: $(AXE_JS)
 
 # The quick check: lint and format, then the suite without its slow directories (browser, gunicorn ops/load/faults,
-# security probes, backups: make test runs them), spread over PYTEST_WORKERS processes (pytest-xdist; auto = one per CPU).
+# security probes, backups: make test runs them), over PYTEST_WORKERS processes (pytest-xdist; auto: one per CPU).
 PYTEST_WORKERS ?= auto
 check: $(VENV)/.installed-dev
 	$(BIN)/ruff check .
