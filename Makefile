@@ -1,4 +1,5 @@
 # make run  — set up everything (virtualenv, database, reference + demo data) and serve on 127.0.0.1:5000
+# make check — ruff and the fast tests (SQLite, in parallel): a few minutes, for use while working
 # make test — install test tools (and Debian's chromium) and run the whole suite on SQLite, then on PostgreSQL
 SHELL := /bin/bash
 PYTHON ?= python3
@@ -8,7 +9,7 @@ FLASK := FLASK_APP=wsgi.py $(BIN)/flask
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run setup test test-postgres lint audit format chromium axe assets clean serve load
+.PHONY: run setup check test test-postgres lint audit format chromium axe assets clean serve load
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -39,8 +40,10 @@ serve: setup
 load: $(VENV)/.installed-dev
 	$(BIN)/python scripts/load_test.py $(LOAD_ARGS)
 
+# Debian's chromium at /usr/bin/chromium (installed with apt-get as root or through sudo), unless CHROMIUM names
+# another Chromium binary for the browser tests.
 chromium:
-	@command -v chromium >/dev/null 2>&1 || { \
+	@[ -x "$${CHROMIUM:-/usr/bin/chromium}" ] || { \
 	  echo "Installing Debian's chromium for browser tests"; \
 	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
 	  $$SUDO apt-get update -qq && $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
@@ -56,6 +59,14 @@ $(AXE_JS):
 	  && rm axe-core-$(AXE_VERSION).tgz
 
 axe: $(AXE_JS)
+
+# The quick check: lint and format, then the suite without its slow directories (browser, gunicorn ops/load/faults,
+# security probes, backups: make test runs them), over PYTEST_WORKERS processes (pytest-xdist; auto: one per CPU).
+PYTEST_WORKERS ?= auto
+check: $(VENV)/.installed-dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/pytest -q -n $(PYTEST_WORKERS) --ignore=tests/browser --ignore=tests/ops --ignore=tests/security --ignore=tests/backup
 
 test: $(VENV)/.installed-dev chromium axe
 	$(BIN)/ruff check .

@@ -7,9 +7,11 @@ server it is a template database built by the migrations (see tests/databases.py
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import UTC, date, datetime, time
 from pathlib import Path
 
 import pytest
+import time_machine
 from flask import g
 
 from marketplace import create_app
@@ -17,6 +19,30 @@ from marketplace.extensions import db, limiter
 from marketplace.reference.services import DATA_DIR, import_localities_csv, load_outcodes, load_vocabularies
 from tests.databases import ON_POSTGRES, TemplateCopies, copy_of, migrate_to_head, postgres_server
 from tests.helpers import FormClient
+
+TRAVEL = pytest.StashKey[time_machine.travel]()
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--today",
+        metavar="YYYY-MM-DD",
+        help="run the tests as if today were this date (09:00 UTC, the clock ticking on): finds dates that rot",
+    )
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Move the clock for the whole run (app, database defaults, live servers in threads) when --today is given."""
+    day = config.getoption("--today")
+    if day:
+        travel = time_machine.travel(datetime.combine(date.fromisoformat(day), time(9), tzinfo=UTC), tick=True)
+        travel.start()
+        config.stash[TRAVEL] = travel
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    if TRAVEL in config.stash:
+        config.stash[TRAVEL].stop()
 
 
 def _load_reference_data() -> None:

@@ -179,7 +179,7 @@ def test_evidence_of_another_organisation_is_refused(client, world):
 
 def test_a_late_response_is_refused_with_the_deadline_message(client, world):
     client.sign_in(world.provider.email)
-    world.need.response_deadline = date(2027, 2, 15)
+    world.need.response_deadline = today() + timedelta(days=30)
     db.session.commit()
     client.get(respond_url(world.need))  # fine before the deadline …
     world.need.response_deadline = today() - timedelta(days=1)
