@@ -33,7 +33,7 @@ from marketplace.kitemark.models import (
     KitemarkCheck,
     KitemarkHistory,
 )
-from marketplace.kitemark.services import AWARD_YEARS, queue_search_update
+from marketplace.kitemark.services import AWARD_YEARS
 from marketplace.reference.services import terms_by_code
 
 ASSESSOR_EMAIL = "assessor@artscouncil.example.org"
@@ -150,7 +150,6 @@ def _awarded_kitemark(organisation: Organisation, assessor: User | None, on: dat
             occurred_at=decided,
         )
     )
-    queue_search_update(organisation)
 
 
 def _accreditations(on: date) -> None:

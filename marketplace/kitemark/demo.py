@@ -12,7 +12,7 @@ from marketplace.directory.readiness import add_years
 from marketplace.extensions import db
 from marketplace.kitemark.checklist import CHECKLIST_KEYS, take_snapshot
 from marketplace.kitemark.models import ApplicationStatus, Kitemark, KitemarkApplication, KitemarkHistory
-from marketplace.kitemark.services import AWARD_YEARS, queue_search_update
+from marketplace.kitemark.services import AWARD_YEARS
 
 KITEMARKED_REF = "nottingham-museums"
 APPLYING_REF = "leicester-museums"
@@ -84,7 +84,6 @@ def load_kitemark_demo() -> None:
                 checks={key: {"verified": True, "note": ""} for key in CHECKLIST_KEYS},
             )
         )
-        queue_search_update(kitemarked)
     if applying is not None and not _has_kitemark_records(applying):
         _current_safeguarding(applying)
         _application(applying, ApplicationStatus.SUBMITTED, days_ago=5)
