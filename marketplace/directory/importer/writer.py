@@ -1,0 +1,293 @@
+"""Writing checked records through the directory's services: the same rules as the pages, one write path.
+
+* Profile fields, outcome contributions, framework statements, offers and consortium memberships are set by the
+  services' ``apply_…``/``set_…`` functions, which the pages use too; the status goes through
+  :func:`~marketplace.directory.services.apply_status`, so a record asking to be published that the publish
+  check refuses is imported as a draft, with the same reasons the page would give (``report.drafted``).
+* A record is compared with the stored one in its exported form (:mod:`marketplace.directory.exporter`):
+  if nothing differs it is counted as unchanged and not written at all.
+* Each record is written inside its own savepoint, so one that the database refuses cannot undo the others,
+  and records are committed in batches (the search index follows once per batch, after the commit).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from decimal import Decimal
+from functools import partial
+from typing import Any
+
+from sqlalchemy import select, text
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import selectinload
+
+from marketplace.audit.services import record_event
+from marketplace.directory.consortia.services import apply_members
+from marketplace.directory.exporter import (
+    consortium_record,
+    offer_record,
+    organisation_load_options,
+    organisation_record,
+)
+from marketplace.directory.importer.catalogue import Catalogue
+from marketplace.directory.importer.schema import BATCH_SIZE, Candidate, Counts, ImportReport, Rejection
+from marketplace.directory.models import Consortium, ConsortiumMembership, Offer, Organisation, OrganisationStatus
+from marketplace.directory.offers.services import set_offer
+from marketplace.directory.services import (
+    apply_contributions,
+    apply_framework_statements,
+    apply_profile_values,
+    apply_status,
+)
+from marketplace.extensions import db
+
+TERM_FIELDS = ("organisation_type", "legal_form")
+TERM_LIST_FIELDS = ("target_groups", "indicators")
+OFFER_VALUES = ("title", "description", "venue", "age_min", "age_max", "group_size_min", "group_size_max")
+OFFER_TERM_LISTS = ("delivery_modes", "outcomes", "aims", "service_areas")
+FRAMEWORKS = "framework_statements"
+PROFILE_KEYS = frozenset(
+    {
+        "name",
+        *TERM_FIELDS,
+        "registration_number",
+        "description",
+        "address",
+        "postcode",
+        "website",
+        "contact_name",
+        "contact_email",
+        "contact_phone",
+        "localities",
+        "age_min",
+        "age_max",
+        *TERM_LIST_FIELDS,
+    }
+)
+
+
+def _profile_value(key: str, value: Any, catalogue: Catalogue) -> Any:
+    """A record's value as the services take it: codes resolved to terms and localities."""
+    if key in TERM_FIELDS:
+        return catalogue.term(key, value) if value else None
+    if key in TERM_LIST_FIELDS:
+        return [catalogue.term(key, code) for code in value]
+    if key == "localities":
+        return [catalogue.localities[code] for code in value]
+    return value
+
+
+def _value_for_money(value: dict) -> dict:
+    ratio = value.get("social_return_ratio")
+    return {**value, "social_return_ratio": Decimal(str(ratio)) if ratio is not None else None}
+
+
+def _apply_profile(organisation: Organisation, record: dict, keys: list[str], catalogue: Catalogue) -> None:
+    values = {key: _profile_value(key, record[key], catalogue) for key in keys if key in PROFILE_KEYS}
+    if "value_for_money" in keys:
+        values.update(_value_for_money(record["value_for_money"]))
+    apply_profile_values(organisation, values)
+    if "outcomes" in keys:
+        apply_contributions(organisation, [_contribution(item, catalogue) for item in record["outcomes"]])
+    if "framework_statements" in keys:
+        statements = [(catalogue.term("framework", i["framework"]), i["statement"]) for i in record[FRAMEWORKS]]
+        apply_framework_statements(organisation, statements)
+
+
+def _contribution(item: dict, catalogue: Catalogue) -> tuple:
+    aims = [catalogue.term("aims", code) for code in item["aims"]]
+    return catalogue.term("outcome", item["outcome"]), aims, item["statement"]
+
+
+def _write_offer(offer: Offer, record: dict, catalogue: Catalogue) -> None:
+    values = {name: record[name] for name in OFFER_VALUES}
+    values.update(capacity_per_year=record["capacity_per_year"], price_pence=record["price_pence"])
+    values["send_suitable"] = record["send_suitable"]
+    values["cost_basis_id"] = catalogue.term("cost_basis", record["cost_basis"]).id if record["cost_basis"] else None
+    links: dict[str, list] = {name: [catalogue.term(name, code) for code in record[name]] for name in OFFER_TERM_LISTS}
+    links["localities"] = [catalogue.localities[code] for code in record["localities"]]
+    set_offer(offer, values, links)
+
+
+def _set_offers(organisation: Organisation, records: list[dict], catalogue: Catalogue, counts: Counts) -> None:
+    """Update offers by ref, create new ones, remove those no longer in the file."""
+    existing = {offer.ref: offer for offer in organisation.offers}
+    offers = []
+    for record in records:
+        offer = existing.pop(record["ref"], None)
+        if offer is None:
+            offer = Offer(ref=record["ref"])
+            counts.created += 1
+        elif offer_record(offer) == record:
+            counts.unchanged += 1
+            offers.append(offer)
+            continue
+        else:
+            counts.updated += 1
+        _write_offer(offer, record, catalogue)
+        offers.append(offer)
+    counts.removed += len(existing)
+    organisation.offers = offers
+
+
+def _audit_view(view: dict, keys: Iterable[str]) -> dict:
+    """What the audit event keeps of a record: offers by ref only, so events stay small."""
+    return {key: [offer["ref"] for offer in view[key]] if key == "offers" else view[key] for key in keys}
+
+
+def _changed_keys(organisation: Organisation, record: dict) -> list[str]:
+    stored = organisation_record(organisation)
+    changed = [key for key in record if key != "ref" and record[key] != stored[key]]
+    if organisation.status == OrganisationStatus.SUSPENDED and "status" in changed:
+        changed.remove("status")  # suspension is an assessor's decision, which an import does not undo
+    return changed
+
+
+def _apply_status(organisation: Organisation, record: dict, changed: list[str]) -> list[str]:
+    """Set the status through the publish rule; a refused publish leaves it as it was and gives the reasons."""
+    return apply_status(organisation, record["status"]) if "status" in changed else []
+
+
+def _import_organisation(
+    record: dict, organisation: Organisation | None, catalogue: Catalogue, report: ImportReport
+) -> list[str]:
+    """Write one record; returns why it asked to be published but could not be (empty otherwise)."""
+    is_new = organisation is None
+    if organisation is None:
+        organisation = Organisation(ref=record["ref"])
+        db.session.add(organisation)
+        before, changed = None, [key for key in record if key != "ref"]
+    else:
+        before = organisation_record(organisation)
+        changed = _changed_keys(organisation, record)
+    refused = _write_changes(organisation, record, changed, catalogue, report) if changed else []
+    if refused:
+        changed = [key for key in changed if key != "status"]
+    if not changed:
+        report.organisations.unchanged += 1
+        report.offers.unchanged += len(record.get("offers", []))
+        return refused
+    db.session.flush()
+    record_event(
+        "organisation.imported",
+        obj=organisation,
+        summary=f"{'Created' if is_new else 'Updated'} {organisation.name} from an import file",
+        before=_audit_view(before, changed) if before else None,
+        after=_audit_view(record, changed),
+    )
+    counts = report.organisations
+    counts.created, counts.updated = counts.created + is_new, counts.updated + (not is_new)
+    return refused
+
+
+def _write_changes(
+    organisation: Organisation, record: dict, changed: list[str], catalogue: Catalogue, report: ImportReport
+) -> list[str]:
+    _apply_profile(organisation, record, changed, catalogue)
+    if "offers" in changed:
+        _set_offers(organisation, record["offers"], catalogue, report.offers)
+    return _apply_status(organisation, record, changed)
+
+
+def start_transaction() -> None:
+    """Open the outer transaction before the first savepoint.
+
+    pysqlite only begins a transaction before INSERT/UPDATE/DELETE, so a SAVEPOINT issued first becomes the
+    outermost transaction and every record would commit on its own (slow, and not one batch). A no-op UPDATE
+    makes the driver begin.
+    """
+    if db.session.get_bind().dialect.name == "sqlite":
+        db.session.execute(text("UPDATE organisation SET id = id WHERE 1 = 0"))
+
+
+def _write_in_savepoint(candidate: Candidate, write: Callable[[], Any], report: ImportReport) -> Any:
+    try:
+        with db.session.begin_nested():
+            return write()
+    except SQLAlchemyError as error:
+        candidate.reasons.append(f"the database refused it: {getattr(error, 'orig', error)}")
+        report.rejected.append(candidate.rejection())
+        return None
+
+
+def write_organisations(candidates: list[Candidate], catalogue: Catalogue, report: ImportReport) -> None:
+    """Write valid organisation records in batches, one savepoint each, one commit per batch."""
+    for start in range(0, len(candidates), BATCH_SIZE):
+        batch = candidates[start : start + BATCH_SIZE]
+        start_transaction()
+        query = (
+            select(Organisation)
+            .where(Organisation.ref.in_([c.ref for c in batch]))
+            .options(*organisation_load_options())
+        )
+        stored = {organisation.ref: organisation for organisation in db.session.scalars(query)}
+        for candidate in batch:
+            write = partial(_import_organisation, candidate.record, stored.get(candidate.ref), catalogue, report)
+            refused = _write_in_savepoint(candidate, write, report)
+            if refused:
+                report.drafted.append(Rejection(candidate.where, candidate.index, candidate.ref, refused))
+        db.session.commit()
+
+
+def _import_consortium(
+    record: dict,
+    consortium: Consortium | None,
+    organisations: dict[str, Organisation],
+    report: ImportReport,
+    catalogue: Catalogue,
+) -> None:
+    is_new = consortium is None
+    stored = consortium_record(consortium) if consortium is not None else {}
+    changed = [key for key in record if key != "ref" and record[key] != stored.get(key)]
+    if not changed:
+        report.consortia.unchanged += 1
+        return
+    if consortium is None:
+        consortium = Consortium(ref=record["ref"])
+        db.session.add(consortium)
+    consortium.name, consortium.lead_organisation = record["name"], organisations[record["lead"]]
+    if "legal_form" in record:
+        consortium.legal_form = catalogue.term("legal_form", record["legal_form"]) if record["legal_form"] else None
+    if "description" in record:
+        consortium.description = record["description"]
+    apply_members(consortium, [organisations[ref] for ref in record.get("members", [record["lead"]])])
+    db.session.flush()
+    record_event(
+        "consortium.imported",
+        obj=consortium,
+        summary=f"{'Created' if is_new else 'Updated'} consortium {consortium.name} from an import file",
+        before={key: stored[key] for key in changed} if stored else None,
+        after={key: record[key] for key in changed},
+    )
+    counts = report.consortia
+    counts.created, counts.updated = counts.created + is_new, counts.updated + (not is_new)
+
+
+def write_consortia(candidates: list[Candidate], catalogue: Catalogue, report: ImportReport) -> None:
+    """Write valid consortium records (after the organisations they name), one savepoint each, one commit."""
+    if not candidates:
+        return
+    refs = {c.record["lead"] for c in candidates} | {ref for c in candidates for ref in c.record.get("members", [])}
+    organisations = {o.ref: o for o in db.session.scalars(select(Organisation).where(Organisation.ref.in_(refs)))}
+    query = select(Consortium).where(Consortium.ref.in_([c.ref for c in candidates]))
+    stored = {
+        c.ref: c
+        for c in db.session.scalars(
+            query.options(selectinload(Consortium.memberships).selectinload(ConsortiumMembership.organisation))
+        )
+    }
+    start_transaction()
+    for candidate in candidates:
+        missing = [
+            ref for ref in [candidate.record["lead"], *candidate.record.get("members", [])] if ref not in organisations
+        ]
+        if missing:  # an organisation it names was rejected when written
+            candidate.reasons.extend(f'organisation "{ref}" was not imported' for ref in dict.fromkeys(missing))
+            report.rejected.append(candidate.rejection())
+            continue
+        _write_in_savepoint(
+            candidate,
+            partial(_import_consortium, candidate.record, stored.get(candidate.ref), organisations, report, catalogue),
+            report,
+        )
+    db.session.commit()
