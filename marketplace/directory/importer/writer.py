@@ -34,6 +34,7 @@ from marketplace.directory.importer.schema import BATCH_SIZE, Candidate, Counts,
 from marketplace.directory.models import Consortium, ConsortiumMembership, Offer, Organisation, OrganisationStatus
 from marketplace.directory.offers.services import set_offer
 from marketplace.directory.services import (
+    ProfileError,
     apply_contributions,
     apply_framework_statements,
     apply_profile_values,
@@ -206,8 +207,10 @@ def _write_in_savepoint(candidate: Candidate, write: Callable[[], Any], report: 
             return write()
     except SQLAlchemyError as error:
         candidate.reasons.append(f"the database refused it: {getattr(error, 'orig', error)}")
-        report.rejected.append(candidate.rejection())
-        return None
+    except ProfileError as error:  # a rule of the services that needs the stored record (e.g. ages in order)
+        candidate.reasons.extend(error.problems)
+    report.rejected.append(candidate.rejection())
+    return None
 
 
 def write_organisations(candidates: list[Candidate], catalogue: Catalogue, report: ImportReport) -> None:

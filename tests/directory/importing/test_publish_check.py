@@ -90,3 +90,15 @@ def test_the_command_lists_records_imported_as_drafts_and_still_exits_0(app, tmp
         'Imported as a draft, not published, organisations[0] ref "derby-story-house": Enter a description of your '
         "organisation; Enter your postcode; Enter a contact email address\n"
     )
+
+
+def test_a_partial_record_breaking_a_rule_with_the_stored_values_is_rejected_and_changes_nothing(app):
+    import_directory({"organisations": [samples.organisation()]})  # ages 5 to 18
+
+    report = import_directory({"organisations": [{"ref": "peak-heritage", "name": "Peak Heritage", "age_min": 21}]})
+
+    assert [str(rejection) for rejection in report.rejected] == [
+        'organisations[0] ref "peak-heritage": Oldest age must be the same as or more than the youngest age'
+    ]
+    trust = _organisation("peak-heritage")
+    assert (trust.name, trust.age_min, trust.age_max) == ("Peak Heritage Trust", 5, 18)
