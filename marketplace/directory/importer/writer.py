@@ -12,7 +12,9 @@
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Callable, Iterable
+from contextvars import ContextVar
 from decimal import Decimal
 from functools import partial
 from typing import Any
@@ -47,6 +49,8 @@ TERM_LIST_FIELDS = ("target_groups", "indicators")
 OFFER_VALUES = ("title", "description", "venue", "age_min", "age_max", "group_size_min", "group_size_max")
 OFFER_TERM_LISTS = ("delivery_modes", "outcomes", "aims", "service_areas")
 FRAMEWORKS = "framework_statements"
+# Set while a batch is written at once: organisation audit events wait here for the batch's flush.
+_deferred_audits: ContextVar[list[Callable[[], Any]] | None] = ContextVar("deferred_audits", default=None)
 PROFILE_KEYS = frozenset(
     {
         "name",
@@ -168,14 +172,20 @@ def _import_organisation(
         report.organisations.unchanged += 1
         report.offers.unchanged += len(record.get("offers", []))
         return refused
-    db.session.flush()
-    record_event(
+    audit = partial(
+        record_event,
         "organisation.imported",
         obj=organisation,
         summary=f"{'Created' if is_new else 'Updated'} {organisation.name} from an import file",
         before=_audit_view(before, changed) if before else None,
         after=_audit_view(record, changed),
     )
+    deferred = _deferred_audits.get()
+    if deferred is None:
+        db.session.flush()
+        audit()
+    else:
+        deferred.append(audit)  # the event needs the organisation's id: written after the batch's one flush
     counts = report.organisations
     counts.created, counts.updated = counts.created + is_new, counts.updated + (not is_new)
     return refused
@@ -214,22 +224,57 @@ def _write_in_savepoint(candidate: Candidate, write: Callable[[], Any], report: 
 
 
 def write_organisations(candidates: list[Candidate], catalogue: Catalogue, report: ImportReport) -> None:
-    """Write valid organisation records in batches, one savepoint each, one commit per batch."""
+    """Write valid organisation records in batches, one commit per batch.
+
+    A batch is first written whole, with one flush (fast); if the database or a services rule refuses any of
+    it, the batch is rolled back and written again one savepoint per record, so only the refused record is lost
+    and it is reported with its reason.
+    """
     for start in range(0, len(candidates), BATCH_SIZE):
         batch = candidates[start : start + BATCH_SIZE]
         start_transaction()
-        query = (
-            select(Organisation)
-            .where(Organisation.ref.in_([c.ref for c in batch]))
-            .options(*organisation_load_options())
-        )
-        stored = {organisation.ref: organisation for organisation in db.session.scalars(query)}
-        for candidate in batch:
-            write = partial(_import_organisation, candidate.record, stored.get(candidate.ref), catalogue, report)
-            refused = _write_in_savepoint(candidate, write, report)
-            if refused:
-                report.drafted.append(Rejection(candidate.where, candidate.index, candidate.ref, refused))
+        if not _write_batch_at_once(batch, catalogue, report):
+            stored = _stored(batch)
+            for candidate in batch:
+                write = partial(_import_organisation, candidate.record, stored.get(candidate.ref), catalogue, report)
+                _note_refusal(candidate, _write_in_savepoint(candidate, write, report), report)
         db.session.commit()
+
+
+def _stored(batch: list[Candidate]) -> dict[str, Organisation]:
+    query = select(Organisation).where(Organisation.ref.in_([c.ref for c in batch]))
+    return {
+        organisation.ref: organisation
+        for organisation in db.session.scalars(query.options(*organisation_load_options()))
+    }
+
+
+def _note_refusal(candidate: Candidate, refused: list[str] | None, report: ImportReport) -> None:
+    if refused:
+        report.drafted.append(Rejection(candidate.where, candidate.index, candidate.ref, refused))
+
+
+def _write_batch_at_once(batch: list[Candidate], catalogue: Catalogue, report: ImportReport) -> bool:
+    """Write the whole batch in one savepoint; False (and nothing written or counted) if any of it is refused."""
+    saved = copy.deepcopy(report)
+    audits: list[Callable[[], Any]] = []
+    token = _deferred_audits.set(audits)
+    try:
+        with db.session.begin_nested():
+            stored = _stored(batch)
+            for candidate in batch:
+                refused = _import_organisation(candidate.record, stored.get(candidate.ref), catalogue, report)
+                _note_refusal(candidate, refused, report)
+            db.session.flush()
+            for audit in audits:
+                audit()
+            db.session.flush()
+    except (SQLAlchemyError, ProfileError):
+        report.__dict__.update(saved.__dict__)
+        return False
+    finally:
+        _deferred_audits.reset(token)
+    return True
 
 
 def _import_consortium(
