@@ -7,7 +7,8 @@ How it works, and why:
   database is touched, and every reason a record is wrong is reported (not just the first), so a provider or
   admin can fix a file in one pass; :mod:`.writer` — valid records are written through the directory's services,
   the same rules as the pages (a record asking to be published that the publish check refuses is imported as a
-  draft, with the page's reasons); :mod:`.files` — reading JSON and CSV, and running the import.
+  draft, with the page's reasons), and :mod:`.consortia_writer` after it; :mod:`.files` — reading JSON and
+  CSV, and running the import.
 * Records are matched by their stable ``ref`` (offers by their own ``ref``): a known ref updates, a new one
   creates. A key that a record leaves out is left as it is; a key that is present replaces what is stored —
   lists (localities, target groups, indicators, outcome contributions, framework statements, offers) are

@@ -17,6 +17,7 @@ from marketplace.directory.importer.checks import (
     check_duplicates,
     check_organisation,
 )
+from marketplace.directory.importer.consortia_writer import write_consortia
 from marketplace.directory.importer.schema import (
     CSV_COLUMNS,
     Candidate,
@@ -24,7 +25,7 @@ from marketplace.directory.importer.schema import (
     InterchangeFileError,
     Rejection,
 )
-from marketplace.directory.importer.writer import write_consortia, write_organisations
+from marketplace.directory.importer.writer import write_organisations
 
 
 def _records(data: dict, key: str) -> list:

@@ -6,8 +6,9 @@
   check refuses is imported as a draft, with the same reasons the page would give (``report.drafted``).
 * A record is compared with the stored one in its exported form (:mod:`marketplace.directory.exporter`):
   if nothing differs it is counted as unchanged and not written at all.
-* Each record is written inside its own savepoint, so one that the database refuses cannot undo the others,
-  and records are committed in batches (the search index follows once per batch, after the commit).
+* Records are committed in batches (the search index follows once per batch, after the commit). A batch is
+  written at once; if anything in it is refused it is written again one savepoint per record, so a record that
+  the database refuses cannot undo the others. Consortia: :mod:`.consortia_writer`.
 """
 
 from __future__ import annotations
@@ -21,19 +22,16 @@ from typing import Any
 
 from sqlalchemy import select, text
 from sqlalchemy.exc import SQLAlchemyError
-from sqlalchemy.orm import selectinload
 
 from marketplace.audit.services import record_event
-from marketplace.directory.consortia.services import apply_members
 from marketplace.directory.exporter import (
-    consortium_record,
     offer_record,
     organisation_load_options,
     organisation_record,
 )
 from marketplace.directory.importer.catalogue import Catalogue
 from marketplace.directory.importer.schema import BATCH_SIZE, Candidate, Counts, ImportReport, Rejection
-from marketplace.directory.models import Consortium, ConsortiumMembership, Offer, Organisation, OrganisationStatus
+from marketplace.directory.models import Offer, Organisation, OrganisationStatus
 from marketplace.directory.offers.services import set_offer
 from marketplace.directory.services import (
     ProfileError,
@@ -211,7 +209,8 @@ def start_transaction() -> None:
         db.session.execute(text("UPDATE organisation SET id = id WHERE 1 = 0"))
 
 
-def _write_in_savepoint(candidate: Candidate, write: Callable[[], Any], report: ImportReport) -> Any:
+def write_in_savepoint(candidate: Candidate, write: Callable[[], Any], report: ImportReport) -> Any:
+    """Run ``write`` in a savepoint; if it is refused, roll back only it and report the record with the reason."""
     try:
         with db.session.begin_nested():
             return write()
@@ -237,7 +236,7 @@ def write_organisations(candidates: list[Candidate], catalogue: Catalogue, repor
             stored = _stored(batch)
             for candidate in batch:
                 write = partial(_import_organisation, candidate.record, stored.get(candidate.ref), catalogue, report)
-                _note_refusal(candidate, _write_in_savepoint(candidate, write, report), report)
+                _note_refusal(candidate, write_in_savepoint(candidate, write, report), report)
         db.session.commit()
 
 
@@ -275,67 +274,3 @@ def _write_batch_at_once(batch: list[Candidate], catalogue: Catalogue, report: I
     finally:
         _deferred_audits.reset(token)
     return True
-
-
-def _import_consortium(
-    record: dict,
-    consortium: Consortium | None,
-    organisations: dict[str, Organisation],
-    report: ImportReport,
-    catalogue: Catalogue,
-) -> None:
-    is_new = consortium is None
-    stored = consortium_record(consortium) if consortium is not None else {}
-    changed = [key for key in record if key != "ref" and record[key] != stored.get(key)]
-    if not changed:
-        report.consortia.unchanged += 1
-        return
-    if consortium is None:
-        consortium = Consortium(ref=record["ref"])
-        db.session.add(consortium)
-    consortium.name, consortium.lead_organisation = record["name"], organisations[record["lead"]]
-    if "legal_form" in record:
-        consortium.legal_form = catalogue.term("legal_form", record["legal_form"]) if record["legal_form"] else None
-    if "description" in record:
-        consortium.description = record["description"]
-    apply_members(consortium, [organisations[ref] for ref in record.get("members", [record["lead"]])])
-    db.session.flush()
-    record_event(
-        "consortium.imported",
-        obj=consortium,
-        summary=f"{'Created' if is_new else 'Updated'} consortium {consortium.name} from an import file",
-        before={key: stored[key] for key in changed} if stored else None,
-        after={key: record[key] for key in changed},
-    )
-    counts = report.consortia
-    counts.created, counts.updated = counts.created + is_new, counts.updated + (not is_new)
-
-
-def write_consortia(candidates: list[Candidate], catalogue: Catalogue, report: ImportReport) -> None:
-    """Write valid consortium records (after the organisations they name), one savepoint each, one commit."""
-    if not candidates:
-        return
-    refs = {c.record["lead"] for c in candidates} | {ref for c in candidates for ref in c.record.get("members", [])}
-    organisations = {o.ref: o for o in db.session.scalars(select(Organisation).where(Organisation.ref.in_(refs)))}
-    query = select(Consortium).where(Consortium.ref.in_([c.ref for c in candidates]))
-    stored = {
-        c.ref: c
-        for c in db.session.scalars(
-            query.options(selectinload(Consortium.memberships).selectinload(ConsortiumMembership.organisation))
-        )
-    }
-    start_transaction()
-    for candidate in candidates:
-        missing = [
-            ref for ref in [candidate.record["lead"], *candidate.record.get("members", [])] if ref not in organisations
-        ]
-        if missing:  # an organisation it names was rejected when written
-            candidate.reasons.extend(f'organisation "{ref}" was not imported' for ref in dict.fromkeys(missing))
-            report.rejected.append(candidate.rejection())
-            continue
-        _write_in_savepoint(
-            candidate,
-            partial(_import_consortium, candidate.record, stored.get(candidate.ref), organisations, report, catalogue),
-            report,
-        )
-    db.session.commit()
