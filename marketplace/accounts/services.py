@@ -23,7 +23,7 @@ from marketplace.core.links import external_url
 from marketplace.core.roles import Role
 from marketplace.directory.models import Organisation
 from marketplace.extensions import db
-from marketplace.notifications.services import dispatch_queued_now, notify, queue_email
+from marketplace.notifications.services import notify, send_email
 
 
 class AccountError(Exception):
@@ -90,14 +90,13 @@ def register_user(registration: Registration) -> User:
     if user.role_enum is Role.COMMISSIONER:
         for admin in _admins():
             notify(admin.id, f"{user.name} ({user.email}) asks for a commissioner account", "/admin/users?pending=1")
-            queue_email(
+            send_email(
                 admin.email,
                 "A commissioner account is waiting for approval",
                 f"{user.name} <{user.email}> registered for {user.membership_name}.\n"
                 "Approve or refuse them on the users page of the marketplace.",
             )
     db.session.commit()
-    dispatch_queued_now()
     return user
 
 
@@ -172,7 +171,7 @@ def request_password_reset(email: str) -> None:
     token = _reset_serializer().dumps({"user_id": user.id, "fp": _password_fingerprint(user)})
     link = external_url("accounts.reset_password", token=token)
     minutes = current_app.config["PASSWORD_RESET_MAX_AGE"] // 60
-    queue_email(
+    send_email(
         user.email,
         "Reset your password",
         f"Hello {user.name},\n\nUse this link to choose a new password. It works once, for {minutes} minutes:"
@@ -180,7 +179,6 @@ def request_password_reset(email: str) -> None:
     )
     record_event("account.password_reset_requested", obj=user, actor=user)
     db.session.commit()
-    dispatch_queued_now()
 
 
 def user_for_reset_token(token: str) -> User | None:
@@ -236,7 +234,7 @@ def invite_member(inviter: User, email: str, *, is_org_admin: bool = False, role
     db.session.flush()
     where = inviter.membership_name if invitation.role in (Role.PROVIDER, Role.COMMISSIONER) else "the marketplace"
     link = external_url("accounts.accept_invitation", token=token)
-    queue_email(
+    send_email(
         email,
         f"You have been invited to join {where}",
         f"{inviter.name} has invited you to join {where} on the "
@@ -250,7 +248,6 @@ def invite_member(inviter: User, email: str, *, is_org_admin: bool = False, role
         after={"email": email, "role": invitation.role, "is_org_admin": invitation.is_org_admin},
     )
     db.session.commit()
-    dispatch_queued_now()
     return invitation
 
 
@@ -332,14 +329,13 @@ def approve_commissioner(user: User, *, admin: User) -> None:
     user.approved_by = admin
     record_event("account.approved", obj=user, actor=admin, before={"approved": False}, after={"approved": True})
     notify(user.id, "Your commissioner account has been approved", "/")
-    queue_email(
+    send_email(
         user.email,
         "Your commissioner account has been approved",
         f"Hello {user.name},\n\nAn administrator has approved your commissioner account for "
         f"{user.membership_name}. You can now search, shortlist and post needs.",
     )
     db.session.commit()
-    dispatch_queued_now()
 
 
 def set_user_active(user: User, *, active: bool, admin: User) -> None:

@@ -26,7 +26,7 @@ from marketplace.kitemark.models import (
     KitemarkCheck,
     KitemarkHistory,
 )
-from marketplace.kitemark.services import AWARD_YEARS, queue_search_update
+from marketplace.kitemark.services import AWARD_YEARS
 
 # One or more in each area with a need that requires the kitemark (Nottingham, Leicester, Lancashire, Worcester).
 KITEMARKED_REFS = (
@@ -106,7 +106,6 @@ def _award(organisation: Organisation, assessor: User | None, on: date) -> None:
             occurred_at=decided,
         )
     )
-    queue_search_update(organisation)
 
 
 def load_kitemark_demo(assessor: User | None, on: date) -> None:

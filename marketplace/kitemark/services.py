@@ -2,7 +2,8 @@
 
 Each state change is one function that checks the rule, writes the change, a :class:`KitemarkHistory` entry
 and an audit event, tells the provider (email to its account managers and an in-app notification) when a
-decision concerns them, queues the organisation's search document, and commits.
+decision concerns them, and commits; the search index follows the kitemark row after the commit
+(``search.sync``), and emails go out after it too (``notifications.send_email``).
 
 Rules: only an organisation whose readiness checklist is complete may apply, and only one application is open
 at a time; only assessors assign, review and decide, never an assessor who is a member of the organisation;
@@ -38,7 +39,7 @@ from marketplace.kitemark.models import (
     KitemarkStatus,
 )
 from marketplace.kitemark.status import in_force_query
-from marketplace.notifications.services import dispatch_queued_now, notify, queue_email
+from marketplace.notifications.services import notify, send_email
 
 AWARD_YEARS = 1
 RENEWAL_WINDOW_DAYS = 60
@@ -129,14 +130,6 @@ def assessors_for(application: KitemarkApplication) -> list[User]:
 # --- Shared steps ----------------------------------------------------------------------------------------------
 
 
-def queue_search_update(organisation: Organisation) -> None:
-    """Queue the organisation's search document for rewriting after the commit (see ``search.sync``)."""
-    from marketplace.search.documents import organisation_doc_id
-    from marketplace.search.sync import PENDING_KEY
-
-    db.session.info.setdefault(PENDING_KEY, set()).add(organisation_doc_id(organisation.id))
-
-
 def _application_fields(application: KitemarkApplication) -> dict[str, Any]:
     return {
         "status": application.status,
@@ -189,13 +182,8 @@ def tell_provider(organisation: Organisation, subject: str, body: str) -> None:
     """Email (through the outbox) and notify the organisation's account managers, linking the kitemark page."""
     link = external_url("kitemark.provider_page")
     for user in provider_recipients(organisation):
-        queue_email(user.email, subject, f"Dear {user.name},\n\n{body}\n\n{link}\n")
+        send_email(user.email, subject, f"Dear {user.name},\n\n{body}\n\n{link}\n")
         notify(user.id, subject, urlsplit(link).path)
-
-
-def _commit() -> None:
-    db.session.commit()
-    dispatch_queued_now()
 
 
 def _require_assessor(user: Any, organisation: Organisation) -> None:
@@ -229,7 +217,7 @@ def apply_for_kitemark(organisation: Organisation, *, user: Any) -> KitemarkAppl
         summary=f"{organisation.name} applied for the kitemark",
         after=_application_fields(application),
     )
-    _commit()
+    db.session.commit()
     return application
 
 
@@ -256,7 +244,7 @@ def resubmit_application(application: KitemarkApplication, *, user: Any) -> Kite
         before=before,
         after=_application_fields(application),
     )
-    _commit()
+    db.session.commit()
     return application
 
 
@@ -287,7 +275,7 @@ def assign_application(application: KitemarkApplication, *, assessor: User, by: 
         before=before,
         after=_application_fields(application),
     )
-    _commit()
+    db.session.commit()
     return application
 
 
@@ -307,7 +295,7 @@ def declare_no_conflict(application: KitemarkApplication, *, assessor: Any) -> N
         actor=assessor,
         summary=f"{assessor.email} declared no conflict of interest with {application.organisation.name}",
     )
-    _commit()
+    db.session.commit()
 
 
 def declare_conflict(application: KitemarkApplication, *, assessor: Any, note: str) -> None:
@@ -334,7 +322,7 @@ def declare_conflict(application: KitemarkApplication, *, assessor: Any, note: s
         before=before,
         after=_application_fields(application),
     )
-    _commit()
+    db.session.commit()
 
 
 def _require_assigned(application: KitemarkApplication, assessor: Any) -> None:
@@ -463,9 +451,7 @@ def decide_application(
         | ({"kitemark": _kitemark_fields(kitemark)} if kitemark else {}),
     )
     tell_provider(organisation, subject, _decision_email(application, decision, reasons, kitemark, checks))
-    if kitemark is not None:
-        queue_search_update(organisation)
-    _commit()
+    db.session.commit()
     return kitemark
 
 
@@ -514,8 +500,7 @@ def _change_status(kitemark: Kitemark, status: str, actor: Any, reasons: str, ac
     )
     verb = "has lapsed" if status == KitemarkStatus.LAPSED else f"has been {action}"
     tell_provider(organisation, subject, f"The kitemark of {organisation.name} {verb}.\n\nReasons:\n{reasons}")
-    queue_search_update(organisation)
-    _commit()
+    db.session.commit()
     return kitemark
 
 

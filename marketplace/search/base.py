@@ -285,6 +285,9 @@ class BaseEngine:
             documents = self._stored_documents(state[0])
             return {document["id"]: str(document.get("version", "")) for document in documents}
 
+    def has_index(self) -> bool:
+        return self.live_directory() is not None
+
     def size_bytes(self) -> int:
         live = self.live_directory()
         if live is None:

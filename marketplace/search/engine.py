@@ -149,6 +149,9 @@ class SearchEngine(Protocol):
     def size_bytes(self) -> int:
         """Bytes on disk of the live index."""
 
+    def has_index(self) -> bool:
+        """Whether a live index exists (``flask search rebuild`` creates it); writes before then are queued."""
+
 
 def open_engine(kind: str, root: str) -> SearchEngine:
     """An engine of ``kind`` storing its index under ``root``."""

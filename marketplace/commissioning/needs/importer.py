@@ -16,8 +16,14 @@ from sqlalchemy import select
 from marketplace.audit.services import record_event
 from marketplace.commissioning.frameworks.services import all_outcomes
 from marketplace.commissioning.models import CommissioningBody, Need, NeedStatus, OutcomesFramework
-from marketplace.commissioning.needs.services import NeedDetails, apply_details, publication_problems, snapshot
-from marketplace.core.clock import today, utcnow
+from marketplace.commissioning.needs.services import (
+    NeedDetails,
+    apply_details,
+    mark_open,
+    publication_problems,
+    snapshot,
+)
+from marketplace.core.clock import today
 from marketplace.core.refs import is_ref
 from marketplace.extensions import db
 from marketplace.reference.models import Locality
@@ -293,8 +299,7 @@ def _save(parsed: dict, report: ImportReport) -> None:
     details.links["framework_measures"] = [m.id for m in need.framework_measures] if not created else []
     apply_details(need, details)
     if parsed["status"] == NeedStatus.OPEN and need.status == NeedStatus.DRAFT:
-        need.status = NeedStatus.OPEN
-        need.published_at = utcnow()
+        mark_open(need)
     db.session.flush()
     after = snapshot(need)
     if created:

@@ -27,7 +27,7 @@ from marketplace.commissioning.models import (
 )
 from marketplace.core.clock import today, utcnow
 from marketplace.extensions import db
-from marketplace.notifications.services import dispatch_queued_now, notify, queue_email
+from marketplace.notifications.services import notify, send_email
 from marketplace.reference.geography import overlapping_ids
 from marketplace.reference.models import Locality, Term
 
@@ -175,6 +175,13 @@ def publication_problems(need: Need) -> list[str]:
     return problems
 
 
+def mark_open(need: Need) -> None:
+    """Draft → open, stamped, without the checks, audit or commit (the caller has checked
+    :func:`publication_problems` and audits and commits: :func:`publish_need`, the importer)."""
+    need.status = NeedStatus.OPEN
+    need.published_at = utcnow()
+
+
 def publish_need(need: Need, *, actor: Any = None) -> Need:
     """Draft → open, if complete. Raises :class:`NeedStateError` listing what is missing. Commits."""
     if need.status != NeedStatus.DRAFT:
@@ -182,8 +189,7 @@ def publish_need(need: Need, *, actor: Any = None) -> Need:
     problems = publication_problems(need)
     if problems:
         raise NeedStateError(problems)
-    need.status = NeedStatus.OPEN
-    need.published_at = utcnow()
+    mark_open(need)
     record_event(
         "need.published",
         obj=need,
@@ -235,7 +241,6 @@ def cancel_need(need: Need, *, actor: Any = None) -> Need:
     )
     _tell_responders(need)
     db.session.commit()
-    dispatch_queued_now()
     return need
 
 
@@ -255,7 +260,7 @@ def _tell_responders(need: Need) -> None:
                 continue
             told.add(user.id)
             notify(user.id, message, link)
-            queue_email(user.email, f"Need cancelled: {need.title}", body)
+            send_email(user.email, f"Need cancelled: {need.title}", body)
 
 
 def close_expired_needs(on: date | None = None) -> int:

@@ -40,7 +40,7 @@ from marketplace.directory.models import (
 )
 from marketplace.extensions import db
 from marketplace.kitemark.status import is_kitemarked
-from marketplace.notifications.services import dispatch_queued_now, notify, queue_email
+from marketplace.notifications.services import notify, send_email
 from marketplace.reference.models import Term, Vocabulary
 
 CHANGEABLE_STATUSES = (ResponseStatus.SUBMITTED, ResponseStatus.SHORTLISTED)
@@ -256,7 +256,6 @@ def submit_response(
     record_event("response.submitted", obj=response, actor=actor, summary=_summary(response), after=snapshot(response))
     _tell_commissioners(response, f"{response.responder_name} responded to ‘{need.title}’", "New response")
     db.session.commit()
-    dispatch_queued_now()
     return response
 
 
@@ -297,7 +296,6 @@ def withdraw_response(response: Response, *, actor: User) -> Response:
     message = f"{response.responder_name} withdrew its response to ‘{response.need.title}’"
     _tell_commissioners(response, message, "Response withdrawn")
     db.session.commit()
-    dispatch_queued_now()
     return response
 
 
@@ -322,7 +320,7 @@ def _tell_commissioners(response: Response, message: str, subject: str) -> None:
     service = current_app.config["SERVICE_NAME"]
     for user in body_commissioners(response.need):
         notify(user.id, message, urlsplit(link).path)
-        queue_email(
+        send_email(
             user.email,
             f"{subject}: {response.need.title}"[:200],
             f"Hello {user.name},\n\n{message}.\n\nSee it on the {service}:\n\n{link}\n",

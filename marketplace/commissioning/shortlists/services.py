@@ -22,7 +22,7 @@ from marketplace.core.clock import long_date, utcnow
 from marketplace.core.links import external_url
 from marketplace.directory.models import Consortium, Organisation
 from marketplace.extensions import db
-from marketplace.notifications.services import dispatch_queued_now, notify, queue_email
+from marketplace.notifications.services import notify, send_email
 
 MAX_NOTES = 5000
 AWARD_REFUSED = "You can only award to a provider that responded and is on the shortlist"
@@ -302,7 +302,7 @@ def invite_to_respond(entry: ShortlistEntry, *, actor: User) -> ShortlistEntry:
         notify(
             user.id, f"{need.body.name} invites {name} to respond to ‘{need.title}’ by {deadline}", urlsplit(link).path
         )
-        queue_email(
+        send_email(
             user.email,
             f"Invitation to respond: {need.title}",
             f"Hello {user.name},\n\n{need.body.name} has shortlisted {name} and invites you to respond to "
@@ -319,7 +319,6 @@ def invite_to_respond(entry: ShortlistEntry, *, actor: User) -> ShortlistEntry:
         after={"invited_at": entry.invited_at.isoformat()},
     )
     db.session.commit()
-    dispatch_queued_now()
     return entry
 
 
@@ -364,7 +363,7 @@ def _notify_result(need: Need, response: Response, *, successful: bool) -> None:
         )
     for user in account_managers(response.organisation):
         notify(user.id, message, urlsplit(link).path)
-        queue_email(user.email, subject, f"Hello {user.name},\n\n{body}\n\nThe need: {link}\n")
+        send_email(user.email, subject, f"Hello {user.name},\n\n{body}\n\nThe need: {link}\n")
 
 
 def award_need(need: Need, response: Response | None, *, commissioner: User, note: str) -> Need:
@@ -399,5 +398,4 @@ def award_need(need: Need, response: Response | None, *, commissioner: User, not
     )
     need_awarded.send(need, response=response, commissioner=commissioner)
     db.session.commit()
-    dispatch_queued_now()
     return need

@@ -9,8 +9,8 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from marketplace.audit.models import AuditEvent
-from marketplace.directory import importer
 from marketplace.directory.importer import InterchangeFileError, import_directory
+from marketplace.directory.importer import writer as importer
 from marketplace.directory.models import (
     Consortium,
     ConsortiumMembership,

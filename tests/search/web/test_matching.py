@@ -40,6 +40,8 @@ def org_record(ref: str, name: str, **fields) -> dict:
         "name": name,
         "organisation_type": "museum",
         "description": fields.pop("description", "Creative sessions for children and families."),
+        "postcode": "DE1 1BS",  # published: the publish check needs a postcode and a contact email
+        "contact_email": f"hello@{ref}.example.org",
         "localities": fields.pop("localities", [DERBY]),
         "age_min": fields.pop("age_min", 5),
         "age_max": fields.pop("age_max", 18),
