@@ -9,8 +9,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 from urllib.parse import urlsplit
 
+from marketplace.core.refs import is_ref
 from marketplace.directory.importer.catalogue import Catalogue
-from marketplace.directory.importer.schema import EMAIL, LONG_TEXT, MAX_AGE, POSTCODE, REF, TEXT_LIMITS
+from marketplace.directory.importer.schema import EMAIL, LONG_TEXT, MAX_AGE, TEXT_LIMITS
+from marketplace.reference.postcodes import normalise_postcode
 
 
 class Checker:
@@ -34,7 +36,7 @@ class Checker:
         if value is None or value == "":
             self.fail("ref is missing")
             return ""
-        if not isinstance(value, str) or not REF.match(value):
+        if not is_ref(value):
             self.fail("ref must be 1 to 80 lowercase letters, digits and hyphens, starting with a letter or digit")
             return str(value)
         return value
@@ -136,11 +138,11 @@ class Checker:
         return value
 
     def postcode(self, data: dict, key: str) -> str:
-        value = self.text(data, key, 10).upper()
-        match = POSTCODE.match(value) if value else None
-        if value and not match:
+        value = self.text(data, key, 10)
+        postcode = normalise_postcode(value)
+        if value and postcode is None:
             self.fail(f"{key} must be a UK postcode, like DE1 1BS")
-        return f"{match.group(1)} {match.group(2)}" if match else value
+        return postcode or value
 
     def object_list(self, data: dict, key: str) -> list[tuple[int, dict]]:
         value = data.get(key)

@@ -13,9 +13,7 @@ from marketplace.directory.models import OrganisationStatus
 BATCH_SIZE = 200
 MAX_AGE = 25
 STATUSES = (OrganisationStatus.DRAFT, OrganisationStatus.PUBLISHED)
-REF = re.compile(r"^[a-z0-9][a-z0-9-]{0,79}$")
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-POSTCODE = re.compile(r"^([A-Z]{1,2}[0-9][A-Z0-9]?) ?([0-9][A-Z]{2})$")
 LONG_TEXT = 10_000
 
 ORGANISATION_KEYS = (
