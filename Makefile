@@ -8,7 +8,7 @@ FLASK := FLASK_APP=wsgi.py $(BIN)/flask
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run setup test test-postgres lint audit format chromium axe assets clean serve load
+.PHONY: run setup test test-postgres lint audit format chromium redis axe assets clean serve load
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -45,6 +45,13 @@ chromium:
 	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
 	  $$SUDO apt-get update -qq && $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
 
+# Debian's redis-server: the tests start a throwaway one (tests/redis_server.py) for the shared rate limits.
+redis:
+	@command -v redis-server >/dev/null 2>&1 || [ -x /usr/bin/redis-server ] || { \
+	  echo "Installing Debian's redis-server for the shared-state tests"; \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+	  $$SUDO apt-get update -qq && $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server >/dev/null; }
+
 # axe-core (accessibility rules) for tests/browser/test_accessibility.py; pinned, kept out of git under .cache/.
 AXE_VERSION := 4.14.1
 AXE_JS := .cache/axe-core-$(AXE_VERSION)/axe.min.js
@@ -57,7 +64,7 @@ $(AXE_JS):
 
 axe: $(AXE_JS)
 
-test: $(VENV)/.installed-dev chromium axe
+test: $(VENV)/.installed-dev chromium redis axe
 	$(BIN)/ruff check .
 	$(BIN)/pytest
 	$(MAKE) --no-print-directory test-postgres
@@ -65,7 +72,7 @@ test: $(VENV)/.installed-dev chromium axe
 # The suite again on a throwaway PostgreSQL cluster (schema from the migrations), stopped and deleted afterwards;
 # skipped with a visible message when no PostgreSQL server binaries are installed. tests/browser and the gunicorn
 # load/fault tests are left out: they serve their own SQLite site, so they would only repeat the SQLite run.
-test-postgres: $(VENV)/.installed-dev
+test-postgres: $(VENV)/.installed-dev redis
 	scripts/with_postgres.sh $(BIN)/pytest --ignore=tests/browser --ignore=tests/ops/test_faults.py --ignore=tests/ops/test_load.py
 
 lint: $(VENV)/.installed-dev

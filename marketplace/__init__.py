@@ -8,6 +8,7 @@ from pathlib import Path
 from flask import Flask
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from config import config_for
 from marketplace.extensions import csrf, db, limiter, login_manager, migrate, talisman
@@ -36,6 +37,7 @@ def create_app(config_name: str | None = None, **overrides: object) -> Flask:
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     logging.basicConfig(level=logging.INFO)
 
+    _trust_proxies(app)
     _init_extensions(app)
     _register_blueprints(app)
 
@@ -48,6 +50,15 @@ def create_app(config_name: str | None = None, **overrides: object) -> Flask:
     init_request_log(app)
     _init_search(app)
     return app
+
+
+def _trust_proxies(app: Flask) -> None:
+    """Behind TRUSTED_PROXY_HOPS proxies, read the client's address and scheme from their X-Forwarded-* headers
+    (rate-limit keys and audit addresses use it). With none configured the headers are ignored: a client could
+    set them to anything."""
+    hops = int(app.config.get("TRUSTED_PROXY_HOPS") or 0)
+    if hops > 0:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)  # type: ignore[method-assign]
 
 
 def _init_search(app: Flask) -> None:

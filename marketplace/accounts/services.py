@@ -124,7 +124,8 @@ def authenticate(email: str, password: str) -> User | None:
     user = find_user_by_email(email)
     password_matches = verify_password(user.password_hash if user else None, password)
     if user is None or not password_matches or not user.is_active:
-        record_event("account.sign_in_failed", obj=user, actor=user, summary=normalise_email(email)[:254])
+        # The attempt is on the account, not by its owner: no actor (the address is recorded).
+        record_event("account.sign_in_failed", obj=user, summary=normalise_email(email)[:254])
         db.session.commit()
         return None
     if needs_rehash(user.password_hash):
