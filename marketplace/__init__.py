@@ -73,13 +73,14 @@ def _init_search(app: Flask) -> None:
 def _init_extensions(app: Flask) -> None:
     from marketplace.accounts.models import AnonymousUser
     from marketplace.accounts.services import load_user_from_session
-    from marketplace.core.permissions import enforce_view_permission
+    from marketplace.core.permissions import enforce_view_permission, forbid_storing_private_responses
     from marketplace.notifications.senders import sender_for
 
     db.init_app(app)
     migrate.init_app(app, db, directory=MIGRATIONS_DIR, render_as_batch=True)
     # The permission check runs before CSRF, so an unauthorised POST is refused as such, not as a bad token.
     app.before_request(enforce_view_permission)
+    app.after_request(forbid_storing_private_responses)
     csrf.init_app(app)
     limiter.init_app(app)
     login_manager.init_app(app)
