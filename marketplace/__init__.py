@@ -38,6 +38,7 @@ def create_app(config_name: str | None = None, **overrides: object) -> Flask:
     logging.basicConfig(level=logging.INFO)
 
     _trust_proxies(app)
+    _bound_url_ids(app)
     _init_extensions(app)
     _register_blueprints(app)
 
@@ -59,6 +60,13 @@ def _trust_proxies(app: Flask) -> None:
     hops = int(app.config.get("TRUSTED_PROXY_HOPS") or 0)
     if hops > 0:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)  # type: ignore[method-assign]
+
+
+def _bound_url_ids(app: Flask) -> None:
+    """Every ``<int:…>`` id in a URL is bounded to a database integer (set before any route is added)."""
+    from marketplace.core.converters import DatabaseIntConverter
+
+    app.url_map.converters["int"] = DatabaseIntConverter
 
 
 def _init_search(app: Flask) -> None:
