@@ -65,8 +65,10 @@ class Config:
     SIGN_IN_PER_EMAIL_LIMIT = os.environ.get("SIGN_IN_PER_EMAIL_LIMIT", "5 per minute;20 per hour")
     # Forms that check a signed-in person's current password (change password): per account.
     PASSWORD_CHECK_LIMIT = os.environ.get("PASSWORD_CHECK_LIMIT", "5 per minute;20 per hour")
-    # Invitations: per organisation or body, whoever sends them (each one emails an address nobody has checked).
-    INVITATION_LIMIT = os.environ.get("INVITATION_LIMIT", "10 per hour;30 per day")
+    # Invitations: per organisation or body (per inviter for staff invitations), counted in the database so every
+    # host agrees; each one emails an address nobody has checked.
+    INVITATIONS_PER_HOUR = int(os.environ.get("INVITATIONS_PER_HOUR", "10"))
+    INVITATIONS_PER_DAY = int(os.environ.get("INVITATIONS_PER_DAY", "30"))
 
     # Email: every message goes through the outbox table; the sender is "log", "smtp" or "memory".
     MAIL_BACKEND = os.environ.get("MAIL_BACKEND", "log")

@@ -228,6 +228,7 @@ def invite_member(inviter: User, email: str, *, is_org_admin: bool = False, role
         )
     else:
         raise AccountError("You cannot invite people to this organisation")
+    _ensure_invitations_left(invitation, inviter)
     token = secrets.token_urlsafe(32)
     invitation.is_org_admin = bool(is_org_admin) and invitation.role in (Role.PROVIDER, Role.COMMISSIONER)
     invitation.token_hash = _hash_token(token)
@@ -239,7 +240,8 @@ def invite_member(inviter: User, email: str, *, is_org_admin: bool = False, role
     link = external_url("accounts.accept_invitation", token=token)
     queue_email(
         email,
-        f"You have been invited to join {where}",
+        # No organisation name (chosen by whoever registered it) in the subject: it reads as our own words.
+        f"You have been invited to the {current_app.config['SERVICE_NAME']}",
         f"{inviter.name} has invited you to join {where} on the "
         f"{current_app.config['SERVICE_NAME']} as a {invitation.role}.\n\nAccept the invitation here "
         f"(the link works for {current_app.config['INVITATION_MAX_AGE_DAYS']} days):\n\n{link}\n",
@@ -253,6 +255,25 @@ def invite_member(inviter: User, email: str, *, is_org_admin: bool = False, role
     db.session.commit()
     dispatch_queued_now()
     return invitation
+
+
+def _ensure_invitations_left(invitation: Invitation, inviter: User) -> None:
+    """At most INVITATIONS_PER_HOUR and INVITATIONS_PER_DAY from one organisation or body (staff invitations:
+    from one inviter), so a new account cannot send invitation emails to arbitrary addresses in bulk."""
+    query = select(func.count()).select_from(Invitation)
+    if invitation.organisation_id:
+        query = query.where(Invitation.organisation_id == invitation.organisation_id)
+    elif invitation.commissioning_body_id:
+        query = query.where(Invitation.commissioning_body_id == invitation.commissioning_body_id)
+    else:
+        query = query.where(Invitation.invited_by_id == inviter.id)
+    now = utcnow()
+    for window, limit, period in (
+        (timedelta(hours=1), current_app.config["INVITATIONS_PER_HOUR"], "an hour"),
+        (timedelta(days=1), current_app.config["INVITATIONS_PER_DAY"], "24 hours"),
+    ):
+        if db.session.scalar(query.where(Invitation.created_at > now - window)) >= limit:
+            raise AccountError(f"You can send up to {limit} invitations in {period}. Try again later", "email")
 
 
 def open_invitation(token: str) -> Invitation | None:
