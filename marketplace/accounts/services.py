@@ -13,6 +13,7 @@ from datetime import timedelta
 from flask import current_app
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 
 from marketplace.accounts.models import Invitation, User, new_session_token
 from marketplace.accounts.passwords import hash_password, needs_rehash, verify_password
@@ -43,9 +44,23 @@ def find_user_by_email(email: str) -> User | None:
     return db.session.scalar(select(User).where(func.lower(User.email) == normalise_email(email)))
 
 
+EMAIL_TAKEN = "An account already exists for this email address. Sign in or reset your password"
+
+
 def _ensure_email_free(email: str) -> None:
     if find_user_by_email(email) is not None:
-        raise AccountError("An account already exists for this email address. Sign in or reset your password", "email")
+        raise AccountError(EMAIL_TAKEN, "email")
+
+
+def _flush_new_user(user: User) -> None:
+    """Insert ``user``; a concurrent request that took the same email first (user.email is unique) is reported
+    like a taken email instead of failing with a 500."""
+    db.session.add(user)
+    try:
+        db.session.flush()
+    except IntegrityError as error:
+        db.session.rollback()
+        raise AccountError(EMAIL_TAKEN, "email") from error
 
 
 def _admins() -> list[User]:
@@ -84,8 +99,7 @@ def register_user(registration: Registration) -> User:
         _attach_commissioning_body(user, registration)
     else:
         raise AccountError("Select provider or commissioner", "account_type")
-    db.session.add(user)
-    db.session.flush()
+    _flush_new_user(user)
     record_event("account.registered", obj=user, actor=user, after={"email": user.email, "role": user.role})
     if user.role_enum is Role.COMMISSIONER:
         for admin in _admins():
@@ -294,8 +308,7 @@ def accept_invitation(invitation: Invitation, *, name: str, password: str) -> Us
         password_changed_at=utcnow(),
     )
     invitation.accepted_at = utcnow()
-    db.session.add(user)
-    db.session.flush()
+    _flush_new_user(user)
     after = {
         "user_id": user.id,
         "role": user.role,
@@ -402,8 +415,7 @@ def create_staff_account(*, email: str, name: str, password: str, role: Role) ->
         role=role.value,
         password_changed_at=utcnow(),
     )
-    db.session.add(user)
-    db.session.flush()
+    _flush_new_user(user)
     record_event(
         "account.created",
         obj=user,
