@@ -10,7 +10,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import timedelta
 
-from flask import current_app
+from flask import Response, after_this_request, current_app, has_request_context
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
@@ -180,22 +180,45 @@ def _password_fingerprint(user: User) -> str:
 
 
 def request_password_reset(email: str) -> None:
-    """Email a reset link if the account exists. Says nothing either way, so accounts cannot be discovered."""
+    """Email a reset link if the account exists. Says nothing either way, so accounts cannot be discovered: an
+    unknown email does the same work (a token, an audit record, a commit) and neither sends anything before the
+    response has gone (see :func:`dispatch_after_response`), so the time taken does not tell them apart."""
     user = find_user_by_email(email)
-    if user is None or not user.is_active:
-        return
-    token = _reset_serializer().dumps({"user_id": user.id, "fp": _password_fingerprint(user)})
-    link = external_url("accounts.reset_password", token=token)
-    minutes = current_app.config["PASSWORD_RESET_MAX_AGE"] // 60
-    queue_email(
-        user.email,
-        "Reset your password",
-        f"Hello {user.name},\n\nUse this link to choose a new password. It works once, for {minutes} minutes:"
-        f"\n\n{link}\n\nIf you did not ask for this, you can ignore this email.",
-    )
-    record_event("account.password_reset_requested", obj=user, actor=user)
+    known = user is not None and user.is_active
+    fingerprint = _password_fingerprint(user) if known else hashlib.sha256(b"no account").hexdigest()[:16]
+    token = _reset_serializer().dumps({"user_id": user.id if known else 0, "fp": fingerprint})
+    if known:
+        link = external_url("accounts.reset_password", token=token)
+        minutes = current_app.config["PASSWORD_RESET_MAX_AGE"] // 60
+        queue_email(
+            user.email,
+            "Reset your password",
+            f"Hello {user.name},\n\nUse this link to choose a new password. It works once, for {minutes} minutes:"
+            f"\n\n{link}\n\nIf you did not ask for this, you can ignore this email.",
+        )
+        record_event("account.password_reset_requested", obj=user, actor=user)
+    else:
+        record_event("account.password_reset_requested", summary=f"no active account: {normalise_email(email)[:254]}")
     db.session.commit()
-    dispatch_queued_now()
+    dispatch_after_response()
+
+
+def dispatch_after_response() -> None:
+    """Send queued emails once the response has been sent (WSGI close), not while the person waits: SMTP time
+    would otherwise show which requests queued an email. Outside a request, send now."""
+    if not has_request_context():
+        dispatch_queued_now()
+        return
+    app = current_app._get_current_object()
+
+    @after_this_request
+    def send_when_closed(response: Response) -> Response:
+        def send() -> None:
+            with app.app_context():
+                dispatch_queued_now()
+
+        response.call_on_close(send)
+        return response
 
 
 def user_for_reset_token(token: str) -> User | None:
