@@ -20,10 +20,14 @@ def _bool(name: str, default: bool) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
+DEVELOPMENT_SECRET_KEY = "dev-only-not-secret"  # anyone can read it here: gunicorn refuses to serve with it
+TESTING_SECRET_KEY = "testing-secret"
+
+
 class Config:
     SERVICE_NAME = "Cultural Commissioning Marketplace"
     BASE_URL = os.environ.get("BASE_URL", "http://127.0.0.1:5000")  # used for links in emails
-    SECRET_KEY = os.environ.get("SECRET_KEY", "dev-only-not-secret")
+    SECRET_KEY = os.environ.get("SECRET_KEY", DEVELOPMENT_SECRET_KEY)
     SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL", f"sqlite:///{BASE_DIR / 'instance' / 'marketplace.db'}")
     SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
     SEARCH_INDEX_DIR = os.environ.get("SEARCH_INDEX_DIR", str(BASE_DIR / "search_index"))
@@ -97,7 +101,7 @@ class DevelopmentConfig(Config):
 
 class TestingConfig(Config):
     TESTING = True
-    SECRET_KEY = "testing-secret"
+    SECRET_KEY = TESTING_SECRET_KEY
     SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL", "sqlite://")
     MAIL_BACKEND = "memory"
     RATELIMIT_STORAGE_URI = "memory://"
@@ -120,7 +124,7 @@ class ProductionConfig(Config):
             raise RuntimeError("SECRET_KEY must be set in production")
 
 
-DEVELOPMENT_SECRET_KEYS = frozenset({Config.SECRET_KEY, TestingConfig.SECRET_KEY, ""})
+DEVELOPMENT_SECRET_KEYS = frozenset({DEVELOPMENT_SECRET_KEY, TESTING_SECRET_KEY, ""})
 
 
 def serving_problems(config: type[Config], *, workers: int) -> tuple[list[str], list[str]]:

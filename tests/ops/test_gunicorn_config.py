@@ -103,3 +103,11 @@ def test_rate_limit_storage_comes_from_redis_url(monkeypatch):
     settings = runpy.run_path(str(REPO / "config.py"))
 
     assert settings["Config"].RATELIMIT_STORAGE_URI == "redis://127.0.0.1:6390/2"
+
+
+def test_a_real_secret_key_from_the_environment_is_accepted(monkeypatch):
+    monkeypatch.setenv("SECRET_KEY", "a-real-secret-from-the-environment")
+
+    settings = runpy.run_path(str(REPO / "config.py"))
+
+    assert settings["serving_problems"](settings["DevelopmentConfig"], workers=1) == ([], [])
