@@ -31,7 +31,7 @@ MEASURE_TEXT_LIMITS = {"current_position": 300, "target": 300, "timescale": 120,
 CROSS_CUTTING_LIMIT = 500
 # Themes, aims, outcomes and measures together. Real frameworks have tens to a few hundred; the bound keeps one
 # upload (each item is a row to check and save) to a few seconds of one worker.
-MAX_ITEMS = 2000
+MAX_ITEMS = 3000
 # level → (its children's key, the child level)
 CHILDREN = {"theme": ("aims", "aim"), "aim": ("outcomes", "outcome"), "outcome": ("measures", "measure")}
 
