@@ -31,4 +31,4 @@ def sign_in_email_key() -> str:
 
 def signed_in_user_key() -> str:
     """One bucket per signed-in account (password checks from a stolen session, whatever the address)."""
-    return f"user:{current_user.get_id() or 'anonymous'}"
+    return f"user:{getattr(current_user, 'id', None) or 'anonymous'}"
