@@ -8,6 +8,7 @@ from pathlib import Path
 from flask import Flask
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from config import config_for
 from marketplace.extensions import csrf, db, limiter, login_manager, migrate, talisman
@@ -36,6 +37,8 @@ def create_app(config_name: str | None = None, **overrides: object) -> Flask:
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     logging.basicConfig(level=logging.INFO)
 
+    _trust_proxies(app)
+    _bound_url_ids(app)
     _init_extensions(app)
     _register_blueprints(app)
 
@@ -60,6 +63,22 @@ def _init_profile_extras(app: Flask) -> None:
     init_profile_extras(app, kitemark_award=current_award, shortlist_needs=shortlistable_needs_for)
 
 
+def _trust_proxies(app: Flask) -> None:
+    """Behind TRUSTED_PROXY_HOPS proxies, read the client's address and scheme from their X-Forwarded-* headers
+    (rate-limit keys and audit addresses use it). With none configured the headers are ignored: a client could
+    set them to anything."""
+    hops = int(app.config.get("TRUSTED_PROXY_HOPS") or 0)
+    if hops > 0:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)  # type: ignore[method-assign]
+
+
+def _bound_url_ids(app: Flask) -> None:
+    """Every ``<int:…>`` id in a URL is bounded to a database integer (set before any route is added)."""
+    from marketplace.core.converters import DatabaseIntConverter
+
+    app.url_map.converters["int"] = DatabaseIntConverter
+
+
 def _init_search(app: Flask) -> None:
     """The search index follows the database after each commit; ``flask search`` maintains it."""
     from marketplace.search.cli import search_cli
@@ -72,13 +91,14 @@ def _init_search(app: Flask) -> None:
 def _init_extensions(app: Flask) -> None:
     from marketplace.accounts.models import AnonymousUser
     from marketplace.accounts.services import load_user_from_session
-    from marketplace.core.permissions import enforce_view_permission
+    from marketplace.core.permissions import enforce_view_permission, forbid_storing_private_responses
     from marketplace.notifications.senders import sender_for
 
     db.init_app(app)
     migrate.init_app(app, db, directory=MIGRATIONS_DIR, render_as_batch=True)
     # The permission check runs before CSRF, so an unauthorised POST is refused as such, not as a bad token.
     app.before_request(enforce_view_permission)
+    app.after_request(forbid_storing_private_responses)
     csrf.init_app(app)
     limiter.init_app(app)
     login_manager.init_app(app)

@@ -19,6 +19,7 @@ from marketplace.extensions import db, limiter
 from marketplace.reference.services import DATA_DIR, import_localities_csv, load_outcodes, load_vocabularies
 from tests.databases import ON_POSTGRES, TemplateCopies, copy_of, migrate_to_head, postgres_server
 from tests.helpers import FormClient
+from tests.redis_server import redis_server
 
 TRAVEL = pytest.StashKey[time_machine.travel]()
 
@@ -113,3 +114,10 @@ def client(app) -> FormClient:
 def outbox(app):
     """Emails handed to the (in-memory) sender."""
     return app.extensions["mail_sender"].sent
+
+
+@pytest.fixture(scope="session")
+def redis_url(tmp_path_factory) -> Iterator[str]:
+    """A throwaway redis-server on a free loopback port for the whole run (see tests/redis_server.py)."""
+    with redis_server(tmp_path_factory.mktemp("redis")) as url:
+        yield url

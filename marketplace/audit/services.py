@@ -35,3 +35,11 @@ def record_event(
     )
     db.session.add(event)
     return event
+
+
+def record_rate_limited(limit: str) -> None:
+    """Audit a request refused by a rate limit (who, from where, which page and limit) in its own commit, so a
+    brute-force or flooding attempt leaves a trace even though the refused request changes nothing."""
+    path = f"{request.method} {request.path}" if has_request_context() else ""
+    record_event("request.rate_limited", summary=f"{path} refused: more than {limit}")
+    db.session.commit()

@@ -47,7 +47,16 @@ def send_email(to_address: str, subject: str, body: str) -> OutboxEmail:
 
 
 def _dispatch(items: set) -> None:
-    # Runs right after the commit, where the caller's session can no longer emit SQL: use a session of our own.
+    deliver_due_emails_now()
+
+
+def deliver_due_emails_now() -> None:
+    """Try to deliver the outbox now (best effort; failures stay queued), when ``MAIL_DISPATCH_ON_QUEUE`` is on.
+
+    Runs in a session of its own: right after a commit the caller's session can no longer emit SQL.
+    """
+    if not current_app.config.get("MAIL_DISPATCH_ON_QUEUE"):
+        return
     with Session(db.engine) as session:
         send_due_emails(limit=DISPATCH_LIMIT, session=session)
 

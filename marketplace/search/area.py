@@ -24,6 +24,7 @@ from marketplace.commissioning.models import (
     FrameworkTheme,
     OutcomesFramework,
 )
+from marketplace.core.spreadsheets import safe_cell
 from marketplace.directory.models import Offer, Organisation, OrganisationStatus, OutcomeContribution
 from marketplace.extensions import db
 from marketplace.reference.geography import overlapping_ids
@@ -33,7 +34,6 @@ from marketplace.search.charts import Series, horizontal_bar_chart
 
 FEW_PROVIDERS = 1  # a framework outcome with this many providers or fewer is a gap
 MAX_CODE_LENGTH = 20
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 
 @dataclass
@@ -216,12 +216,6 @@ def outcome_chart(overview: AreaOverview) -> str:
         series=[Series("Providers", "app-chart__bar"), Series("Offers", "app-chart__bar app-chart__bar--secondary")],
         chart_id="outcome-chart",
     )
-
-
-def safe_cell(value: object) -> str:
-    """A CSV cell that a spreadsheet will not run as a formula."""
-    text = "" if value is None else str(value)
-    return f"'{text}" if text.startswith(FORMULA_PREFIXES) else text
 
 
 def gap_label(gap: Gap) -> str:
