@@ -42,11 +42,13 @@ def create_app(config_name: str | None = None, **overrides: object) -> Flask:
     _init_extensions(app)
     _register_blueprints(app)
 
+    from marketplace.audit.handlers import register_audited_error_handlers
     from marketplace.core.errors import register_error_handlers
     from marketplace.core.request_log import init_request_log
     from marketplace.core.templating import init_templating
 
     register_error_handlers(app)
+    register_audited_error_handlers(app)
     init_templating(app)
     init_request_log(app)
     _init_search(app)

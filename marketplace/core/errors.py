@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from flask import Flask, jsonify, render_template, request
 from flask_wtf.csrf import CSRFError
-from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 TITLES = {
@@ -55,21 +54,6 @@ def handle_csrf_error(error: CSRFError):
     return render_error(error)
 
 
-def handle_too_many_requests(error: HTTPException):
-    """A 429 is audited (brute force and floods show in the audit log), then styled like any error."""
-    from flask import current_app
-
-    from marketplace.audit.services import record_rate_limited
-    from marketplace.extensions import db
-
-    try:
-        record_rate_limited(str(error.description or ""))
-    except SQLAlchemyError:
-        db.session.rollback()
-        current_app.logger.exception("Could not audit a rate-limited request")
-    return render_error(error)
-
-
 def handle_unexpected(error: Exception):
     from flask import current_app
 
@@ -79,6 +63,5 @@ def handle_unexpected(error: Exception):
 
 def register_error_handlers(app: Flask) -> None:
     app.register_error_handler(CSRFError, handle_csrf_error)
-    app.register_error_handler(429, handle_too_many_requests)
     app.register_error_handler(HTTPException, render_error)
     app.register_error_handler(Exception, handle_unexpected)
