@@ -261,7 +261,7 @@ def _write_file(data: bytes) -> tuple[str, Path]:
         folder = upload_dir()
         stored_name = secrets.token_hex(16)
         final = folder / stored_name
-        handle = tempfile.NamedTemporaryFile(dir=folder, prefix=".upload-", delete=False)  # noqa: SIM115
+        handle = tempfile.NamedTemporaryFile(dir=folder, prefix=".upload-", delete=False)
         temporary = Path(handle.name)
         try:
             with handle:
