@@ -7,6 +7,7 @@ cancelled from draft/open/closed. A response: submitted → shortlisted → awar
 from __future__ import annotations
 
 from datetime import date, datetime
+from enum import StrEnum
 from typing import TYPE_CHECKING
 
 from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
@@ -128,7 +129,7 @@ class FrameworkMeasure(db.Model):
 # Needs ------------------------------------------------------------------------------------------------------------
 
 
-class NeedStatus:
+class NeedStatus(StrEnum):
     DRAFT = "draft"
     OPEN = "open"
     CLOSED = "closed"
@@ -201,7 +202,7 @@ class Need(db.Model):
 # Responses --------------------------------------------------------------------------------------------------------
 
 
-class ResponseStatus:
+class ResponseStatus(StrEnum):
     SUBMITTED = "submitted"
     SHORTLISTED = "shortlisted"
     UNSUCCESSFUL = "unsuccessful"

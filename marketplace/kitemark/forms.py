@@ -90,7 +90,7 @@ class ReviewForm(FlaskForm):
 
     decision = RadioField(
         "Decision",
-        choices=[SelectChoice(value, label) for value, label in Decision.LABELS.items()],
+        choices=[SelectChoice(decision.value, decision.label) for decision in Decision],
         validators=[InputRequired(message="Select a decision")],
         widget=GovRadioInput(),
     )

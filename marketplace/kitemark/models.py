@@ -11,6 +11,7 @@ creates a :class:`Kitemark`, in force from ``awarded_on`` to ``expires_on`` whil
 from __future__ import annotations
 
 from datetime import date, datetime
+from enum import StrEnum, nonmember
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint
@@ -24,24 +25,32 @@ if TYPE_CHECKING:
     from marketplace.directory.models import Organisation
 
 
-class ApplicationStatus:
+class ApplicationStatus(StrEnum):
     SUBMITTED = "submitted"
     IN_REVIEW = "in_review"
     CHANGES_REQUESTED = "changes_requested"
     AWARDED = "awarded"
     REFUSED = "refused"
 
-    OPEN = (SUBMITTED, IN_REVIEW, CHANGES_REQUESTED)
-    LABELS = {
-        SUBMITTED: "Waiting for an assessor",
-        IN_REVIEW: "In review",
-        CHANGES_REQUESTED: "Changes requested",
-        AWARDED: "Awarded",
-        REFUSED: "Refused",
-    }
+    # The statuses that still wait on someone (not members: a tuple of the stored strings).
+    OPEN = nonmember((SUBMITTED, IN_REVIEW, CHANGES_REQUESTED))
+
+    @property
+    def label(self) -> str:
+        """The words the provider and assessors see for this status."""
+        return _APPLICATION_LABELS[self]
 
 
-class KitemarkStatus:
+_APPLICATION_LABELS = {
+    ApplicationStatus.SUBMITTED: "Waiting for an assessor",
+    ApplicationStatus.IN_REVIEW: "In review",
+    ApplicationStatus.CHANGES_REQUESTED: "Changes requested",
+    ApplicationStatus.AWARDED: "Awarded",
+    ApplicationStatus.REFUSED: "Refused",
+}
+
+
+class KitemarkStatus(StrEnum):
     ACTIVE = "active"
     SUSPENDED = "suspended"
     LAPSED = "lapsed"
@@ -78,7 +87,7 @@ class KitemarkApplication(db.Model):
 
     @property
     def status_label(self) -> str:
-        return ApplicationStatus.LABELS.get(self.status, self.status)
+        return _APPLICATION_LABELS.get(self.status, self.status)
 
 
 class KitemarkCheck(db.Model):

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
+from enum import StrEnum
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -45,12 +46,22 @@ RENEWAL_WINDOW_DAYS = 60
 MAX_REASONS = 5000
 
 
-class Decision:
+class Decision(StrEnum):
     AWARD = "award"
     CHANGES = "changes_requested"
     REFUSE = "refuse"
 
-    LABELS = {AWARD: "Award the kitemark", CHANGES: "Request changes", REFUSE: "Refuse"}
+    @property
+    def label(self) -> str:
+        """The words on the assessor's decision radios and at the head of the history entry."""
+        return _DECISION_LABELS[self]
+
+
+_DECISION_LABELS = {
+    Decision.AWARD: "Award the kitemark",
+    Decision.CHANGES: "Request changes",
+    Decision.REFUSE: "Refuse",
+}
 
 
 class KitemarkError(Exception):
@@ -358,7 +369,7 @@ def _check_review(
     unexplained = [ITEM_NAMES[key] for key in CHECKLIST_KEYS if not results[key].verified and not results[key].note]
     if unexplained:
         raise KitemarkError(f"Say why each failed item failed: {', '.join(unexplained)}")
-    if decision not in Decision.LABELS:
+    if decision not in _DECISION_LABELS:
         raise KitemarkError("Select a decision")
     if not reasons.strip():
         raise KitemarkError("Enter the reasons for your decision")
@@ -399,9 +410,9 @@ def _award(application: KitemarkApplication, assessor: Any) -> Kitemark:
 
 
 DECISION_WORDS = {
-    Decision.AWARD: ("awarded", "Kitemark awarded"),
-    Decision.CHANGES: ("changes_requested", "Changes requested to your kitemark application"),
-    Decision.REFUSE: ("refused", "Kitemark application refused"),
+    Decision.AWARD: (ApplicationStatus.AWARDED, "Kitemark awarded"),
+    Decision.CHANGES: (ApplicationStatus.CHANGES_REQUESTED, "Changes requested to your kitemark application"),
+    Decision.REFUSE: (ApplicationStatus.REFUSED, "Kitemark application refused"),
 }
 
 
@@ -446,7 +457,7 @@ def decide_application(
     _history(
         organisation,
         status,
-        f"{Decision.LABELS[decision]}: decided by {assessor.name}",
+        f"{Decision(decision).label}: decided by {assessor.name}",
         actor=assessor,
         reasons=reasons,
         application=application,
