@@ -26,12 +26,12 @@ from marketplace.directory.models import Accreditation, Organisation, Safeguardi
 from marketplace.directory.readiness import add_years
 from marketplace.extensions import db
 from marketplace.kitemark.checklist import CHECKLIST_KEYS, take_snapshot
+from marketplace.kitemark.history import record_past_step
 from marketplace.kitemark.models import (
     ApplicationStatus,
     Kitemark,
     KitemarkApplication,
     KitemarkCheck,
-    KitemarkHistory,
 )
 from marketplace.kitemark.services import AWARD_YEARS, queue_search_update
 from marketplace.reference.services import terms_by_code
@@ -136,19 +136,18 @@ def _awarded_kitemark(organisation: Organisation, assessor: User | None, on: dat
     )
     db.session.add(kitemark)
     db.session.flush()
-    common = {"organisation_id": organisation.id, "application_id": application.id}
-    db.session.add(KitemarkHistory(**common, action="applied", summary="Applied (demo data)", occurred_at=submitted))
-    db.session.add(
-        KitemarkHistory(
-            **common,
-            kitemark_id=kitemark.id,
-            action="awarded",
-            summary="Kitemark awarded (demo data)",
-            reasons=application.decision_reasons,
-            checks={key: {"verified": True, "note": ""} for key in CHECKLIST_KEYS},
-            actor_id=assessor_id,
-            occurred_at=decided,
-        )
+    record_past_step("applied", application, occurred_at=submitted, summary="Applied (demo data)")
+    record_past_step(
+        "awarded",
+        application,
+        occurred_at=decided,
+        actor=assessor,
+        summary="Kitemark awarded (demo data)",
+        after={
+            "status": application.status,
+            "reasons": application.decision_reasons,
+            "checks": {key: {"verified": True, "note": ""} for key in CHECKLIST_KEYS},
+        },
     )
     queue_search_update(organisation)
 

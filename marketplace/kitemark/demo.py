@@ -11,7 +11,8 @@ from marketplace.directory.models import Organisation, SafeguardingRecord
 from marketplace.directory.readiness import add_years
 from marketplace.extensions import db
 from marketplace.kitemark.checklist import CHECKLIST_KEYS, take_snapshot
-from marketplace.kitemark.models import ApplicationStatus, Kitemark, KitemarkApplication, KitemarkHistory
+from marketplace.kitemark.history import record_past_step
+from marketplace.kitemark.models import ApplicationStatus, Kitemark, KitemarkApplication
 from marketplace.kitemark.services import AWARD_YEARS, queue_search_update
 
 KITEMARKED_REF = "nottingham-museums"
@@ -46,15 +47,7 @@ def _application(organisation: Organisation, status: str, days_ago: int) -> Kite
     )
     db.session.add(application)
     db.session.flush()
-    db.session.add(
-        KitemarkHistory(
-            organisation_id=organisation.id,
-            application_id=application.id,
-            action="applied",
-            summary="Applied for the kitemark (demo data)",
-            occurred_at=submitted,
-        )
-    )
+    record_past_step("applied", application, occurred_at=submitted, summary="Applied for the kitemark (demo data)")
     return application
 
 
@@ -73,16 +66,16 @@ def load_kitemark_demo() -> None:
         )
         db.session.add(kitemark)
         db.session.flush()
-        db.session.add(
-            KitemarkHistory(
-                organisation_id=kitemarked.id,
-                application_id=application.id,
-                kitemark_id=kitemark.id,
-                action="awarded",
-                summary="Kitemark awarded (demo data)",
-                reasons=application.decision_reasons,
-                checks={key: {"verified": True, "note": ""} for key in CHECKLIST_KEYS},
-            )
+        record_past_step(
+            "awarded",
+            application,
+            occurred_at=utcnow(),
+            summary="Kitemark awarded (demo data)",
+            after={
+                "status": application.status,
+                "reasons": application.decision_reasons,
+                "checks": {key: {"verified": True, "note": ""} for key in CHECKLIST_KEYS},
+            },
         )
         queue_search_update(kitemarked)
     if applying is not None and not _has_kitemark_records(applying):

@@ -12,7 +12,8 @@ from marketplace.accounts.models import User
 from marketplace.core.fields import strip_text
 from marketplace.core.forms import optional_int
 from marketplace.kitemark.checklist import CHECKLIST
-from marketplace.kitemark.services import MAX_REASONS, CheckResult, Decision
+from marketplace.kitemark.models import Decision
+from marketplace.kitemark.services import MAX_REASONS, CheckResult
 
 VERIFIED, FAILED = "verified", "failed"
 

@@ -23,6 +23,7 @@ from marketplace.directory.models import EvidenceDocument, Organisation
 from marketplace.extensions import db
 from marketplace.kitemark import bp, forms, listing, services
 from marketplace.kitemark.checklist import CHECKLIST, ITEM_NAMES, snapshot_document
+from marketplace.kitemark.history import history
 from marketplace.kitemark.models import ApplicationStatus, Kitemark, KitemarkApplication, KitemarkStatus
 from marketplace.kitemark.status import current_award
 from marketplace.reference.models import Locality
@@ -77,7 +78,7 @@ def _provider_page(form: forms.DeclarationForm | None = None, status: int = 200)
         problems=services.why_cannot_apply(organisation),
         can_act=access.is_org_admin(current_user, organisation),
         form=form or forms.DeclarationForm(),
-        history=services.history(organisation),
+        history=history(organisation),
         item_names=ITEM_NAMES,
     ), status
 
@@ -165,7 +166,7 @@ def _review_page(application: KitemarkApplication, form: Any = None, status: int
         conflict_form=form if isinstance(form, forms.ConflictForm) else forms.ConflictForm(),
         review_form=review_form,
         **({"form": form} if form is not None else {}),
-        history=services.history(application.organisation),
+        history=history(application.organisation),
         age_text=listing.age_text,
         checklist=CHECKLIST,
         item_names=ITEM_NAMES,
@@ -283,7 +284,7 @@ def _organisation_page(organisation: Organisation, form: Any = None, status: int
         suspend_form=form if isinstance(form, forms.SuspendForm) else forms.SuspendForm(),
         reinstate_form=form if isinstance(form, forms.ReinstateForm) else forms.ReinstateForm(),
         **({"form": form} if form is not None else {}),
-        history=services.history(organisation),
+        history=history(organisation),
         item_names=ITEM_NAMES,
     ), status
 
