@@ -26,7 +26,7 @@ from marketplace.directory.models import Accreditation, Organisation, Safeguardi
 from marketplace.directory.readiness import add_years
 from marketplace.extensions import db
 from marketplace.kitemark.checklist import CHECKLIST_KEYS, take_snapshot
-from marketplace.kitemark.history import record_past_step
+from marketplace.kitemark.history import record_past_award, record_past_step
 from marketplace.kitemark.models import (
     ApplicationStatus,
     Kitemark,
@@ -137,18 +137,7 @@ def _awarded_kitemark(organisation: Organisation, assessor: User | None, on: dat
     db.session.add(kitemark)
     db.session.flush()
     record_past_step("applied", application, occurred_at=submitted, summary="Applied (demo data)")
-    record_past_step(
-        "awarded",
-        application,
-        occurred_at=decided,
-        actor=assessor,
-        summary="Kitemark awarded (demo data)",
-        after={
-            "status": application.status,
-            "reasons": application.decision_reasons,
-            "checks": {key: {"verified": True, "note": ""} for key in CHECKLIST_KEYS},
-        },
-    )
+    record_past_award(application, occurred_at=decided, actor=assessor)
     queue_search_update(organisation)
 
 

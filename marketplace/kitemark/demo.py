@@ -10,8 +10,8 @@ from marketplace.core.clock import today, utcnow
 from marketplace.directory.models import Organisation, SafeguardingRecord
 from marketplace.directory.readiness import add_years
 from marketplace.extensions import db
-from marketplace.kitemark.checklist import CHECKLIST_KEYS, take_snapshot
-from marketplace.kitemark.history import record_past_step
+from marketplace.kitemark.checklist import take_snapshot
+from marketplace.kitemark.history import record_past_award, record_past_step
 from marketplace.kitemark.models import ApplicationStatus, Kitemark, KitemarkApplication
 from marketplace.kitemark.services import AWARD_YEARS, queue_search_update
 
@@ -66,17 +66,7 @@ def load_kitemark_demo() -> None:
         )
         db.session.add(kitemark)
         db.session.flush()
-        record_past_step(
-            "awarded",
-            application,
-            occurred_at=utcnow(),
-            summary="Kitemark awarded (demo data)",
-            after={
-                "status": application.status,
-                "reasons": application.decision_reasons,
-                "checks": {key: {"verified": True, "note": ""} for key in CHECKLIST_KEYS},
-            },
-        )
+        record_past_award(application, occurred_at=utcnow())
         queue_search_update(kitemarked)
     if applying is not None and not _has_kitemark_records(applying):
         _current_safeguarding(applying)
