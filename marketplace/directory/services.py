@@ -14,8 +14,8 @@ from typing import Any
 
 from sqlalchemy import select
 
-from marketplace.audit.services import record_event
-from marketplace.core.clock import today, utcnow
+from marketplace.audit.services import record_event, record_status_change
+from marketplace.core.clock import today
 from marketplace.directory import readiness
 from marketplace.directory.models import (
     ConsortiumMembership,
@@ -372,16 +372,13 @@ def publish_organisation(organisation: Organisation, *, actor: Any) -> None:
         raise ProfileError(*missing)
     if organisation.status == OrganisationStatus.PUBLISHED:
         return
-    before = {"status": organisation.status}
-    organisation.status = OrganisationStatus.PUBLISHED
-    organisation.published_at = utcnow()
-    record_event(
+    record_status_change(
+        organisation,
+        OrganisationStatus.PUBLISHED,
         "organisation.published",
-        obj=organisation,
         actor=actor,
         summary=f"{organisation.name} published",
-        before=before,
-        after={"status": organisation.status},
+        stamp="published_at",
     )
     db.session.commit()
 
@@ -390,14 +387,9 @@ def unpublish_organisation(organisation: Organisation, *, actor: Any) -> None:
     """Take a published profile back to draft (a suspended one stays suspended)."""
     if organisation.status != OrganisationStatus.PUBLISHED:
         raise ProfileError("Your profile is not published")
-    organisation.status = OrganisationStatus.DRAFT
-    record_event(
-        "organisation.unpublished",
-        obj=organisation,
-        actor=actor,
-        summary=f"{organisation.name} unpublished",
-        before={"status": OrganisationStatus.PUBLISHED},
-        after={"status": OrganisationStatus.DRAFT},
+    summary = f"{organisation.name} unpublished"
+    record_status_change(
+        organisation, OrganisationStatus.DRAFT, "organisation.unpublished", actor=actor, summary=summary
     )
     db.session.commit()
 
