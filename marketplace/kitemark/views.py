@@ -6,11 +6,11 @@ application; the services refuse an assessor who is a member of the organisation
 
 from __future__ import annotations
 
-import io
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
-from flask import Response, abort, current_app, flash, redirect, render_template, request, send_file, url_for
+from flask import Response, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from marketplace.accounts.models import User
@@ -146,6 +146,18 @@ def queue():
     )
 
 
+def _review_step(application: KitemarkApplication, form: Any, step: Callable[[], object]) -> Any:
+    """Run an assessor's step on the review page: the page again (400) for a bad form, back with the message
+    when a kitemark rule refuses it, ``None`` when it was done."""
+    if not form.validate_on_submit():
+        return _review_page(application, form, 400)
+    try:
+        step()
+    except services.KitemarkError as error:
+        return _refused(error, "kitemark.application", application_id=application.id)
+    return None
+
+
 def _review_page(application: KitemarkApplication, form: Any = None, status: int = 200):
     me = _user()
     assign_form = forms.AssignForm(assessor_id=me.id)
@@ -185,12 +197,13 @@ def assign(application_id: int):
     application = db.get_or_404(KitemarkApplication, application_id)
     form = forms.AssignForm()
     form.set_choices(services.assessors_for(application))
-    if not form.validate_on_submit():
-        return _review_page(application, form, 400)
-    try:
+
+    def assign_it() -> None:
         services.assign_application(application, assessor=db.session.get(User, form.assessor_id.data), by=_user())
-    except services.KitemarkError as error:
-        return _refused(error, "kitemark.application", application_id=application.id)
+
+    refused = _review_step(application, form, assign_it)
+    if refused is not None:
+        return refused
     flash(f"Assigned to {application.assessor.name}", "success")
     return redirect(url_for("kitemark.application", application_id=application.id))
 
@@ -200,15 +213,16 @@ def assign(application_id: int):
 def conflict(application_id: int):
     application = db.get_or_404(KitemarkApplication, application_id)
     form = forms.ConflictForm()
-    if not form.validate_on_submit():
-        return _review_page(application, form, 400)
-    try:
+
+    def declare() -> None:
         if form.declaration.data == "none":
             services.declare_no_conflict(application, assessor=_user())
         else:
             services.declare_conflict(application, assessor=_user(), note=form.conflict_note.data)
-    except services.KitemarkError as error:
-        return _refused(error, "kitemark.application", application_id=application.id)
+
+    refused = _review_step(application, form, declare)
+    if refused is not None:
+        return refused
     flash("Your declaration has been recorded", "success")
     if form.declaration.data != "none":
         return redirect(url_for("kitemark.queue"))
@@ -220,18 +234,19 @@ def conflict(application_id: int):
 def decide(application_id: int):
     application = db.get_or_404(KitemarkApplication, application_id)
     form = forms.ReviewForm()
-    if not form.validate_on_submit():
-        return _review_page(application, form, 400)
-    try:
-        services.decide_application(
+    refused = _review_step(
+        application,
+        form,
+        lambda: services.decide_application(
             application,
             assessor=_user(),
             results=form.results(),
             decision=form.decision.data,
             reasons=form.reasons.data,
-        )
-    except services.KitemarkError as error:
-        return _refused(error, "kitemark.application", application_id=application.id)
+        ),
+    )
+    if refused is not None:
+        return refused
     flash(f"Decision recorded: {application.status_label.lower()}. The provider has been told.", "success")
     return redirect(url_for("kitemark.queue"))
 
@@ -244,19 +259,7 @@ def document(application_id: int, document_id: int):
     entry = snapshot_document(application.snapshot, document_id)
     stored = db.session.get(EvidenceDocument, document_id)
     require_access(entry is not None and stored is not None and stored.sha256 == entry["sha256"])
-    data = storage.read_document(stored)
-    if data is None:
-        abort(404)
-    response = send_file(
-        io.BytesIO(data),
-        mimetype=stored.content_type,
-        as_attachment=stored.content_type not in INLINE_TYPES,
-        download_name=storage.download_name(stored),
-        etag=False,
-    )
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
+    return storage.document_response(stored, as_attachment=stored.content_type not in INLINE_TYPES)
 
 
 # --- Assessor: kitemarks, suspension, reinstatement ------------------------------------------------------------
