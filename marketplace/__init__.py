@@ -175,7 +175,7 @@ def _register_blueprints(app: Flask) -> None:
     for blueprint in blueprints:
         app.register_blueprint(blueprint)
     # Import every model so metadata (and Alembic autogenerate) sees all tables.
-    import marketplace.audit.models  # noqa: F401
+    import marketplace.audit.models
     import marketplace.search.models  # noqa: F401
 
 

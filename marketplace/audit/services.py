@@ -8,6 +8,7 @@ from flask import has_request_context, request
 from flask_login import current_user
 
 from marketplace.audit.models import AuditEvent
+from marketplace.core.clock import utcnow
 from marketplace.extensions import db
 
 
@@ -43,3 +44,20 @@ def record_rate_limited(limit: str) -> None:
     path = f"{request.method} {request.path}" if has_request_context() else ""
     record_event("request.rate_limited", summary=f"{path} refused: more than {limit}")
     db.session.commit()
+
+
+def record_status_change(
+    obj: Any, status: str, action: str, *, actor: Any, summary: str, stamp: str = ""
+) -> AuditEvent:
+    """Move ``obj`` to ``status`` and record it with the status before and after (the caller commits).
+
+    ``stamp`` names a timestamp column set to now with the change (``published_at``, ``closed_at`` …). One way for
+    every status change to reach the audit log, instead of the same eight lines in each service.
+    """
+    before = obj.status
+    obj.status = status
+    if stamp:
+        setattr(obj, stamp, utcnow())
+    return record_event(
+        action, obj=obj, actor=actor, summary=summary, before={"status": before}, after={"status": status}
+    )

@@ -7,6 +7,7 @@ cancelled from draft/open/closed. A response: submitted → shortlisted → awar
 from __future__ import annotations
 
 from datetime import date, datetime
+from enum import StrEnum
 from typing import TYPE_CHECKING
 
 from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint, text
@@ -166,7 +167,7 @@ class FrameworkMeasure(MeasureFields, db.Model):
 # Needs ------------------------------------------------------------------------------------------------------------
 
 
-class NeedStatus:
+class NeedStatus(StrEnum):
     DRAFT = "draft"
     OPEN = "open"
     CLOSED = "closed"
@@ -239,7 +240,7 @@ class Need(db.Model):
 # Responses --------------------------------------------------------------------------------------------------------
 
 
-class ResponseStatus:
+class ResponseStatus(StrEnum):
     SUBMITTED = "submitted"
     SHORTLISTED = "shortlisted"
     UNSUCCESSFUL = "unsuccessful"

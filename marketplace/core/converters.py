@@ -11,5 +11,5 @@ DATABASE_INT_MAX = 2**63 - 1  # a BIGINT; the ids are smaller columns, and any l
 class DatabaseIntConverter(IntegerConverter):
     """Werkzeug's ``int`` with ``max`` defaulting to a signed 64-bit integer: a larger value matches no route."""
 
-    def __init__(self, map: Map, *args: object, max: int | None = None, **kwargs: object) -> None:  # noqa: A002
+    def __init__(self, map: Map, *args: object, max: int | None = None, **kwargs: object) -> None:
         super().__init__(map, *args, max=DATABASE_INT_MAX if max is None else max, **kwargs)  # type: ignore[arg-type]

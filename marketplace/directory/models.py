@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
+from enum import StrEnum
 from typing import TYPE_CHECKING
 
 from sqlalchemy import ForeignKey, Numeric, String, Text, UniqueConstraint
@@ -34,7 +35,7 @@ offer_service_area = link_table("offer_service_area", "offer_id", "term_id")
 offer_delivery_mode = link_table("offer_delivery_mode", "offer_id", "term_id")
 
 
-class OrganisationStatus:
+class OrganisationStatus(StrEnum):
     DRAFT = "draft"
     PUBLISHED = "published"
     SUSPENDED = "suspended"
@@ -238,7 +239,7 @@ class ImpactEvidence(db.Model):
     document: Mapped[EvidenceDocument | None] = relationship()
 
 
-class MembershipStatus:
+class MembershipStatus(StrEnum):
     INVITED = "invited"
     ACCEPTED = "accepted"
     DECLINED = "declined"

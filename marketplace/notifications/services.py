@@ -86,7 +86,7 @@ def deliver_email(email: OutboxEmail) -> bool:
     email.attempts += 1
     try:
         sender.send(_as_message(email))
-    except Exception as error:  # noqa: BLE001 - any transport failure keeps the email queued
+    except Exception as error:  # any transport failure keeps the email queued
         email.last_error = f"{type(error).__name__}: {error}"[:2000]
         if email.attempts >= current_app.config["MAIL_MAX_ATTEMPTS"]:
             email.status = EmailStatus.FAILED

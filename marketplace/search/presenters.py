@@ -233,7 +233,7 @@ def search_page(params: SearchParams) -> SearchPage:
             page.unavailable = True
             return page
         results = _run(params, page)
-    except Exception:  # noqa: BLE001 - any engine failure shows the unavailable page
+    except Exception:  # any engine failure shows the unavailable page
         logger.exception("Directory search failed")
         page.unavailable = True
         return page

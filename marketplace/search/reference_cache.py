@@ -102,8 +102,3 @@ def reference_snapshot(app: Flask | None = None) -> ReferenceSnapshot:
         snapshot = _load(db.session)
         app.extensions[EXTENSION_KEY] = snapshot
     return snapshot  # type: ignore[return-value]
-
-
-def forget(app: Flask | None = None) -> None:
-    """Drop the cached snapshot (tests, or after changing reference data outside the ORM)."""
-    (app or current_app).extensions.pop(EXTENSION_KEY, None)

@@ -65,7 +65,7 @@ def test_gunicorn_refuses_to_start_with_the_development_secret_key():
     """``make serve`` without SECRET_KEY: development settings, whose key anyone can read. gunicorn must stop."""
     env = {key: value for key, value in os.environ.items() if key not in {"SECRET_KEY", "APP_ENV"}}
     env.update(GUNICORN_BIND=f"127.0.0.1:{free_port()}", WEB_CONCURRENCY="1")
-    result = subprocess.run(  # noqa: S603
+    result = subprocess.run(
         [sys.executable, "-m", "gunicorn", "-c", CONFIG, "wsgi:app"],
         cwd=REPO,
         env=env,

@@ -25,7 +25,7 @@ class Inbox:
     def __init__(self) -> None:
         self.messages: list = []
 
-    async def handle_DATA(self, server, session, envelope) -> str:  # noqa: N802 - aiosmtpd's hook name
+    async def handle_DATA(self, server, session, envelope) -> str:  # aiosmtpd's hook name
         self.messages.append(envelope)
         return "250 Message accepted for delivery"
 

@@ -333,7 +333,7 @@ def test_concurrent_searches_in_one_process_are_safe(engine):
                 found = shared.search(query if number % 2 else replace(query, page=2, page_size=10))
                 if number % 2:
                     results.append((found.ids, found.total, found.facets))
-        except BaseException as error:  # noqa: BLE001 - reported below
+        except BaseException as error:  # reported below
             errors.append(error)
 
     def write_many() -> None:

@@ -14,7 +14,7 @@ from typing import Any
 from flask import has_request_context, url_for
 from sqlalchemy import Select, func, or_, select
 
-from marketplace.audit.services import record_event
+from marketplace.audit.services import record_event, record_status_change
 from marketplace.commissioning.models import (
     CommissioningBody,
     FrameworkMeasure,
@@ -212,32 +212,17 @@ def close_need(need: Need, *, actor: Any = None, reason: str = "Closed early") -
 
 
 def _close(need: Need, *, actor: Any, reason: str) -> None:
-    need.status = NeedStatus.CLOSED
-    need.closed_at = utcnow()
-    record_event(
-        "need.closed",
-        obj=need,
-        actor=actor,
-        summary=f"{reason}: {need.title}",
-        before={"status": NeedStatus.OPEN},
-        after={"status": NeedStatus.CLOSED},
-    )
+    summary = f"{reason}: {need.title}"
+    record_status_change(need, NeedStatus.CLOSED, "need.closed", actor=actor, summary=summary, stamp="closed_at")
 
 
 def cancel_need(need: Need, *, actor: Any = None) -> Need:
     """Draft/open/closed → cancelled; everyone who responded is told. Commits and records ``need.cancelled``."""
     if need.status not in CANCELLABLE:
         raise NeedStateError([f"A {need.status} need cannot be cancelled"])
-    before = need.status
-    need.status = NeedStatus.CANCELLED
-    need.cancelled_at = utcnow()
-    record_event(
-        "need.cancelled",
-        obj=need,
-        actor=actor,
-        summary=f"Cancelled need {need.title}",
-        before={"status": before},
-        after={"status": NeedStatus.CANCELLED},
+    summary = f"Cancelled need {need.title}"
+    record_status_change(
+        need, NeedStatus.CANCELLED, "need.cancelled", actor=actor, summary=summary, stamp="cancelled_at"
     )
     _tell_responders(need)
     db.session.commit()

@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 from sqlalchemy import select
 
 from marketplace.accounts.models import User
-from marketplace.audit.services import record_event
+from marketplace.audit.services import record_event, record_status_change
 from marketplace.commissioning.models import Need, NeedStatus, Response, ResponseStatus, Shortlist, ShortlistEntry
 from marketplace.commissioning.signals import need_awarded
 from marketplace.core.clock import long_date, utcnow
@@ -188,18 +188,9 @@ def add_to_shortlist(need: Need, candidate: Candidate, *, actor: User) -> Shortl
 
 def _set_response_status(response: Response, status: str, *, actor: User, reason: str) -> None:
     """Change a response's status with its own audit event, so each response's history reads in one place."""
-    before = response.status
-    if before == status:
-        return
-    response.status = status
-    record_event(
-        "response.status_changed",
-        obj=response,
-        actor=actor,
-        summary=f"{response.responder_name}: {reason}",
-        before={"status": before},
-        after={"status": status},
-    )
+    if response.status != status:
+        summary = f"{response.responder_name}: {reason}"
+        record_status_change(response, status, "response.status_changed", actor=actor, summary=summary)
 
 
 # Notes, ranking and removal --------------------------------------------------------------------------------------
