@@ -55,7 +55,7 @@ from marketplace.extensions import db
 from marketplace.reference.models import Locality, Term, Vocabulary
 
 BATCH_SIZE = 200
-MAX_AGE = 25
+MAX_AGE = 120  # any age range: adult and older people's services state theirs too
 STATUSES = (OrganisationStatus.DRAFT, OrganisationStatus.PUBLISHED)
 REF = re.compile(r"^[a-z0-9][a-z0-9-]{0,79}$")
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -78,6 +78,7 @@ ORGANISATION_KEYS = (
     "localities",
     "age_min",
     "age_max",
+    "adults_only",
     "target_groups",
     "outcomes",
     "framework_statements",
@@ -506,6 +507,7 @@ ORGANISATION_CHECKS: dict[str, Callable[[Checker, dict], Any]] = {
     "contact_email": lambda check, data: check.email(data, "contact_email"),
     "contact_phone": _text_field("contact_phone"),
     "localities": lambda check, data: check.ons_codes(data),
+    "adults_only": lambda check, data: bool(check.boolean(data, "adults_only")),
     "target_groups": lambda check, data: check.codes(data, "target_groups"),
     "outcomes": _check_outcomes,
     "framework_statements": _check_framework_statements,
@@ -666,7 +668,7 @@ ORGANISATION_SETTERS: dict[str, Callable[[Organisation, Any, Catalogue], None]] 
     "name": _set("name"),
     "organisation_type": _set_term("organisation_type"),
     "legal_form": _set_term("legal_form"),
-    **{name: _set(name) for name in ORGANISATION_KEYS[4:12] + ("age_min", "age_max")},
+    **{name: _set(name) for name in ORGANISATION_KEYS[4:12] + ("age_min", "age_max", "adults_only")},
     "localities": _set_localities,
     "target_groups": _set_terms("target_groups"),
     "outcomes": _set_outcomes,

@@ -49,7 +49,10 @@ def _codes(terms: Iterable) -> set[str]:
 def _ages(organisation: Organisation) -> tuple[int | None, int | None]:
     lows = [v for v in [organisation.age_min, *(offer.age_min for offer in organisation.offers)] if v is not None]
     highs = [v for v in [organisation.age_max, *(offer.age_max for offer in organisation.offers)] if v is not None]
-    return (min(lows) if lows else None), (max(highs) if highs else None)
+    low, high = (min(lows) if lows else None), (max(highs) if highs else None)
+    if organisation.adults_only:  # an adult-only provider never works below 18, whatever an offer says
+        low = max(low or 0, 18)
+    return low, high
 
 
 def _offer_text(offer: Offer) -> str:
@@ -115,9 +118,25 @@ def organisation_document(
         "send_suitable": any(offer.send_suitable for offer in offers),
         "age_min": age_min,
         "age_max": age_max,
+        "adults_only": bool(organisation.adults_only),
+        "indicator": sorted(_codes(organisation.indicators)),
+        "offer_prices": _offer_prices(offers),
         "min_price_pence": min(prices) if prices else None,
     }
     return _versioned(document)
+
+
+def _offer_prices(offers: Iterable[Offer]) -> list[dict]:
+    """Each priced offer's price with its service areas and outcomes, so matching prices the relevant offers."""
+    return [
+        {
+            "price_pence": offer.price_pence,
+            "service_area": sorted(_codes(offer.service_areas)),
+            "outcome": sorted(_codes(offer.outcomes)),
+        }
+        for offer in offers
+        if offer.price_pence is not None
+    ]
 
 
 def consortium_document(consortium: Consortium, members: list[Organisation], *, session: Session | None = None) -> dict:
@@ -146,6 +165,9 @@ def consortium_document(consortium: Consortium, members: list[Organisation], *, 
         "send_suitable": any(d["send_suitable"] for d in member_documents),
         "age_min": min(lows) if lows else None,
         "age_max": max(highs) if highs else None,
+        "adults_only": bool(member_documents) and all(d["adults_only"] for d in member_documents),
+        "indicator": union("indicator"),
+        "offer_prices": [price for d in member_documents for price in d["offer_prices"]],
         "min_price_pence": min(prices) if prices else None,
     }
     return _versioned(document)
