@@ -93,13 +93,25 @@ def _init_extensions(app: Flask) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
-    from marketplace import accounts, audit, backup, commissioning, demo, directory, kitemark, notifications, reference
+    from marketplace import (
+        accounts,
+        audit,
+        backup,
+        commissioning,
+        demo,
+        directory,
+        kitemark,
+        matching,
+        notifications,
+        reference,
+    )
     from marketplace.api import bp as api_bp
     from marketplace.commissioning import frameworks, needs, responses, shortlists
     from marketplace.core import health, pages
     from marketplace.directory import consortia, evidence, offers
-    from marketplace.search import area_views, match_views, views  # noqa: F401 - attach routes to the blueprints
-    from marketplace.search.blueprints import area_bp, matching_bp, search_bp
+    from marketplace.matching import views as matching_views  # noqa: F401 - attach routes to the blueprint
+    from marketplace.search import area_views, views  # noqa: F401 - attach routes to the blueprints
+    from marketplace.search.blueprints import area_bp, search_bp
 
     blueprints = (
         pages.bp,
@@ -121,7 +133,7 @@ def _register_blueprints(app: Flask) -> None:
         demo.bp,
         backup.bp,
         search_bp,
-        matching_bp,
+        matching.bp,
         area_bp,
         kitemark.bp,
         api_bp,

@@ -68,7 +68,7 @@ def send_alerts_command() -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON list of {id, name, score, reasons, missing}.")
 def match_command(need_ref: str, top: int, as_json: bool) -> None:
     """Rank the providers and consortia that fit the need NEED_REF."""
-    from marketplace.search import matching
+    from marketplace.matching import ranking as matching
 
     need = matching.find_need(need_ref)
     if need is None:

@@ -25,7 +25,7 @@ from marketplace.commissioning.needs.importer import import_needs
 from marketplace.directory.importer import import_directory
 from marketplace.directory.models import Organisation
 from marketplace.extensions import db
-from marketplace.search import matching
+from marketplace.matching import ranking as matching
 from marketplace.search.documents import organisation_doc_id
 from marketplace.search.maintenance import rebuild
 from tests.factories import make_body

@@ -14,9 +14,9 @@ from marketplace.directory.importer import import_directory
 from marketplace.directory.models import Accreditation, Organisation, SafeguardingRecord
 from marketplace.extensions import db
 from marketplace.kitemark.models import Kitemark
+from marketplace.matching.ranking import match_need, opportunities_for
 from marketplace.reference.services import terms_by_code
 from marketplace.search.maintenance import rebuild
-from marketplace.search.matching import match_need, opportunities_for
 from tests.commissioning.factories import locality, make_need
 from tests.factories import make_body, make_commissioner, make_provider
 from tests.helpers import text_of

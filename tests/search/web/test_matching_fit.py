@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from marketplace.matching.ages import ranges_overlap
-from marketplace.search.matching import match_need, opportunities_for
+from marketplace.matching.ranking import match_need, opportunities_for
 from tests.commissioning.factories import make_need
 from tests.factories import make_body
 from tests.search.web.test_matching import load, names, org_record, terms
