@@ -134,7 +134,7 @@ def nearby_localities(areas: Iterable[Locality]) -> dict[Locality, tuple[str, Lo
 
 
 @lru_cache(maxsize=1)
-def _outcode_table(_generation: int = 0) -> tuple[dict[str, tuple[int, int, str | None]], dict[str, list]]:
+def _cached_outcodes() -> tuple[dict[str, tuple[int, int, str | None]], dict[str, list[tuple[int, int]]]]:
     rows = db.session.execute(select(Outcode.outcode, Outcode.easting, Outcode.northing, Outcode.ons_code)).all()
     points = {row[0]: (row[1], row[2], row[3]) for row in rows}
     by_area: dict[str, list[tuple[int, int]]] = {}
@@ -146,7 +146,16 @@ def _outcode_table(_generation: int = 0) -> tuple[dict[str, tuple[int, int, str 
 
 def forget_outcodes() -> None:
     """Drop the cached outcode table (after ``flask reference load`` or between tests)."""
-    _outcode_table.cache_clear()
+    _cached_outcodes.cache_clear()
+
+
+def _outcode_table() -> tuple[dict[str, tuple[int, int, str | None]], dict[str, list[tuple[int, int]]]]:
+    """The outcode centres, read once per process (about 2,300 rows); read again while the table is empty."""
+    points, by_area = _cached_outcodes()
+    if not points:
+        forget_outcodes()
+        points, by_area = _cached_outcodes()
+    return points, by_area
 
 
 def postcode_point(postcode: str | None) -> tuple[int, int, str | None] | None:
@@ -154,11 +163,7 @@ def postcode_point(postcode: str | None) -> tuple[int, int, str | None] | None:
     outcode = outcode_of(postcode)
     if outcode is None:
         return None
-    points, _ = _outcode_table()
-    if not points:  # an empty cache from before the table was loaded
-        forget_outcodes()
-        points, _ = _outcode_table()
-    return points.get(outcode)
+    return _outcode_table()[0].get(outcode)
 
 
 def _lower_tier_codes(area: Locality) -> list[str]:

@@ -17,7 +17,7 @@ from pathlib import Path
 from sqlalchemy import func, select
 
 from marketplace.extensions import db
-from marketplace.reference.geography import ONS_CODE
+from marketplace.reference.geography import ONS_CODE, forget_outcodes
 from marketplace.reference.models import Locality, Outcode, Term, Vocabulary, locality_neighbour
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
@@ -226,6 +226,7 @@ def load_outcodes(path: Path = DATA_DIR / "outcodes.csv") -> ImportReport:
             else:
                 report.unchanged += 1
     db.session.commit()
+    forget_outcodes()  # distances in this process read the new centres
     return report
 
 
