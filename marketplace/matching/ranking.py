@@ -41,7 +41,7 @@ from flask import current_app
 from sqlalchemy import select
 
 from marketplace.commissioning.models import Need, NeedStatus
-from marketplace.directory.models import Consortium, Organisation
+from marketplace.directory.models import Consortium, Organisation, OrganisationStatus, organisation_indicator
 from marketplace.extensions import db
 from marketplace.matching.ages import describe as describe_ages
 from marketplace.matching.ages import excluded_by_ages
@@ -52,9 +52,10 @@ from marketplace.search.documents import (
     ORGANISATION_PREFIX,
     _published_members,
     documents_for_ids,
+    organisation_doc_id,
     organisation_document,
 )
-from marketplace.search.engine import FACET_FIELDS, SearchQuery, engine_for
+from marketplace.search.engine import SearchQuery, engine_for
 from marketplace.search.text import STOP_WORDS, _stem
 
 WEIGHTS: dict[str, float] = {
@@ -379,7 +380,8 @@ def text_fit(need: Need, document: dict) -> float:
     if not wanted:
         return 0.0
     title = _stem_words(need.title or "")
-    held = _stem_words(" ".join(document.get(f, "") for f in ("name", "outcomes_text", "offers_text", "description")))
+    fields = ("name", "outcomes_text", "offers_text", "description", "frameworks_text")
+    held = _stem_words(" ".join(document.get(f, "") for f in fields))
     total = sum(_weight(stem) * (2 if stem in title else 1) for stem in wanted)
     found = sum(_weight(stem) * (2 if stem in title else 1) for stem in wanted & held)
     return min(1.0, 2 * found / total)
@@ -389,7 +391,9 @@ def text_fit(need: Need, document: dict) -> float:
 
 
 def _candidate_ids(need: Need, place: NeedPlace) -> set[str]:
-    """Candidate ids passing the engine's hard filters: text hits plus those sharing the need's structure."""
+    """Candidate ids passing the engine's hard filters: text hits, those sharing the need's structure, those
+    contributing to its National Indicators, and (for a framework statement only the scorer reads) the first
+    :data:`CANDIDATE_LIMIT` of the area's hard-filtered pool."""
     engine = engine_for(current_app)
     filters = hard_filters(need, place)
     text_hits = engine.match(SearchQuery(text=need_text(need), filters=filters), limit=CANDIDATE_LIMIT)
@@ -398,14 +402,28 @@ def _candidate_ids(need: Need, place: NeedPlace) -> set[str]:
         "outcome": {t.code for t in need.outcomes},
         "service_area": {need.service_area.code} if need.service_area is not None else set(),
         "target_group": {t.code for t in need.target_groups},
-        "indicator": {t.code for t in need.indicators},
     }
-    for name, values in structure.items():
-        if not values or name not in FACET_FIELDS:
-            continue
-        query = SearchQuery(filters={**filters, name: values}, page_size=CANDIDATE_LIMIT)
-        ids.update(hit.id for hit in engine.search(query).hits)
+    for name, values in [*((n, v) for n, v in structure.items() if v), ("pool", set())]:
+        extra = {name: values} if values else {}
+        ids.update(
+            hit.id for hit in engine.search(SearchQuery(filters={**filters, **extra}, page_size=CANDIDATE_LIMIT)).hits
+        )
+    ids.update(_indicator_candidates(need))
     return ids
+
+
+def _indicator_candidates(need: Need) -> set[str]:
+    """Published organisations contributing to one of the need's National Indicators (the index has no such field)."""
+    wanted = [term.id for term in need.indicators]
+    if not wanted:
+        return set()
+    query = (
+        select(organisation_indicator.c.organisation_id)
+        .join(Organisation, Organisation.id == organisation_indicator.c.organisation_id)
+        .where(organisation_indicator.c.term_id.in_(wanted), Organisation.status == OrganisationStatus.PUBLISHED)
+        .limit(CANDIDATE_LIMIT)
+    )
+    return {organisation_doc_id(organisation_id) for organisation_id in db.session.scalars(query)}
 
 
 def match_need(need: Need, top: int = 20) -> list[MatchResult]:

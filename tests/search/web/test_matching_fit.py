@@ -100,3 +100,30 @@ def test_the_directory_import_takes_adults_only_and_any_age_range_and_refuses_a_
     report = import_directory({"organisations": [good, bad], "consortia": []})
     assert report.organisations.created == 1
     assert "adults_only" in str(report.rejected[0])
+
+
+def test_framework_statements_and_national_indicators_count_as_fit(app, body):
+    unrelated = {"service_areas": ["positive-activities"], "target_groups": ["families"], "description": "A gallery."}
+    load(
+        app,
+        org_record(
+            "statement",
+            "Statement Gallery",
+            framework_statements=[
+                {"framework": "children-and-young-peoples-plan", "statement": "Our sensory respite programme."}
+            ],
+            **unrelated,
+        ),
+        org_record("indicator", "Indicator Gallery", indicators=["ni-50"], **unrelated),
+        org_record("neither", "Neither Gallery", **unrelated),
+    )
+    need = make_need(
+        body,
+        title="Sensory respite programme",
+        summary="",
+        description="",
+        indicators=terms("national_indicator", "ni-50"),
+    )
+    results = {result.name: result for result in match_need(need)}
+    assert set(results) == {"Statement Gallery", "Indicator Gallery"}
+    assert any(reason.startswith("Contributes to NI 50") for reason in results["Indicator Gallery"].reasons)
