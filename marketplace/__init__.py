@@ -134,6 +134,7 @@ def _register_blueprints(app: Flask) -> None:
         directory,
         health,
         kitemark,
+        matching,
         monitoring,
         notifications,
         reference,
@@ -142,8 +143,9 @@ def _register_blueprints(app: Flask) -> None:
     from marketplace.commissioning import frameworks, needs, responses, shortlists
     from marketplace.core import pages
     from marketplace.directory import consortia, evidence, offers
-    from marketplace.search import area_views, match_views, views  # noqa: F401 - attach routes to the blueprints
-    from marketplace.search.blueprints import area_bp, matching_bp, search_bp
+    from marketplace.matching import views as matching_views  # noqa: F401 - attach routes to the blueprint
+    from marketplace.search import area_views, views  # noqa: F401 - attach routes to the blueprints
+    from marketplace.search.blueprints import area_bp, search_bp
 
     blueprints = (
         pages.bp,
@@ -166,7 +168,7 @@ def _register_blueprints(app: Flask) -> None:
         demo.bp,
         backup.bp,
         search_bp,
-        matching_bp,
+        matching.bp,
         area_bp,
         kitemark.bp,
         monitoring.bp,

@@ -16,7 +16,13 @@ from flask import g
 
 from marketplace import create_app
 from marketplace.extensions import db, limiter
-from marketplace.reference.services import DATA_DIR, import_localities_csv, load_outcodes, load_vocabularies
+from marketplace.reference.services import (
+    DATA_DIR,
+    import_localities_csv,
+    load_geography,
+    load_outcodes,
+    load_vocabularies,
+)
 from tests.databases import ON_POSTGRES, TemplateCopies, copy_of, migrate_to_head, postgres_server
 from tests.helpers import FormClient
 from tests.redis_server import redis_server
@@ -51,6 +57,7 @@ def _load_reference_data() -> None:
     with (DATA_DIR / "localities.csv").open(encoding="utf-8", newline="") as handle:
         import_localities_csv(handle)
     load_outcodes()
+    load_geography()
 
 
 @pytest.fixture(scope="session")

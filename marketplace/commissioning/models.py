@@ -197,6 +197,8 @@ class Need(db.Model):
     requires_kitemark: Mapped[bool] = mapped_column(default=False)
     required_accreditation_id: Mapped[int | None] = mapped_column(ForeignKey("term.id"))
     consortium_welcome: Mapped[bool] = mapped_column(default=True)
+    # False (the default): prefer providers serving the need's areas, then nearby ones; True: only those serving.
+    localities_required: Mapped[bool] = mapped_column(default=False)
     status: Mapped[str] = mapped_column(String(20), default=NeedStatus.DRAFT, index=True)
     published_at: Mapped[datetime | None]
     closed_at: Mapped[datetime | None]

@@ -110,6 +110,7 @@ def organisation_record(organisation: Organisation) -> dict[str, Any]:
             "localities": ons_codes(organisation.localities),
             "age_min": organisation.age_min,
             "age_max": organisation.age_max,
+            "adults_only": bool(organisation.adults_only),
             "target_groups": codes(organisation.target_groups),
             "outcomes": [
                 {"outcome": c.outcome.code, "aims": codes(c.aims), "statement": c.statement or ""}

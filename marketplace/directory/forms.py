@@ -15,6 +15,7 @@ from urllib.parse import urlsplit
 
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import (
+    GovCheckboxInput,
     GovRadioInput,
     GovSelect,
     GovSubmitInput,
@@ -22,7 +23,7 @@ from govuk_frontend_wtf.wtforms_widgets import (
     GovTextInput,
 )
 from sqlalchemy import select
-from wtforms import Field, RadioField, SelectField, StringField, SubmitField, TextAreaField
+from wtforms import BooleanField, Field, RadioField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Email, InputRequired, Length, Optional, ValidationError
 
@@ -218,17 +219,21 @@ class AgesAndGroupsForm(StepForm):
         "Youngest age you work with",
         noun="Youngest age",
         minimum=0,
-        maximum=25,
+        maximum=120,
         required="Enter the youngest age you work with",
-        description="In years, from 0 to 25",
+        description="In years, from 0 to 120",
     )
     age_max = WholeNumberField(
         "Oldest age you work with",
         noun="Oldest age",
         minimum=0,
-        maximum=25,
+        maximum=120,
         required="Enter the oldest age you work with",
-        description="In years, from 0 to 25",
+        description="In years, from 0 to 120",
+    )
+    # Matching never lists an adults-only provider for a need for children or young people.
+    adults_only = BooleanField(
+        "We work with adults (18 and over) only", widget=GovCheckboxInput(), false_values=("", "false", "n")
     )
     target_groups = CheckboxesField(
         "Groups you work with",
@@ -245,6 +250,7 @@ class AgesAndGroupsForm(StepForm):
         return {
             "age_min": organisation.age_min,
             "age_max": organisation.age_max,
+            "adults_only": organisation.adults_only,
             "target_groups": [term.id for term in organisation.target_groups],
         }
 
@@ -256,6 +262,7 @@ class AgesAndGroupsForm(StepForm):
         return {
             "age_min": self.age_min.data,
             "age_max": self.age_max.data,
+            "adults_only": bool(self.adults_only.data),
             "target_group_ids": list(self.target_groups.data or []),
         }
 

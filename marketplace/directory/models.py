@@ -57,6 +57,7 @@ class Organisation(db.Model):
     contact_phone: Mapped[str] = mapped_column(String(40), default="")
     age_min: Mapped[int | None]
     age_max: Mapped[int | None]
+    adults_only: Mapped[bool] = mapped_column(default=False)  # works with adults (18 and over) only
     # Value for money
     full_cost_recovery: Mapped[bool | None]
     unit_cost_pence: Mapped[int | None]

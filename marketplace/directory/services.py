@@ -224,15 +224,23 @@ def update_localities(organisation: Organisation, locality_ids: list[int], *, ac
 
 
 def update_ages_and_groups(
-    organisation: Organisation, *, age_min: int | None, age_max: int | None, target_group_ids: list[int], actor: Any
+    organisation: Organisation,
+    *,
+    age_min: int | None,
+    age_max: int | None,
+    target_group_ids: list[int],
+    actor: Any,
+    adults_only: bool | None = None,
 ) -> None:
     if age_min is not None and age_max is not None and age_min > age_max:
         raise ProfileError("Oldest age must be the same as or more than the youngest age")
     groups = _terms(target_group_ids, "target_group")
-    before = {**_snapshot(organisation, ("age_min", "age_max")), "target_groups": _codes(organisation.target_groups)}
-    organisation.age_min, organisation.age_max = age_min, age_max
+    adults_only = organisation.adults_only if adults_only is None else adults_only
+    fields = ("age_min", "age_max", "adults_only")
+    before = {**_snapshot(organisation, fields), "target_groups": _codes(organisation.target_groups)}
+    organisation.age_min, organisation.age_max, organisation.adults_only = age_min, age_max, adults_only
     organisation.target_groups = groups
-    after = {"age_min": age_min, "age_max": age_max, "target_groups": _codes(groups)}
+    after = {"age_min": age_min, "age_max": age_max, "adults_only": adults_only, "target_groups": _codes(groups)}
     _record_update(organisation, "ages-and-groups", before, after, actor)
 
 
@@ -347,6 +355,7 @@ PROFILE_VALUES = (
     "legal_form",
     "age_min",
     "age_max",
+    "adults_only",
     "localities",
     "target_groups",
     "indicators",

@@ -68,7 +68,7 @@ def send_alerts_command() -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON list of {id, name, score, reasons, missing}.")
 def match_command(need_ref: str, top: int, as_json: bool) -> None:
     """Rank the providers and consortia that fit the need NEED_REF."""
-    from marketplace.search import matching
+    from marketplace.matching import ranking as matching
 
     need = matching.find_need(need_ref)
     if need is None:
@@ -80,7 +80,7 @@ def match_command(need_ref: str, top: int, as_json: bool) -> None:
         return
     click.echo(f"{len(results)} matches for {need.title} ({need_ref})")
     for position, result in enumerate(results, start=1):
-        click.echo(f"{position:>3}. {result.score:6.2f}  {result.name} [{result.id}]")
+        click.echo(f"{position:>3}. {result.label:<7} {result.score:6.2f}  {result.name} [{result.id}]")
         for reason in result.reasons:
             click.echo(f"       + {reason}")
         for item in result.missing:

@@ -47,7 +47,7 @@ from marketplace.reference.choices import term_choices
 from marketplace.reference.models import Locality, Term
 from marketplace.reference.services import terms_by_code
 
-MAX_AGE = 25
+MAX_AGE = 120
 TEXT_FILTER_LIMIT = 200
 
 
@@ -168,6 +168,8 @@ class NeedForm(FlaskForm):
     requires_kitemark = _checkbox("Providers must hold the kitemark")
     required_accreditation_id = _select("Required accreditation", "an accreditation")
     consortium_welcome = _checkbox("Consortia are welcome to respond")
+    # Unticked (the default), matches list providers serving the localities first, then those nearby.
+    localities_required = _checkbox("Providers must serve this need's localities")
     submit = SubmitField("Save need", widget=GovSubmitInput())
 
     def __init__(self, body: CommissioningBody, need: Need | None = None, *args: Any, **kwargs: Any) -> None:
@@ -222,7 +224,12 @@ class NeedForm(FlaskForm):
         values = {name: getattr(self, name).data for name in SCALAR_FIELDS if hasattr(self, name)}
         values["budget_min_pence"] = self.budget_min.data
         values["budget_max_pence"] = self.budget_max.data
-        for name in ("requires_safeguarding_verified", "requires_kitemark", "consortium_welcome"):
+        for name in (
+            "requires_safeguarding_verified",
+            "requires_kitemark",
+            "consortium_welcome",
+            "localities_required",
+        ):
             values[name] = bool(values[name])
         values["summary"] = values["summary"] or ""
         values["description"] = values["description"] or ""

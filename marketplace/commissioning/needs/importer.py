@@ -191,7 +191,7 @@ def _integer(record: dict, name: str, minimum: int, maximum: int, problems: list
 
 
 def _check_numbers(record: dict, problems: list[str], parsed: dict) -> None:
-    for low, high, limit in (("age_min", "age_max", 25), ("budget_min_pence", "budget_max_pence", MAX_BUDGET_PENCE)):
+    for low, high, limit in (("age_min", "age_max", 120), ("budget_min_pence", "budget_max_pence", MAX_BUDGET_PENCE)):
         parsed[low] = _integer(record, low, 0, limit, problems)
         parsed[high] = _integer(record, high, 0, limit, problems)
         if None not in (parsed[low], parsed[high]) and parsed[low] > parsed[high]:
@@ -233,6 +233,7 @@ def _check_requirements(value: Any, vocab: Vocab, problems: list[str], parsed: d
         ("safeguarding_verified", "requires_safeguarding_verified", False),
         ("kitemark", "requires_kitemark", False),
         ("consortium_welcome", "consortium_welcome", True),
+        ("localities_required", "localities_required", False),
     ):
         flag = value.get(key, default)
         if not isinstance(flag, bool):

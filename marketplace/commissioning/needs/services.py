@@ -52,6 +52,7 @@ SCALAR_FIELDS = (
     "requires_kitemark",
     "required_accreditation_id",
     "consortium_welcome",
+    "localities_required",
 )
 # relationship → the model its ids refer to
 LINKS: dict[str, type] = {
@@ -94,6 +95,7 @@ class NeedDetails:
     requires_kitemark: bool = False
     required_accreditation_id: int | None = None
     consortium_welcome: bool = True
+    localities_required: bool = False
     links: dict[str, list[int]] = field(default_factory=dict)
 
 

@@ -141,6 +141,7 @@ ORGANISATION_CHECKS: dict[str, Callable[[Checker, dict], Any]] = {
     "contact_email": lambda check, data: check.email(data, "contact_email"),
     "contact_phone": _text_field("contact_phone"),
     "localities": lambda check, data: check.ons_codes(data),
+    "adults_only": lambda check, data: bool(check.boolean(data, "adults_only")),
     "target_groups": lambda check, data: check.codes(data, "target_groups"),
     "outcomes": _check_outcomes,
     "framework_statements": _check_framework_statements,

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from marketplace.directory.models import OrganisationStatus
 
 BATCH_SIZE = 200
-MAX_AGE = 25
+MAX_AGE = 120  # any age range: adult and older people's services state theirs too
 STATUSES = (OrganisationStatus.DRAFT, OrganisationStatus.PUBLISHED)
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 LONG_TEXT = 10_000
@@ -32,6 +32,7 @@ ORGANISATION_KEYS = (
     "localities",
     "age_min",
     "age_max",
+    "adults_only",
     "target_groups",
     "outcomes",
     "framework_statements",

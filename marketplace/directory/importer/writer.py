@@ -64,6 +64,7 @@ PROFILE_KEYS = frozenset(
         "localities",
         "age_min",
         "age_max",
+        "adults_only",
         *TERM_LIST_FIELDS,
     }
 )

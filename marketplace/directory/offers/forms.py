@@ -100,8 +100,8 @@ class OfferForm(FlaskForm):
     venue = text_field(
         "Venue", noun="Venue", max_length=200, description="Where it takes place, if at your venue or a fixed place."
     )
-    age_min = SignedWholeNumberField("Youngest age", minimum=0, maximum=25, noun="Youngest age")
-    age_max = SignedWholeNumberField("Oldest age", minimum=0, maximum=25, noun="Oldest age")
+    age_min = SignedWholeNumberField("Youngest age", minimum=0, maximum=120, noun="Youngest age")
+    age_max = SignedWholeNumberField("Oldest age", minimum=0, maximum=120, noun="Oldest age")
     group_size_min = SignedWholeNumberField("Smallest group", minimum=1, maximum=100_000, noun="Smallest group")
     group_size_max = SignedWholeNumberField("Largest group", minimum=1, maximum=100_000, noun="Largest group")
     capacity_per_year = SignedWholeNumberField(

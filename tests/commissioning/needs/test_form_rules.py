@@ -25,8 +25,8 @@ CASES = {
     ),
     "negative budget": ({"budget_min": "-5"}, "Budget from must be £0 or more"),
     "budget not money": ({"budget_max": "lots"}, "Budget up to must be an amount in pounds, like 5000 or 5000.00"),
-    "age over 25": ({"age_max": "26"}, "Oldest age must be a whole number between 0 and 25"),
-    "age not a number": ({"age_min": "five"}, "Youngest age must be a whole number between 0 and 25"),
+    "age over 120": ({"age_max": "121"}, "Oldest age must be a whole number between 0 and 120"),
+    "age not a number": ({"age_min": "five"}, "Youngest age must be a whole number between 0 and 120"),
     "ages reversed": (
         {"age_min": "12", "age_max": "8"},
         "Oldest age must be the same as or more than the youngest age",
@@ -109,3 +109,13 @@ def test_a_draft_may_be_saved_with_only_a_title(client, app):
     assert response.status_code == 302
     need = db.session.scalar(select(Need))
     assert (need.title, need.kind_id, need.localities, need.consortium_welcome) == ("Just an idea", None, [], False)
+
+
+def test_a_need_can_require_providers_to_serve_its_localities_and_prefers_them_otherwise(client, app):
+    client.sign_in(make_commissioner().email)
+    assert client.submit("/commissioner/needs/new", need_form(localities_required="y")).status_code == 302
+    assert client.submit("/commissioner/needs/new", need_form(title="Nearby welcome")).status_code == 302
+    required, preferred = db.session.scalars(select(Need).order_by(Need.id))
+    assert (required.localities_required, preferred.localities_required) == (True, False)
+    page = client.get(f"/needs/{required.id}").get_data(as_text=True)
+    assert "Not considered: providers must serve the localities" in page

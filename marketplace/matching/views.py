@@ -10,8 +10,8 @@ from marketplace.commissioning.models import Need
 from marketplace.core.permissions import require_access, role_required
 from marketplace.core.roles import Role
 from marketplace.extensions import db
-from marketplace.search import matching
-from marketplace.search.blueprints import matching_bp
+from marketplace.matching import bp as matching_bp
+from marketplace.matching import ranking as matching
 
 TOP = 20
 
