@@ -230,6 +230,7 @@ def _org(ref: str, name: str, theme: str, area: str, role: str, description: str
         "organisation_type": extra.pop("organisation_type", kind),
         "description": description,
         "postcode": postcode(area),
+        "contact_email": f"hello@{ref}.example.org",
         "localities": [area],
         "age_min": extra.pop("age_min", max(0, low - 1)),
         "age_max": extra.pop("age_max", high + 1),

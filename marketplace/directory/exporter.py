@@ -110,7 +110,6 @@ def organisation_record(organisation: Organisation) -> dict[str, Any]:
             "localities": ons_codes(organisation.localities),
             "age_min": organisation.age_min,
             "age_max": organisation.age_max,
-            "adults_only": bool(organisation.adults_only),
             "target_groups": codes(organisation.target_groups),
             "outcomes": [
                 {"outcome": c.outcome.code, "aims": codes(c.aims), "statement": c.statement or ""}
@@ -123,6 +122,8 @@ def organisation_record(organisation: Organisation) -> dict[str, Any]:
             "status": organisation.status,
         }
     )
+    if organisation.adults_only:  # written only when set, so files that never mention it round-trip unchanged
+        record["adults_only"] = True
     return record
 
 

@@ -8,3 +8,5 @@ only supply candidates; ``flask search match`` stays the command-line way in.
 from flask import Blueprint
 
 bp = Blueprint("matching", __name__)
+
+from marketplace.matching import cli  # noqa: E402, F401 - adds ``flask search match``
