@@ -2,8 +2,9 @@
 
 A document is a plain dict: ``id`` ("org-<id>" / "consortium-<id>"), ``kind``, free text (``name``,
 ``outcomes_text``, ``offers_text``, ``description``), keyword lists for filters and facets (see
-``engine.FACET_FIELDS``), ``age_min``/``age_max``, ``min_price_pence`` and ``version``: a hash of everything
-else, so ``check`` finds a stale document by comparing it with a document freshly built from the database.
+``engine.FACET_FIELDS``), ``age_min``/``age_max``, ``min_price_pence``, ``outcode`` (of the postcode, for the
+distance filter) and ``version``: a hash of everything else, so ``check`` finds a stale document by comparing
+it with a document freshly built from the database.
 Only published organisations are indexed.
 """
 
@@ -29,6 +30,7 @@ from marketplace.directory.models import (
 from marketplace.kitemark.status import awards_for, is_kitemarked
 from marketplace.reference.geography import served_localities
 from marketplace.reference.models import Locality
+from marketplace.reference.postcodes import outcode_of
 
 ORGANISATION_PREFIX = "org-"
 CONSORTIUM_PREFIX = "consortium-"
@@ -124,6 +126,7 @@ def organisation_document(
         "indicator": sorted(_codes(organisation.indicators)),
         "offer_prices": _offer_prices(offers),
         "min_price_pence": min(prices) if prices else None,
+        "outcode": outcode_of(organisation.postcode) or "",
     }
     return _versioned(document)
 
@@ -172,6 +175,8 @@ def consortium_document(consortium: Consortium, members: list[Organisation], *, 
         "indicator": union("indicator"),
         "offer_prices": [price for d in member_documents for price in d["offer_prices"]],
         "min_price_pence": min(prices) if prices else None,
+        # A consortium is as near as its lead organisation (what the postcode filter has always meant).
+        "outcode": outcode_of(consortium.lead_organisation.postcode if consortium.lead_organisation else None) or "",
     }
     return _versioned(document)
 

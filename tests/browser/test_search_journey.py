@@ -370,3 +370,66 @@ def test_provider_sees_the_demo_need_among_its_opportunities_with_reasons(page, 
     expect(page.locator("h1")).to_have_text(NEED["title"])
     expect(page.get_by_role("link", name="Respond to this need")).to_be_visible()
     assert console_errors == []
+
+
+def test_anyone_sorts_a_postcode_search_by_distance_and_a_distance_too_far_is_an_error(page, live_url, console_errors):
+    page.goto(live_url + "/search")
+    page.get_by_label("Near a postcode").fill("DE1 1BS")
+    page.get_by_label("Within (km)").fill("60")
+    page.get_by_label("Sort by").select_option("distance")
+    page.get_by_role("button", name="Apply filters").click()
+    page.wait_for_load_state()
+    expect_search_page(page)
+
+    # Nearest first: the DE1 providers (same outcode: under 1 km), then further away, each with its distance.
+    distances = page.locator("#results .app-search-result .app-result-distance").all_inner_texts()
+    assert len(distances) == len(result_names(page)) > 0
+    in_de1 = sorted(
+        [o["name"] for o in PUBLISHED if o["postcode"].startswith("DE1 ")]
+        + [c["name"] for c in DIRECTORY["consortia"] if BY_REF[c["lead"]]["postcode"].startswith("DE1 ")],
+        key=str.casefold,
+    )
+    assert result_names(page)[: len(in_de1)] == in_de1[:PAGE_SIZE]
+    kilometres = [0 if text.startswith("Less than") else int(text.split()[0]) for text in distances]
+    assert kilometres == sorted(kilometres) and kilometres[0] == 0
+    expect(page.get_by_label("Sort by")).to_have_value("distance")
+
+    # Over the 500 km maximum: an error summary linked to the field, and the value kept to correct.
+    page.get_by_label("Within (km)").fill("900")
+    page.get_by_role("button", name="Apply filters").click()
+    page.wait_for_load_state()
+    summary = page.locator(".govuk-error-summary")
+    expect(summary).to_contain_text("Distance must be between 1 and 500 km")
+    summary.get_by_role("link", name="Distance must be between 1 and 500 km").click()
+    expect(page.get_by_label("Within (km)")).to_be_focused()
+    expect(page.get_by_label("Within (km)")).to_have_value("900")
+    expect(page.locator("#result-count")).to_contain_text("not limited by distance")
+    assert console_errors == []
+
+
+def test_commissioner_shortlists_a_consortium_from_the_matches(page, live_app, live_url, console_errors):
+    from marketplace.commissioning.models import Need
+    from marketplace.extensions import db
+
+    lancashire = next(need for need in NEEDS if need["ref"] == "lancashire-preston-neet-2027")
+    consortium = next(c for c in DIRECTORY["consortia"] if c["ref"] == "lancashire-cultural-consortium")
+    with live_app.app_context():  # the demo need says nothing of consortia: this one welcomes them
+        need = db.session.scalar(db.select(Need).where(Need.ref == lancashire["ref"]))
+        need.consortium_welcome = True
+        db.session.commit()
+        need_id = need.id
+    sign_in(page, live_url, "commissioner@lancashire-ct.example.org", live_app.config["DEMO_PASSWORD"])
+    page.goto(f"{live_url}/commissioner/needs/{need_id}/matches")
+    match = page.locator("#matches > li").filter(has=page.get_by_role("link", name=consortium["name"], exact=True))
+    expect(match).to_have_count(1)
+    match.get_by_role("button", name=f"Add to shortlist {consortium['name']}").click()
+    page.wait_for_load_state()
+    expect(page.locator(".govuk-notification-banner")).to_contain_text(f"{consortium['name']} added to the shortlist")
+
+    # Back on the matches, the consortium shows it is on the shortlist instead of a button that would fail.
+    match = page.locator("#matches > li").filter(has=page.get_by_role("link", name=consortium["name"], exact=True))
+    expect(match.locator(".app-shortlist-state")).to_have_text("On the shortlist")
+    expect(match.get_by_role("button", name=re.compile("Add to shortlist"))).to_have_count(0)
+    page.goto(f"{live_url}/commissioner/needs/{need_id}/shortlist")
+    expect(page.locator("main")).to_contain_text(consortium["name"])
+    assert console_errors == []

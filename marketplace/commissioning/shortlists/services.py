@@ -45,6 +45,29 @@ def entries_of(need: Need) -> list[ShortlistEntry]:
     return list(shortlist.entries) if shortlist is not None else []
 
 
+def candidate_states(need: Need) -> dict[tuple[str, int], str]:
+    """What a page listing candidates shows instead of "Add to shortlist": "Awarded" or "On the shortlist".
+
+    Keyed ("consortium", id) or ("organisation", id), as a match is. Adding one of these again would only be
+    refused, so pages show the state and no button.
+    """
+    states: dict[tuple[str, int], str] = {}
+    for entry in entries_of(need):
+        states[_candidate_key(entry.organisation_id, entry.consortium_id)] = "On the shortlist"
+    awarded = need.awarded_response if need.status == NeedStatus.AWARDED else None
+    if awarded is not None:
+        states[_candidate_key(awarded.organisation_id, awarded.consortium_id)] = "Awarded"
+    return states
+
+
+def _candidate_key(organisation_id: int, consortium_id: int | None) -> tuple[str, int]:
+    return ("consortium", consortium_id) if consortium_id is not None else ("organisation", organisation_id)
+
+
+def shortlist_can_change(need: Need) -> bool:
+    return need.status not in LOCKED_STATUSES
+
+
 def live_response(need: Need, organisation_id: int, consortium_id: int | None) -> Response | None:
     """The responder's response to ``need`` that has not been withdrawn (there is at most one)."""
     query = select(Response).where(
