@@ -17,8 +17,8 @@ from flask import g
 from marketplace import create_app
 from marketplace.extensions import db, limiter
 from marketplace.reference.services import DATA_DIR, import_localities_csv, load_outcodes, load_vocabularies
+from tests.client import FormClient
 from tests.databases import ON_POSTGRES, TemplateCopies, copy_of, migrate_to_head, postgres_server
-from tests.helpers import FormClient
 from tests.redis_server import redis_server
 
 TRAVEL = pytest.StashKey[time_machine.travel]()

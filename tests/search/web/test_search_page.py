@@ -23,8 +23,8 @@ from marketplace.reference.models import Locality
 from marketplace.reference.services import terms_by_code
 from marketplace.search.engine import engine_for
 from marketplace.search.sync import init_search_sync
+from tests.client import text_of
 from tests.factories import make_organisation
-from tests.helpers import text_of
 
 PUBLISHED = OrganisationStatus.PUBLISHED
 YEAR = timedelta(days=365)
