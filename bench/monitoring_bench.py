@@ -44,8 +44,8 @@ from marketplace.monitoring.ratings import rule_for
 from marketplace.monitoring.schedule import periods
 from marketplace.monitoring.services import measure_from_framework
 from marketplace.reference.services import load_vocabularies
+from tests.client import FormClient
 from tests.factories import make_body, make_commissioner, make_organisation
-from tests.helpers import FormClient
 
 SEED_FILE = Path(__file__).resolve().parents[1] / "tests" / "monitoring" / "data" / "framework_seed_003.json"
 START, END = date(2024, 4, 1), date(2026, 3, 31)  # eight quarters

@@ -23,8 +23,8 @@ from marketplace.reference.services import (
     load_outcodes,
     load_vocabularies,
 )
+from tests.client import FormClient
 from tests.databases import ON_POSTGRES, TemplateCopies, copy_of, migrate_to_head, postgres_server
-from tests.helpers import FormClient
 from tests.redis_server import redis_server
 
 TRAVEL = pytest.StashKey[time_machine.travel]()

@@ -12,8 +12,9 @@ from marketplace.core.clock import utcnow
 from marketplace.core.roles import Role
 from marketplace.extensions import db
 from tests import factories
-from tests.accounts.support import NEW_PASSWORD, audit_events, link_in, new_client, path_of, user_by_email
-from tests.helpers import error_summary, text_of
+from tests.client import error_summary, link_in, new_client, path_of, text_of
+from tests.factories import NEW_PASSWORD
+from tests.lookups import audit_events, user_by_email
 
 TEAM = "/account/team"
 COLLEAGUE = "colleague@example.org"

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from marketplace.accounts.passwords import verify_password
 from tests import factories
-from tests.accounts.support import NEW_PASSWORD, audit_events, link_in, new_client, path_of
-from tests.helpers import CSRF_INPUT, text_of
+from tests.client import CSRF_INPUT, link_in, new_client, path_of, text_of
+from tests.factories import NEW_PASSWORD
+from tests.lookups import audit_events
 
 FORGOT = "/account/password/forgot"
 BASE_URL = "https://marketplace.example.org"

@@ -8,8 +8,8 @@ import pytest
 
 from marketplace.accounts.passwords import password_problem
 from tests import factories
-from tests.accounts.support import NEW_PASSWORD
-from tests.helpers import error_summary
+from tests.client import error_summary
+from tests.factories import NEW_PASSWORD
 
 TOO_EASY = "Password is too easy to guess. Use 3 or more random words, or a longer password"
 SITE_WORD_PASSWORDS = ["Marketplace2026", "culture-demo-2026", "DemoCulture!2026", "Cultural Commissioning 2026"]

@@ -7,8 +7,8 @@ import pytest
 
 from marketplace.accounts import services
 from tests import factories
-from tests.accounts.support import user_count
 from tests.accounts.test_registration import REGISTER, field_errors, provider_form
+from tests.lookups import user_count
 
 
 @pytest.fixture

@@ -13,8 +13,8 @@ from marketplace.kitemark import services
 from marketplace.kitemark.checklist import CHECKLIST_KEYS, ITEM_NAMES
 from marketplace.kitemark.history import history, record_past_step
 from marketplace.kitemark.models import Decision
-from tests.helpers import FormClient, text_of
-from tests.kitemark.factories import all_verified, awarded, make_assessor
+from tests.client import FormClient, text_of
+from tests.factories import all_verified, awarded, make_assessor
 
 
 def _one_failed(note: str) -> dict[str, services.CheckResult]:

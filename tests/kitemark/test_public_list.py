@@ -9,8 +9,8 @@ from marketplace.core.templating import format_date
 from marketplace.extensions import db
 from marketplace.reference.services import terms_by_code
 from marketplace.search.maintenance import rebuild
-from tests.helpers import text_of
-from tests.kitemark.factories import awarded, make_ready_organisation
+from tests.client import text_of
+from tests.factories import awarded, make_ready_organisation
 
 LEICESTER = "E06000016"
 DERBYSHIRE = "E10000007"

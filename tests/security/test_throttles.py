@@ -16,7 +16,7 @@ from marketplace import create_app
 from marketplace.audit.models import AuditEvent
 from marketplace.extensions import db, limiter
 from tests import factories
-from tests.helpers import FormClient
+from tests.client import FormClient
 
 WRONG = "not the right password at all"
 PROXY = "10.0.0.1"

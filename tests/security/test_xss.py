@@ -21,7 +21,7 @@ from wtforms.fields.core import UnboundField
 
 import marketplace
 from marketplace.core.spreadsheets import is_runnable
-from tests.helpers import FormClient
+from tests.client import FormClient
 from tests.security.conftest import client_for
 from tests.security.crawl import crawl, endpoint_of
 from tests.security.filler import PAYLOAD, submit

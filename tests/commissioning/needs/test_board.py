@@ -8,9 +8,9 @@ import pytest
 
 from marketplace.commissioning.models import NeedStatus
 from marketplace.reference.services import terms_by_code
-from tests.commissioning.factories import locality, make_need
-from tests.factories import make_body
-from tests.helpers import text_of
+from tests.client import text_of
+from tests.factories import make_body, make_need
+from tests.lookups import locality
 
 
 def _titles(client, query: str = "") -> list[str]:

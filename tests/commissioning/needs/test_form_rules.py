@@ -10,10 +10,9 @@ from sqlalchemy import func, select
 from marketplace.commissioning.models import Need
 from marketplace.core.clock import today
 from marketplace.extensions import db
-from tests.commissioning.factories import make_framework
-from tests.commissioning.needs.support import date_parts, need_form, term_id
-from tests.factories import make_body, make_commissioner
-from tests.helpers import error_summary
+from tests.client import error_summary
+from tests.factories import make_body, make_commissioner, make_framework
+from tests.forms import date_fields, need_form, term_value
 
 CASES = {
     "no title": ({"title": ""}, "Enter a title for the need"),
@@ -35,8 +34,8 @@ CASES = {
     "unknown locality": ({"localities": ["999999"]}, "Select localities from the list"),
     "contract ends before it starts": (
         {
-            **date_parts("contract_start", today() + timedelta(days=90)),
-            **date_parts("contract_end", today() + timedelta(days=60)),
+            **date_fields("contract_start", today() + timedelta(days=90)),
+            **date_fields("contract_end", today() + timedelta(days=60)),
         },
         "Contract end must be after the contract start",
     ),
@@ -61,7 +60,7 @@ def test_bad_input_is_refused_with_a_message(client, app, case):
 
 def test_aims_must_belong_to_the_chosen_outcomes(client, app):
     client.sign_in(make_commissioner().email)
-    form = need_form(outcomes=[term_id("ecm_outcome", "be-healthy")])
+    form = need_form(outcomes=[term_value("ecm_outcome", "be-healthy")])
     response = client.submit("/commissioner/needs/new", form)
     assert error_summary(response) == [
         "Select the outcome ‘Enjoy and achieve’ for the aim ‘Attend and enjoy school’, or remove the aim"
@@ -100,7 +99,7 @@ def test_bad_input_keeps_what_was_typed(client, app):
     )
     html = response.get_data(as_text=True)
     assert 'value="9000"' in html and "Keep this text" in html
-    assert 'value="' + term_id("need_kind", "short-breaks") + '" selected' in html
+    assert 'value="' + term_value("need_kind", "short-breaks") + '" selected' in html
 
 
 def test_a_draft_may_be_saved_with_only_a_title(client, app):

@@ -16,8 +16,7 @@ from marketplace.commissioning.needs.importer import import_needs
 from marketplace.core.clock import today
 from marketplace.demo.needs import dated_needs
 from marketplace.extensions import db
-from tests.commissioning.factories import make_framework
-from tests.factories import make_body
+from tests.factories import make_body, make_framework
 
 BODY_REFS = ("derby-cyps", "nottingham-cs", "leicester-cs", "lancashire-ct", "worcestershire-cs", "derbyshire-camhs")
 

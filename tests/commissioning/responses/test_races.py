@@ -16,9 +16,9 @@ from marketplace.commissioning.responses import services
 from marketplace.core.clock import utcnow
 from marketplace.directory.models import Organisation
 from marketplace.extensions import db
-from tests.commissioning.factories import make_response
+from tests.client import text_of
 from tests.commissioning.responses.conftest import form_data, make_consortium
-from tests.helpers import text_of
+from tests.factories import make_response
 
 
 def _live_count() -> int:

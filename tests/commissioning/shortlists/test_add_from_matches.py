@@ -11,9 +11,9 @@ from marketplace.directory.importer import import_directory
 from marketplace.directory.models import Consortium, Organisation
 from marketplace.extensions import db
 from marketplace.search.maintenance import rebuild
-from tests.commissioning.factories import make_need, make_response
+from tests.client import text_of
 from tests.commissioning.shortlists.conftest import put_on_shortlist
-from tests.helpers import text_of
+from tests.factories import make_need, make_response
 
 
 def _record(ref: str, name: str) -> dict:

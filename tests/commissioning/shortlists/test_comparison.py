@@ -18,9 +18,10 @@ from marketplace.directory.models import (
 )
 from marketplace.extensions import db
 from marketplace.reference.services import terms_by_code
-from tests.commissioning.factories import locality, make_need, make_response
+from tests.client import text_of
 from tests.commissioning.shortlists.conftest import published_organisation, put_on_shortlist
-from tests.helpers import text_of
+from tests.factories import make_need, make_response
+from tests.lookups import locality
 
 
 def row(table, heading: str) -> list[str]:

@@ -9,8 +9,10 @@ from marketplace.audit.models import AuditEvent
 from marketplace.directory.models import Offer, OrganisationStatus
 from marketplace.extensions import db
 from tests import factories
-from tests.directory.offers.support import aim_id, locality_id, make_offer, offer_form, term_id
-from tests.helpers import error_summary, text_of
+from tests.client import error_summary, text_of
+from tests.factories import make_offer
+from tests.forms import offer_form
+from tests.lookups import aim_id, locality_id, term_id
 
 
 @pytest.fixture

@@ -14,8 +14,9 @@ from marketplace.directory.services import served_locality_ids
 from marketplace.extensions import db
 from marketplace.reference.models import Locality
 from tests import factories
-from tests.directory.profiles.conftest import make_impact_evidence, term
-from tests.helpers import error_summary, text_of
+from tests.client import error_summary, text_of
+from tests.factories import make_impact_evidence
+from tests.lookups import term
 
 BASICS = {
     "name": "Derby Museum of Making",

@@ -17,9 +17,9 @@ from marketplace.kitemark.models import Kitemark
 from marketplace.matching.ranking import match_need, opportunities_for
 from marketplace.reference.services import terms_by_code
 from marketplace.search.maintenance import rebuild
-from tests.commissioning.factories import locality, make_need
-from tests.factories import make_body, make_commissioner, make_provider
-from tests.helpers import text_of
+from tests.client import text_of
+from tests.factories import make_body, make_commissioner, make_need, make_provider
+from tests.lookups import locality
 
 DERBY, DERBYSHIRE, AMBER_VALLEY, LEICESTER = "E06000015", "E10000007", "E07000032", "E06000016"
 BROXTOWE = "E07000172"

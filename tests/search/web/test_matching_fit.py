@@ -6,8 +6,7 @@ import pytest
 
 from marketplace.matching.ages import ranges_overlap
 from marketplace.matching.ranking import match_need, opportunities_for
-from tests.commissioning.factories import make_need
-from tests.factories import make_body
+from tests.factories import make_body, make_need
 from tests.search.web.test_matching import load, names, org_record, terms
 
 

@@ -6,7 +6,7 @@ import re
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import event, select
+from sqlalchemy import event
 
 from marketplace.core.clock import today, utcnow
 from marketplace.directory.models import (
@@ -19,12 +19,12 @@ from marketplace.directory.models import (
 )
 from marketplace.extensions import db
 from marketplace.kitemark.models import Kitemark
-from marketplace.reference.models import Locality
 from marketplace.reference.services import terms_by_code
 from marketplace.search.engine import engine_for
 from marketplace.search.sync import init_search_sync
+from tests.client import text_of
 from tests.factories import make_organisation
-from tests.helpers import text_of
+from tests.lookups import locality
 
 PUBLISHED = OrganisationStatus.PUBLISHED
 YEAR = timedelta(days=365)
@@ -37,10 +37,6 @@ def synced(app):
     engine = engine_for(app)
     engine.clear()  # the site's index exists (`flask search rebuild`); commits keep it up to date
     return engine
-
-
-def locality(ons_code: str) -> Locality:
-    return db.session.scalar(select(Locality).where(Locality.ons_code == ons_code))
 
 
 def result_names(response) -> list[str]:
