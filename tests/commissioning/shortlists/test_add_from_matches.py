@@ -23,6 +23,8 @@ def _record(ref: str, name: str) -> dict:
         "name": name,
         "organisation_type": "museum",
         "description": "Creative sessions for disabled children and families.",
+        "postcode": "DE1 1BS",  # published: the publish check needs a postcode and a contact email
+        "contact_email": f"hello@{ref}.example.org",
         "localities": ["E06000015"],
         "age_min": 5,
         "age_max": 18,
