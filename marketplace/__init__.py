@@ -104,6 +104,7 @@ def _register_blueprints(app: Flask) -> None:
         monitoring,
         notifications,
         reference,
+        verification,
     )
     from marketplace.api import bp as api_bp
     from marketplace.commissioning import frameworks, needs, responses, shortlists
@@ -135,6 +136,7 @@ def _register_blueprints(app: Flask) -> None:
         matching_bp,
         area_bp,
         kitemark.bp,
+        verification.bp,
         monitoring.bp,
         api_bp,
     )

@@ -443,6 +443,10 @@ def decide_application(
     application.decided_at, application.decided_by_id = utcnow(), assessor.id
     application.decision_reasons = reasons
     kitemark = _award(application, assessor) if decision == Decision.AWARD else None
+    if kitemark is not None:  # the award's checklist verified safeguarding: record it as a verification
+        from marketplace.verification.services import verify_through_kitemark
+
+        verify_through_kitemark(application, assessor=assessor)
     _history(
         organisation,
         status,
