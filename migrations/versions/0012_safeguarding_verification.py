@@ -1,4 +1,4 @@
-"""safeguarding verification: requests, assignment, item results and decisions, lapses
+"""safeguarding verification: requests, assignment, item results and decisions, lapses; approved bodies
 
 Revision ID: 0012
 Revises: 0010
@@ -18,6 +18,10 @@ depends_on = None
 
 
 def upgrade():
+    # Bodies are listed publicly once approved; every existing body stays listed.
+    with op.batch_alter_table("commissioning_body", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("is_listed", sa.Boolean(), nullable=False, server_default=sa.true()))
+
     op.create_table(
         "safeguarding_verification",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -87,3 +91,5 @@ def downgrade():
         batch_op.drop_index(batch_op.f("ix_safeguarding_verification_organisation_id"))
         batch_op.drop_index(batch_op.f("ix_safeguarding_verification_assessor_id"))
     op.drop_table("safeguarding_verification")
+    with op.batch_alter_table("commissioning_body", schema=None) as batch_op:
+        batch_op.drop_column("is_listed")
