@@ -9,4 +9,4 @@ from flask import Blueprint
 
 bp = Blueprint("verification", __name__)
 
-from marketplace.verification import cli, receivers, views  # noqa: E402, F401
+from marketplace.verification import badge_views, cli, receivers, views  # noqa: E402, F401

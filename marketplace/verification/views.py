@@ -24,6 +24,8 @@ from marketplace.directory.readiness import safeguarding_review_due_on
 from marketplace.extensions import db
 from marketplace.kitemark.listing import age_text
 from marketplace.verification import bp, forms, queries, services
+from marketplace.verification.badge import code_for
+from marketplace.verification.badge_views import snippet
 from marketplace.verification.checks import ITEM_NAMES, ITEMS, failed_by_rule, pre_assess
 from marketplace.verification.models import SafeguardingVerification, VerificationStatus
 from marketplace.verification.status import open_needs_requiring_verification, verification_state
@@ -72,6 +74,8 @@ def _provider_page(form: forms.RequestForm | None = None, status: int = 200):
         form=form or forms.RequestForm(),
         history=services.history(organisation),
         item_names=ITEM_NAMES,
+        code=code_for(organisation),
+        snippet=snippet(organisation),
     ), status
 
 

@@ -7,8 +7,9 @@ from datetime import timedelta
 from marketplace.core.clock import today
 from marketplace.directory.models import SafeguardingRecord
 from marketplace.extensions import db
+from marketplace.verification.badge import code_for
 from marketplace.verification.models import SafeguardingVerification
-from tests.permissions.roles import only
+from tests.permissions.roles import everyone, only
 
 PROVIDERS = ("provider_a", "provider_b")
 ASSESSOR_POST = only("assessor", status=400)  # the walk sends no CSRF token
@@ -22,6 +23,8 @@ EXPECTED: dict[tuple[str, str], dict[str, int]] = {
     ("verification.conflict", "POST"): ASSESSOR_POST,
     ("verification.decide", "POST"): ASSESSOR_POST,
     ("verification.policy_document", "GET"): only("assessor"),
+    ("verification.verify_page", "GET"): everyone(200),
+    ("verification.badge_svg", "GET"): everyone(200),
 }
 
 
@@ -42,4 +45,4 @@ def make_url_args(users: dict) -> dict:
     verification = SafeguardingVerification(organisation=organisation)
     db.session.add(verification)
     db.session.commit()
-    return {"verification_id": verification.id}
+    return {"verification_id": verification.id, "code": code_for(users["provider_b"].organisation)}
