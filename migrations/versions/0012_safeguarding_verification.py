@@ -1,4 +1,4 @@
-"""safeguarding verification: requests, assignment, item results and decisions, lapses; approved bodies
+"""safeguarding verification: requests, assignment, item results and decisions, lapses; approved bodies; listing freshness
 
 Revision ID: 0012
 Revises: 0010
@@ -18,6 +18,14 @@ depends_on = None
 
 
 def upgrade():
+    # Freshness: every existing listing counts as confirmed when it was last updated.
+    with op.batch_alter_table("organisation", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("confirmed_at", sa.DateTime(), nullable=True))
+        batch_op.add_column(sa.Column("is_stale", sa.Boolean(), nullable=False, server_default=sa.false()))
+    op.execute("UPDATE organisation SET confirmed_at = updated_at")
+    with op.batch_alter_table("organisation", schema=None) as batch_op:
+        batch_op.alter_column("confirmed_at", existing_type=sa.DateTime(), nullable=False)
+
     # Bodies are listed publicly once approved; every existing body stays listed.
     with op.batch_alter_table("commissioning_body", schema=None) as batch_op:
         batch_op.add_column(sa.Column("is_listed", sa.Boolean(), nullable=False, server_default=sa.true()))
@@ -93,3 +101,6 @@ def downgrade():
     op.drop_table("safeguarding_verification")
     with op.batch_alter_table("commissioning_body", schema=None) as batch_op:
         batch_op.drop_column("is_listed")
+    with op.batch_alter_table("organisation", schema=None) as batch_op:
+        batch_op.drop_column("is_stale")
+        batch_op.drop_column("confirmed_at")
