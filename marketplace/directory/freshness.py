@@ -5,7 +5,8 @@
 - At 12 months without a confirmation the listing is marked out of date: it leaves search and matching (the
   search document is dropped) but stays reachable by its link, marked out of date, until confirmed.
 
-``flask directory sweep-stale`` runs this daily; confirming is :func:`confirm_accurate`.
+``flask directory sweep-stale`` runs this daily; confirming is :func:`confirm_accurate` (one click), and saving a
+profile step counts as confirming too (:func:`mark_edited`).
 """
 
 from __future__ import annotations
@@ -66,6 +67,14 @@ def confirm_accurate(organisation: Organisation, *, user: Any) -> None:
     )
     _queue_search_update(organisation)
     db.session.commit()
+
+
+def mark_edited(organisation: Organisation) -> None:
+    """Editing the profile counts as confirming it (no commit: the edit's own save commits it)."""
+    was_stale = organisation.is_stale
+    organisation.confirmed_at, organisation.is_stale = utcnow(), False
+    if was_stale:
+        _queue_search_update(organisation)
 
 
 @dataclass

@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from marketplace.audit.models import AuditEvent
 from marketplace.core.clock import today
-from marketplace.directory import freshness
+from marketplace.directory import freshness, services
 from marketplace.directory.models import OrganisationStatus
 from marketplace.extensions import db
 from marketplace.notifications.models import OutboxEmail
@@ -102,3 +102,17 @@ def test_months_are_added_as_calendar_months():
 
     assert freshness.add_months(date(2026, 8, 31), 6) == date(2027, 2, 28)
     assert freshness.add_months(date(2026, 1, 15), 12) == date(2027, 1, 15)
+
+
+def test_editing_the_profile_counts_as_confirming_it(client):
+    organisation = factories.make_organisation("Old Arts", status=OrganisationStatus.PUBLISHED)
+    manager = factories.make_provider(organisation)
+    _confirmed(organisation, 400)
+    freshness.sweep_stale(today())
+    assert organisation.is_stale
+
+    values = {"age_min": 5, "age_max": 11, "target_group_ids": []}
+    services.save_profile_step(organisation, "ages-and-groups", values, actor=manager)
+
+    assert not organisation.is_stale and organisation.confirmed_at.date() == today()
+    assert f"org-{organisation.id}" in _indexed_ids(organisation)
