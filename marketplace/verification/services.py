@@ -454,6 +454,12 @@ def lapse_past_review_date(on: date) -> list[str]:
         reason = f"The safeguarding policy was due for review on {long_date(verification.valid_until)}."
         if record is not None:
             _lapse(record, reason)
+        else:  # the record was deleted: the verification cannot stand
+            verification.status, verification.lapsed_at, verification.lapse_reason = (
+                VerificationStatus.LAPSED,
+                utcnow(),
+                reason,
+            )
         _tell_provider(
             verification.organisation,
             "Safeguarding verification lapsed",
