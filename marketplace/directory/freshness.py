@@ -37,13 +37,6 @@ def add_months(day: date, months: int) -> date:
     return day.replace(year=year, month=month, day=min(day.day, calendar.monthrange(year, month)[1]))
 
 
-def _queue_search_update(organisation: Organisation) -> None:
-    from marketplace.search.documents import organisation_doc_id
-    from marketplace.search.sync import PENDING_KEY
-
-    db.session.info.setdefault(PENDING_KEY, set()).add(organisation_doc_id(organisation.id))
-
-
 def confirmed_on(organisation: Organisation) -> date:
     return organisation.confirmed_at.date()
 
@@ -65,16 +58,12 @@ def confirm_accurate(organisation: Organisation, *, user: Any) -> None:
         before=before,
         after={"confirmed_at": organisation.confirmed_at.isoformat(), "is_stale": False},
     )
-    _queue_search_update(organisation)
     db.session.commit()
 
 
 def mark_edited(organisation: Organisation) -> None:
     """Editing the profile counts as confirming it (no commit: the edit's own save commits it)."""
-    was_stale = organisation.is_stale
     organisation.confirmed_at, organisation.is_stale = utcnow(), False
-    if was_stale:
-        _queue_search_update(organisation)
 
 
 @dataclass
@@ -127,7 +116,6 @@ def _mark_stale(organisation: Organisation, report: StaleReport) -> None:
         f"{organisation.name} has not been confirmed accurate for {STALE_MONTHS} months, so it no longer appears in "
         "search or matching. Confirm it from your dashboard to bring it back.",
     )
-    _queue_search_update(organisation)
     report.stale.append(organisation.name)
 
 

@@ -2,7 +2,8 @@
 
 Each state change checks the rule, writes the change and an audit event (``verification.*``), emails the other
 side (assessors when a provider asks, the provider's account managers when an assessor decides or a verification
-lapses) with an in-app notification, queues the organisation's search document, and commits.
+lapses) with an in-app notification, and commits; the search document follows the record's change after the
+commit (``search.sync`` notes every flushed safeguarding record).
 
 Assignment and conflict-of-interest rules are the kitemark queue's, through its helpers: only assessors assign
 and decide, never a member of the organisation; the assigned assessor declares no conflict before deciding, and
@@ -26,7 +27,7 @@ from marketplace.core.roles import Role
 from marketplace.directory.models import Organisation, SafeguardingRecord
 from marketplace.directory.readiness import safeguarding_review_due_on
 from marketplace.extensions import db
-from marketplace.kitemark.services import is_member_of, provider_recipients, queue_search_update
+from marketplace.kitemark.services import is_member_of, provider_recipients
 from marketplace.notifications.services import dispatch_queued_now, notify, queue_email
 from marketplace.verification.checks import ITEM_KEYS, ITEM_NAMES, failed_by_rule, pre_assess, take_snapshot
 from marketplace.verification.models import RequestReason, SafeguardingVerification, VerificationStatus
@@ -346,7 +347,6 @@ def decide_verification(
         after={**_fields(verification), "reasons": reasons, "checks": verification.checks},
     )
     _tell_provider(organisation, *_decision_email(verification))
-    queue_search_update(organisation)
     _commit()
     return verification
 
@@ -406,7 +406,6 @@ def _lapse(record: SafeguardingRecord, reason: str) -> SafeguardingVerification 
             before=before,
             after=_fields(current),
         )
-    queue_search_update(record.organisation)
     return current
 
 

@@ -13,6 +13,9 @@ from marketplace.directory.models import OrganisationStatus
 from marketplace.extensions import db
 from marketplace.notifications.models import OutboxEmail
 from marketplace.search.documents import all_documents, documents_for_ids
+from marketplace.search.engine import SearchQuery
+from marketplace.search.maintenance import engine_for
+from marketplace.search.sync import init_search_sync
 from tests import factories
 from tests.helpers import text_of
 
@@ -116,3 +119,20 @@ def test_editing_the_profile_counts_as_confirming_it(client):
 
     assert not organisation.is_stale and organisation.confirmed_at.date() == today()
     assert f"org-{organisation.id}" in _indexed_ids(organisation)
+
+
+def test_the_search_index_follows_staleness_and_confirmation(app):
+    organisation = factories.make_organisation("Old Arts", status=OrganisationStatus.PUBLISHED)
+    manager = factories.make_provider(organisation)
+    app.config["SEARCH_SYNC"] = True
+    init_search_sync(app)
+    engine = engine_for(app)
+    engine.clear()  # only a rebuild creates an index; updates then follow each commit
+    _confirmed(organisation, 400)
+    doc_id = f"org-{organisation.id}"
+    assert doc_id in engine.search(SearchQuery()).ids
+
+    freshness.sweep_stale(today())
+    assert doc_id not in engine.search(SearchQuery()).ids
+    freshness.confirm_accurate(organisation, user=manager)
+    assert doc_id in engine.search(SearchQuery()).ids
