@@ -209,7 +209,7 @@ def _add_accounts(site: Site, providers: int, commissioners: int) -> None:
 def _open_needs(copies: int) -> list[dict]:
     """Copies of the demo's open needs, with deadlines ahead, for providers to respond to."""
     from marketplace.core.clock import today
-    from marketplace.demo.services import NEEDS_FILE
+    from marketplace.demo.needs import NEEDS_FILE
 
     records = [record for record in json.loads(NEEDS_FILE.read_text(encoding="utf-8"))["needs"]]
     start = today()

@@ -20,9 +20,10 @@ from wtforms.validators import Email, EqualTo, InputRequired, Length, Optional, 
 from marketplace.accounts.passwords import password_problem
 from marketplace.commissioning.models import CommissioningBody
 from marketplace.core.fields import strip_text
-from marketplace.core.forms import optional_int, term_choices
+from marketplace.core.forms import optional_int
 from marketplace.core.roles import Role
 from marketplace.extensions import db
+from marketplace.reference.choices import term_choices
 
 EMAIL_VALIDATORS = [
     InputRequired(message="Enter your email address"),

@@ -37,7 +37,7 @@ ROLE_ITEMS: dict[Role, list[tuple[str, str]]] = {
     ],
     Role.ASSESSOR: [("Assessments", "kitemark.queue"), ("Kitemarks", "kitemark.awards")],
     Role.ADMIN: [
-        ("Admin", "core.admin_home"),
+        ("Admin", "admin.home"),
         ("Users", "accounts_admin.index"),
         ("Reference data", "reference.index"),
         ("Audit log", "audit.index"),

@@ -5,6 +5,8 @@ from flask import current_app
 
 from marketplace.demo import bp
 from marketplace.demo.services import load_demo
+from marketplace.search.engine import engine_for
+from marketplace.search.maintenance import rebuild
 
 bp.cli.short_help = "Demo data commands."
 
@@ -24,6 +26,7 @@ HIGHLIGHTED = {
 def load_command(all_logins: bool) -> None:
     """Create or refresh the demo data. Safe to run repeatedly."""
     password = current_app.config["DEMO_PASSWORD"]
+    _ensure_search_index()
     report = load_demo(password)
     click.echo(
         f"Demo data: {report.organisations} organisations, {report.bodies} commissioning bodies, "
@@ -38,3 +41,13 @@ def load_command(all_logins: bool) -> None:
     for role, email, membership in report.logins:
         if all_logins or email in HIGHLIGHTED:
             click.echo(f"  {role:<13} {email:<45} {membership}")
+
+
+def _ensure_search_index() -> None:
+    """Build the search index first when there is none (a fresh clone), so the demo's writes are indexed as they
+    commit; otherwise each commit would find no index, queue its documents and log a warning that is no problem."""
+    if not current_app.config.get("SEARCH_SYNC", True):
+        return
+    engine = engine_for(current_app)
+    if engine.live_directory() is None:
+        rebuild(current_app)

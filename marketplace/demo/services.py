@@ -3,10 +3,13 @@
 
 Organisations (with their offers, outcomes, statements …) and consortia go through the directory importer,
 exactly like ``flask directory import``; needs through ``flask commissioning import-needs``'s importer; bodies and
-users are loaded here; then the kitemark demo (``kitemark.demo``) and the assessor-checked evidence that lets the
-demo needs match providers (``demo.verification``: verified safeguarding, kitemarks, accreditations). Matching
-is by ``ref`` (organisations, offers, consortia, bodies, needs), framework name and email (users), so loading twice
-changes nothing.
+users are loaded here; then the assessor-checked evidence that lets the demo needs match providers
+(``demo.verification``: verified safeguarding, accreditations; ``demo.kitemark``: kitemarks and a waiting
+application). Matching is by ``ref`` (organisations, offers, consortia, bodies, needs), framework name and email
+(users), so loading twice changes nothing.
+
+Every date in the demo is relative to the day it is loaded: evidence and kitemarks are counted back from today
+and the needs' deadlines and contracts forward (``demo.needs``), so a demo loaded on any day is current.
 """
 
 from __future__ import annotations
@@ -21,20 +24,19 @@ from marketplace.accounts.models import User
 from marketplace.accounts.passwords import hash_password
 from marketplace.commissioning.frameworks.services import import_framework
 from marketplace.commissioning.models import CommissioningBody
-from marketplace.commissioning.needs.importer import import_needs
-from marketplace.core.clock import utcnow
-from marketplace.demo.verification import load_verification_demo
+from marketplace.core.clock import today, utcnow
+from marketplace.demo.kitemark import load_kitemark_demo
+from marketplace.demo.needs import load_demo_needs
+from marketplace.demo.verification import demo_assessor, load_verification_demo
 from marketplace.directory.importer import Rejection, import_directory
 from marketplace.directory.models import Organisation
 from marketplace.extensions import db
-from marketplace.kitemark.demo import load_kitemark_demo
 from marketplace.reference.models import Locality
 from marketplace.reference.services import terms_by_code
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 DEMO_FILE = DATA_DIR / "demo.json"
 FRAMEWORK_FILE = DATA_DIR / "framework_council.json"
-NEEDS_FILE = DATA_DIR / "needs.json"
 FRAMEWORK_BODY_REF = "derby-cyps"
 
 
@@ -103,9 +105,10 @@ def load_demo(password: str, path: Path = DEMO_FILE) -> DemoReport:
         report.logins.append((record["role"], record["email"], user.membership_name))
     db.session.commit()
     _load_framework(bodies.get(FRAMEWORK_BODY_REF))
-    load_kitemark_demo()
-    load_verification_demo()
-    needs_report = import_needs(json.loads(NEEDS_FILE.read_text(encoding="utf-8")))
+    on, assessor = today(), demo_assessor()
+    load_verification_demo(assessor, on)
+    load_kitemark_demo(assessor, on)
+    needs_report = load_demo_needs(on)
     report.needs, report.needs_rejected = needs_report.summary, needs_report.rejected
     return report
 

@@ -24,7 +24,7 @@ from marketplace.core.clock import long_date, utcnow
 from marketplace.core.links import external_url
 from marketplace.directory.models import Organisation, OrganisationStatus, ReminderSent
 from marketplace.extensions import db
-from marketplace.notifications.services import dispatch_queued_now, notify, queue_email
+from marketplace.notifications.services import notify, send_email
 
 ASK_MONTHS = (6, 9)  # "is this still accurate?", then a reminder
 STALE_MONTHS = 12
@@ -79,7 +79,7 @@ def _tell(organisation: Organisation, subject: str, body: str) -> None:
     link = external_url("directory.dashboard")
     members = [user for user in organisation.members if user.is_active]
     for user in [user for user in members if user.is_org_admin] or members:
-        queue_email(user.email, subject, f"Dear {user.name},\n\n{body}\n\n{link}\n")
+        send_email(user.email, subject, f"Dear {user.name},\n\n{body}\n\n{link}\n")
         notify(user.id, subject, urlsplit(link).path)
 
 
@@ -131,5 +131,4 @@ def sweep_stale(on: date) -> StaleReport:
         else:
             _ask(organisation, on, report)
     db.session.commit()
-    dispatch_queued_now()
     return report

@@ -1,14 +1,16 @@
-"""Provider dashboard, profile editing in steps, publishing, and organisation pages."""
+"""The home page, provider dashboard, profile editing in steps, publishing, and organisation pages."""
 
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, url_for
 from flask_login import current_user
+from sqlalchemy import func, select
 
 from marketplace.core.permissions import public, require_access, role_required
 from marketplace.core.roles import Role
 from marketplace.directory import access, bp, forms, freshness, readiness, services
-from marketplace.directory.models import Organisation
+from marketplace.directory.models import Organisation, OrganisationStatus
+from marketplace.directory.profile_extras import profile_extras
 from marketplace.extensions import db
 
 
@@ -17,6 +19,16 @@ def _own_organisation() -> Organisation:
     organisation = current_user.organisation
     require_access(organisation is not None and access.can_edit_organisation(current_user, organisation))
     return organisation
+
+
+@bp.get("/")
+@public
+def home():
+    """The service's front page; it counts published profiles, so it lives with the directory."""
+    published = db.session.scalar(
+        select(func.count()).select_from(Organisation).where(Organisation.status == OrganisationStatus.PUBLISHED)
+    )
+    return render_template("directory/home.html", published_count=published)
 
 
 @bp.get("/provider")
@@ -126,4 +138,5 @@ def organisation(organisation_id: int):
         organisation=organisation,
         page=services.profile_page(organisation, show_private=show_private),
         is_member=access.is_member(current_user, organisation),
+        **profile_extras(organisation),
     )

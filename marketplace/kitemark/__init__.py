@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("kitemark", __name__)
 
-from marketplace.kitemark import cli, views  # noqa: E402, F401
+from marketplace.kitemark import cli, dashboard, views  # noqa: E402, F401

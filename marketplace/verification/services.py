@@ -28,7 +28,8 @@ from marketplace.directory.models import Organisation, SafeguardingRecord
 from marketplace.directory.readiness import safeguarding_review_due_on
 from marketplace.extensions import db
 from marketplace.kitemark.services import is_member_of, provider_recipients
-from marketplace.notifications.services import dispatch_queued_now, notify, queue_email
+from marketplace.kitemark.signals import kitemark_awarded
+from marketplace.notifications.services import notify, send_email
 from marketplace.verification.checks import ITEM_KEYS, ITEM_NAMES, failed_by_rule, pre_assess, take_snapshot
 from marketplace.verification.models import RequestReason, SafeguardingVerification, VerificationStatus
 
@@ -118,7 +119,7 @@ def _fields(verification: SafeguardingVerification) -> dict[str, Any]:
 def _tell_provider(organisation: Organisation, subject: str, body: str) -> None:
     link = external_url("verification.provider_page")
     for user in provider_recipients(organisation):
-        queue_email(user.email, subject, f"Dear {user.name},\n\n{body}\n\n{link}\n")
+        send_email(user.email, subject, f"Dear {user.name},\n\n{body}\n\n{link}\n")
         notify(user.id, subject, urlsplit(link).path)
 
 
@@ -127,13 +128,12 @@ def _tell_assessors(verification: SafeguardingVerification, subject: str, body: 
     link = external_url("verification.review", verification_id=verification.id)
     recipients = [verification.assessor] if verification.assessor is not None else assessors_for(verification)
     for user in recipients:
-        queue_email(user.email, subject, f"Dear {user.name},\n\n{body}\n\n{link}\n")
+        send_email(user.email, subject, f"Dear {user.name},\n\n{body}\n\n{link}\n")
         notify(user.id, subject, urlsplit(link).path)
 
 
 def _commit() -> None:
     db.session.commit()
-    dispatch_queued_now()
 
 
 def _require_assessor(user: Any, organisation: Organisation) -> None:
@@ -357,10 +357,12 @@ def decide_verification(
 KITEMARK_ITEMS = {"policy": "safeguarding_policy", "lead_training": "lead_trained", "vetting": "dbs_coverage"}
 
 
+@kitemark_awarded.connect
 def verify_through_kitemark(application: Any, *, assessor: Any) -> SafeguardingVerification | None:
     """A kitemark award verified every checklist item, safeguarding included: record it as a verification.
 
-    Called by the kitemark award inside its transaction (it commits); an open request is decided by it.
+    Runs inside the kitemark award's transaction (the ``kitemark_awarded`` signal; the award commits); an open
+    request is decided by it.
     """
     organisation = application.organisation
     record = organisation.safeguarding

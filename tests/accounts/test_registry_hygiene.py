@@ -6,9 +6,9 @@ from marketplace.accounts import services
 from marketplace.core.roles import Role
 from marketplace.reference.services import terms_by_code
 from tests import factories
-from tests.accounts.support import user_by_email
 from tests.accounts.test_registration import REGISTER, commissioner_form
-from tests.helpers import FormClient, error_summary, text_of
+from tests.client import FormClient, error_summary, text_of
+from tests.lookups import user_by_email
 
 
 def register_new_body(client, name: str = "Westvale Children's Trust"):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import threading
 from pathlib import Path
 
@@ -15,7 +16,7 @@ from marketplace.extensions import db
 from marketplace.reference.services import load_all
 from marketplace.search.maintenance import rebuild
 
-CHROMIUM = "/usr/bin/chromium"
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")  # Debian's; CHROMIUM=PATH names another build
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 
 
@@ -34,7 +35,7 @@ CHROMIUM_ARGS = [
 def browser():
     """One Chromium for the session (never Playwright's own download: Debian's binary is used)."""
     if not Path(CHROMIUM).exists():
-        pytest.fail(f"{CHROMIUM} is missing: install Debian's chromium (make test does this)")
+        pytest.fail(f"{CHROMIUM} is missing: install Debian's chromium (make test does this) or set CHROMIUM")
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
         yield browser

@@ -2,9 +2,9 @@
 
 The pages are a declared list, not discovered: a page that is missing (404, a redirect elsewhere) fails its
 check loudly. Each role signs in once, in its own browser context, and reuses one page for all its checks. A
-response and a shortlist entry are added to a demo need first so the commissioner's tables have rows, and the
-search index is built so directory search has results. Results for every page go to
-``test-artifacts/accessibility.json``.
+response and a shortlist entry are added first to a demo need still open for responses today, so the
+commissioner's tables have rows, and the search index is built so directory search has results. Results for
+every page go to ``test-artifacts/accessibility.json``.
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ from marketplace.accounts.models import User
 from marketplace.commissioning.models import CommissioningBody, Need, NeedStatus, OutcomesFramework
 from marketplace.commissioning.responses.services import ResponseDetails, submit_response
 from marketplace.commissioning.shortlists.services import Candidate, add_to_shortlist
+from marketplace.core.clock import today
 from marketplace.directory.models import Consortium, Offer, Organisation
 from marketplace.directory.services import STEPS
 from marketplace.extensions import db
@@ -154,7 +155,11 @@ def ids(live_app) -> dict[str, int]:
     with live_app.app_context():
         organisation = _one(select(Organisation).where(Organisation.name == PROVIDER_NAME))
         body = _one(select(CommissioningBody).where(CommissioningBody.name == BODY_NAME))
-        need = _one(select(Need).where(Need.body_id == body.id, Need.status == NeedStatus.OPEN).order_by(Need.id))
+        need = _one(
+            select(Need)
+            .where(Need.body_id == body.id, Need.status == NeedStatus.OPEN, Need.response_deadline >= today())
+            .order_by(Need.id)
+        )
         responder = _one(select(Organisation).where(Organisation.name == RESPONDER_NAME))
         response = submit_response(
             need,

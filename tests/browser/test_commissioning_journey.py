@@ -14,6 +14,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect
 
+from marketplace.core import clock
+
 pytestmark = pytest.mark.browser
 
 COMMISSIONER = "commissioner@derby.example.org"
@@ -74,7 +76,7 @@ def test_commissioner_imports_posts_shortlists_compares_exports_and_awards_to_a_
     def shot(target: Page, name: str) -> None:
         target.screenshot(path=str(artifacts / f"journey-commissioning-{name}.png"), full_page=True)
 
-    today = date.today()
+    today = clock.today()
     deadline = today + timedelta(days=35)
     contract_start = today + timedelta(days=60)
     contract_end = contract_start + timedelta(days=365)

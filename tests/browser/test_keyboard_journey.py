@@ -14,6 +14,8 @@ from datetime import date, timedelta
 import pytest
 from playwright.sync_api import Locator, Page, expect
 
+from marketplace.core import clock
+
 pytestmark = pytest.mark.browser
 
 COMMISSIONER = "commissioner@derby.example.org"
@@ -122,7 +124,7 @@ def test_commissioner_posts_and_publishes_a_need_and_a_provider_responds_using_o
     browser, page, live_app, live_url, console_errors, artifacts
 ):
     password = live_app.config["DEMO_PASSWORD"]
-    deadline = date.today() + timedelta(days=30)
+    deadline = clock.today() + timedelta(days=30)
 
     # The commissioner signs in and reaches the new-need form from the navigation ----------------------------
     sign_in(page, live_url, COMMISSIONER, password)

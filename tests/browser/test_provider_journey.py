@@ -14,6 +14,8 @@ from datetime import date, timedelta
 import pytest
 from playwright.sync_api import Locator, Page, expect
 
+from marketplace.core import clock
+
 pytestmark = pytest.mark.browser
 
 PASSWORD = "lantern-orchard-velvet-42"
@@ -101,7 +103,7 @@ def test_provider_goes_from_registration_to_a_published_evidenced_profile_with_o
     evidence_title = f"Archive explorers evaluation {suffix}"
     offer_title = f"Archive explorers workshop {suffix}"
     consortium_name = f"East Midlands Heritage Learning {suffix}"
-    today = date.today()
+    today = clock.today()
 
     # 1. Register a new provider organisation and land on the dashboard with its readiness checklist --------
     page.goto(live_url + "/account/register")

@@ -16,12 +16,10 @@ from playwright.sync_api import expect
 
 from marketplace.commissioning.models import Need
 from marketplace.extensions import db
-from marketplace.search.matching import match_need
+from marketplace.matching.ranking import match_need
 from tests import factories
 from tests.browser.test_kitemark_journey import ASSESSOR, expect_success, new_page, sign_in
-from tests.commissioning.factories import make_need
-from tests.factories import PASSWORD
-from tests.kitemark.factories import make_ready_organisation
+from tests.factories import PASSWORD, make_need, make_ready_organisation
 from tests.search.web.test_matching import names
 
 pytestmark = pytest.mark.browser

@@ -17,7 +17,7 @@ from marketplace.search.engine import SearchQuery
 from marketplace.search.maintenance import engine_for
 from marketplace.search.sync import init_search_sync
 from tests import factories
-from tests.helpers import text_of
+from tests.client import text_of
 
 
 def _confirmed(organisation, days_ago: int) -> None:

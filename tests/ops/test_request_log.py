@@ -71,7 +71,7 @@ def test_refused_and_missing_pages_are_logged_with_their_status(client, caplog_i
     client.get("/no-such-page")
 
     refused, missing = _lines(caplog_info)
-    assert (refused["endpoint"], refused["status"]) == ("core.admin_home", 302)
+    assert (refused["endpoint"], refused["status"]) == ("admin.home", 302)
     assert refused["duration_ms"] is not None
     assert (missing["endpoint"], missing["status"]) == (None, 404)
 

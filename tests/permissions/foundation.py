@@ -6,12 +6,12 @@ from marketplace.accounts.services import invite_member
 from tests.permissions.roles import GUEST_PAGE, everyone, only, signed_in
 
 EXPECTED: dict[tuple[str, str], dict[str, int]] = {
-    ("core.home", "GET"): everyone(200),
+    ("directory.home", "GET"): everyone(200),
     ("core.accessibility", "GET"): everyone(200),
     ("core.privacy", "GET"): everyone(200),
     ("core.dashboard", "GET"): signed_in(302),
-    ("core.assessor_home", "GET"): only("assessor"),
-    ("core.admin_home", "GET"): only("admin"),
+    ("kitemark.assessor_home", "GET"): only("assessor"),
+    ("admin.home", "GET"): only("admin"),
     ("accounts.sign_in", "GET"): GUEST_PAGE,
     ("accounts.sign_in", "POST"): everyone(400),
     ("accounts.register", "GET"): GUEST_PAGE,

@@ -32,7 +32,7 @@ def make_url_args(users: dict) -> dict:
     """A verification request of provider A's organisation, whose safeguarding record holds a policy document."""
     from marketplace.directory.evidence import storage
     from tests.directory.evidence import files
-    from tests.directory.evidence.support import file_storage
+    from tests.forms import file_storage
 
     organisation = users["provider_a"].organisation
     record = organisation.safeguarding or SafeguardingRecord(organisation=organisation)

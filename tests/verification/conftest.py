@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.kitemark.factories import make_assessor, make_ready_organisation
+from tests.factories import make_assessor, make_ready_organisation
 
 
 @pytest.fixture

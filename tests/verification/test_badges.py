@@ -7,8 +7,8 @@ from marketplace.extensions import db
 from marketplace.kitemark import services as kitemark
 from marketplace.verification.badge import code_for
 from tests import factories
-from tests.helpers import text_of
-from tests.kitemark.factories import awarded
+from tests.client import text_of
+from tests.factories import awarded
 
 
 def test_the_verify_page_shows_kitemark_scheme_dates_and_safeguarding(client, ready, assessor):

@@ -6,15 +6,14 @@ from datetime import timedelta
 
 from marketplace.core.clock import today
 from marketplace.extensions import db
+from marketplace.matching.ranking import match_need
 from marketplace.search.maintenance import rebuild
-from marketplace.search.matching import match_need
 from marketplace.search.sync import init_search_sync
 from tests import factories
-from tests.commissioning.factories import make_need
-from tests.directory.evidence.support import date_parts
+from tests.client import FormClient, text_of
 from tests.directory.evidence.test_records import MULTIPART, safeguarding_form
-from tests.helpers import FormClient, text_of
-from tests.verification.support import decision_data
+from tests.factories import make_need
+from tests.forms import date_parts, decision_data
 
 
 def test_a_provider_is_verified_matched_and_lapses_after_editing_its_policy(app, ready, assessor):

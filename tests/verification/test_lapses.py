@@ -15,9 +15,10 @@ from marketplace.search.maintenance import engine_for
 from marketplace.search.sync import init_search_sync
 from marketplace.verification import services
 from marketplace.verification.models import RequestReason, VerificationStatus
-from tests.helpers import text_of
-from tests.kitemark.factories import awarded
-from tests.verification.support import actions, all_met, verified
+from tests.client import text_of
+from tests.factories import awarded
+from tests.factories.verification import all_met, verified
+from tests.lookups import verification_actions as actions
 
 
 def edit(organisation, provider, **data):

@@ -5,9 +5,10 @@ from __future__ import annotations
 from marketplace.verification import services
 from marketplace.verification.models import VerificationStatus
 from tests import factories
-from tests.commissioning.factories import make_need
-from tests.helpers import error_summary, text_of
-from tests.verification.support import actions, verified
+from tests.client import error_summary, text_of
+from tests.factories import make_need
+from tests.factories.verification import verified
+from tests.lookups import verification_actions as actions
 
 
 def test_the_checklist_says_how_many_open_needs_require_verification(client, ready):

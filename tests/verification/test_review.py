@@ -11,9 +11,11 @@ from marketplace.directory.readiness import safeguarding_review_due_on
 from marketplace.extensions import db
 from marketplace.verification import services
 from marketplace.verification.models import VerificationStatus
-from tests.helpers import FormClient, error_summary, text_of
-from tests.kitemark.factories import make_assessor
-from tests.verification.support import actions, all_met, decision_data, in_review
+from tests.client import FormClient, error_summary, text_of
+from tests.factories import make_assessor
+from tests.factories.verification import all_met, in_review
+from tests.forms import decision_data
+from tests.lookups import verification_actions as actions
 
 
 def test_an_assessor_assigns_declares_no_conflict_and_verifies_until_the_review_date(client, ready, assessor, outbox):

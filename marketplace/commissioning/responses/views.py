@@ -16,11 +16,6 @@ from marketplace.extensions import db
 from marketplace.kitemark.status import kitemark_status
 
 
-@bp.context_processor
-def link_helpers() -> dict:
-    return {"kitemark_status": kitemark_status}
-
-
 def _own_response(response_id: int) -> Response:
     """The response, if the user speaks for its responder; 404 otherwise (existence is not leaked)."""
     record = db.get_or_404(Response, response_id)
@@ -70,7 +65,11 @@ def response(response_id: int):
     can_change = access.speaks_for_response(current_user, record) and services.is_changeable(record)
     is_commissioner = access.acts_for_body(current_user, record.need.body)
     return render_template(
-        "responses/response.html", response=record, can_change=can_change, is_commissioner=is_commissioner
+        "responses/response.html",
+        response=record,
+        can_change=can_change,
+        is_commissioner=is_commissioner,
+        kitemark=kitemark_status(record.organisation) if is_commissioner else None,
     )
 
 

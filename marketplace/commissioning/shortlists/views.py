@@ -24,14 +24,12 @@ from marketplace.extensions import db
 commissioners_only = role_required(Role.COMMISSIONER)
 
 
-@bp.app_context_processor
-def shortlist_helpers() -> dict:
-    """Lets any page (a provider's profile, search results) offer "Add to shortlist" without knowing about needs."""
-    return {"shortlistable_needs_for": shortlistable_needs_for}
-
-
 def shortlistable_needs_for(organisation: Organisation) -> list[Need]:
-    """The signed-in approved commissioner's needs ``organisation`` could be shortlisted for; none for others."""
+    """The signed-in approved commissioner's needs ``organisation`` could be shortlisted for; none for others.
+
+    The directory's profile page shows "Add to shortlist" with these; ``create_app`` hands this function to
+    :mod:`marketplace.directory.profile_extras`, since the directory cannot import commissioning.
+    """
     body = current_user.commissioning_body
     if not (access.acts_for_body(current_user, body) and organisation.is_published):
         return []

@@ -6,12 +6,11 @@ Documents are downloadable by whoever :func:`access.can_download_document` allow
 
 from __future__ import annotations
 
-import io
 from collections.abc import Callable
 from functools import partial
 from typing import Any
 
-from flask import abort, flash, redirect, render_template, send_file, url_for
+from flask import flash, redirect, render_template, url_for
 from flask_login import current_user
 from werkzeug.datastructures import FileStorage
 
@@ -20,6 +19,7 @@ from marketplace.core.permissions import public, require_access, role_required
 from marketplace.core.roles import Role
 from marketplace.directory import access
 from marketplace.directory.evidence import bp, forms, services, storage
+from marketplace.directory.evidence.presenters import accreditation_views, document_view
 from marketplace.directory.models import Accreditation, EvidenceDocument, ImpactEvidence, Organisation
 from marketplace.extensions import db
 
@@ -68,14 +68,16 @@ def _user() -> Any:
 @provider_only
 def index():
     organisation = _organisation()
+    record = organisation.safeguarding
     return render_template(
         "evidence/index.html",
         organisation=organisation,
-        record=organisation.safeguarding,
-        documents=services.organisation_documents(organisation),
+        record=record,
+        policy_out_of_date=services.policy_is_out_of_date(record),
+        policy_document=document_view(record.policy_document) if record else None,
+        accreditations=accreditation_views(organisation, today()),
+        documents=[document_view(document) for document in services.organisation_documents(organisation)],
         document_labels=services.document_owner_label(organisation),
-        services=services,
-        today=today(),
     )
 
 
@@ -84,21 +86,7 @@ def index():
 def download_document(document_id: int):
     document = db.get_or_404(EvidenceDocument, document_id)
     require_access(access.can_download_document(current_user, document))
-    data = storage.read_document(document)
-    if data is None:
-        abort(404)
-    # Served from memory (at most the upload limit), so no file handle outlives the request.
-    response = send_file(
-        io.BytesIO(data),
-        mimetype=document.content_type,
-        as_attachment=True,
-        download_name=storage.download_name(document),
-        etag=False,
-    )
-    response.content_length = len(data)
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
+    return storage.document_response(document)
 
 
 @bp.route("/provider/evidence/safeguarding", methods=["GET", "POST"])
@@ -122,7 +110,7 @@ def safeguarding():
 @provider_only
 def accreditations():
     organisation = _organisation()
-    return render_template("evidence/accreditations.html", organisation=organisation, services=services, today=today())
+    return render_template("evidence/accreditations.html", accreditations=accreditation_views(organisation, today()))
 
 
 def _accreditation_form(accreditation: Accreditation | None) -> Any:

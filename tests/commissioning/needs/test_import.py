@@ -14,11 +14,10 @@ from marketplace.audit.models import AuditEvent
 from marketplace.commissioning.models import Need, NeedStatus
 from marketplace.commissioning.needs.importer import import_needs
 from marketplace.core.clock import today
+from marketplace.demo.needs import dated_needs
 from marketplace.extensions import db
-from tests.commissioning.factories import make_framework
-from tests.factories import make_body
+from tests.factories import make_body, make_framework
 
-NEEDS_FILE = Path(__file__).resolve().parents[3] / "marketplace" / "demo" / "data" / "needs.json"
 BODY_REFS = ("derby-cyps", "nottingham-cs", "leicester-cs", "lancashire-ct", "worcestershire-cs", "derbyshire-camhs")
 
 
@@ -28,7 +27,15 @@ def bodies(app):
 
 
 def _shipped() -> dict:
-    return json.loads(NEEDS_FILE.read_text(encoding="utf-8"))
+    """The shipped demo needs, dated as ``flask demo load`` dates them today (so their deadlines are ahead)."""
+    return dated_needs(today())
+
+
+@pytest.fixture
+def shipped_file(tmp_path) -> Path:
+    path = tmp_path / "needs.json"
+    path.write_text(json.dumps(_shipped()), encoding="utf-8")
+    return path
 
 
 def _run(app, path: Path):
@@ -39,8 +46,8 @@ def _count(model=Need, *where) -> int:
     return db.session.scalar(select(func.count()).select_from(model).where(*where))
 
 
-def test_the_shipped_needs_import_and_reimport_changes_nothing(app, bodies):
-    result = _run(app, NEEDS_FILE)
+def test_the_shipped_needs_import_and_reimport_changes_nothing(app, bodies, shipped_file):
+    result = _run(app, shipped_file)
     assert result.exit_code == 0, result.output
     assert "Needs: 12 created, 0 updated, 0 unchanged" in result.output
     assert _count(Need, Need.status == NeedStatus.OPEN) == 10
@@ -53,7 +60,7 @@ def test_the_shipped_needs_import_and_reimport_changes_nothing(app, bodies):
     assert need.published_at is not None
     events = _count(AuditEvent)
 
-    result = _run(app, NEEDS_FILE)
+    result = _run(app, shipped_file)
     assert result.exit_code == 0
     assert "Needs: 0 created, 0 updated, 12 unchanged" in result.output
     assert _count() == 12
@@ -102,7 +109,7 @@ def _bad_records() -> list[dict]:
     changes = [
         {"ref": "bad-body", "body": "nowhere"},
         {"ref": "bad-codes", "kind": "party", "outcomes": ["be-happy"], "localities": ["E99999999"]},
-        {"ref": "bad-ages", "age_min": 12, "age_max": 30},
+        {"ref": "bad-ages", "age_min": 12, "age_max": 130},
         {"ref": "bad-budget", "budget_min_pence": 500, "budget_max_pence": 100},
         {"ref": "bad-dates", "contract_start": "2027-09-01", "contract_end": "2027-01-01", "deadline": "15/02/2027"},
         {"ref": "past-open", "deadline": past},
@@ -127,7 +134,7 @@ def test_a_mixed_file_imports_valid_records_and_reports_each_rejected_one(app, b
         "kind: unknown code 'party'",
         "outcomes: unknown code be-happy",
         "localities (ONS codes): unknown code E99999999",
-        "age_max must be a whole number from 0 to 25",
+        "age_max must be a whole number from 0 to 120",
         "budget_min_pence must not be more than budget_max_pence",
         "contract_end must be after contract_start",
         "deadline must be a date like 2027-02-15, not '15/02/2027'",

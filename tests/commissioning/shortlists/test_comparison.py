@@ -18,9 +18,10 @@ from marketplace.directory.models import (
 )
 from marketplace.extensions import db
 from marketplace.reference.services import terms_by_code
-from tests.commissioning.factories import locality, make_need, make_response
+from tests.client import text_of
 from tests.commissioning.shortlists.conftest import published_organisation, put_on_shortlist
-from tests.helpers import text_of
+from tests.factories import make_need, make_response
+from tests.lookups import locality
 
 
 def row(table, heading: str) -> list[str]:
@@ -174,3 +175,15 @@ def test_the_csv_export_neutralises_spreadsheet_formulas(signed_in, body):
 
     assert rows[0] == ["Criterion", '\'=HYPERLINK("http://evil.example","x")', "'@SUM(1+1)"]
     assert ["Notes", "'+cmd|' /C calc'!A0", "'-2+3"] in rows
+
+
+def test_the_csv_export_neutralises_formulas_behind_separators_and_blanks(signed_in, body):
+    need = make_need(body)
+    put_on_shortlist(need, published_organisation(";=HYPERLINK(1)"), notes=" , @SUM(1+1)")
+
+    rows = list(
+        csv.reader(io.StringIO(signed_in.get(f"/commissioner/needs/{need.id}/shortlist.csv").get_data(as_text=True)))
+    )
+
+    assert rows[0] == ["Criterion", "';=HYPERLINK(1)"]
+    assert ["Notes", "' , @SUM(1+1)"] in rows

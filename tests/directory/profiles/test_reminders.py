@@ -7,11 +7,12 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import select
 
+from marketplace.core import clock
 from marketplace.directory.reminders import send_due_reminders
 from marketplace.extensions import db
 from marketplace.notifications.models import Notification
 from tests import factories
-from tests.directory.profiles.conftest import make_accreditation, make_safeguarding
+from tests.factories import make_accreditation, make_safeguarding
 
 ON = date(2026, 6, 1)
 
@@ -64,7 +65,7 @@ def test_an_accreditation_expiring_within_30_days_is_reminded(organisation, prov
 
 
 def test_the_command_prints_how_many_were_sent(app, organisation, provider):
-    make_accreditation(organisation, date.today() + timedelta(days=5))
+    make_accreditation(organisation, clock.today() + timedelta(days=5))
 
     result = app.test_cli_runner().invoke(args=["directory", "send-reminders"])
 
