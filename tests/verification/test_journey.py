@@ -14,11 +14,19 @@ from tests.client import FormClient, text_of
 from tests.directory.evidence.test_records import MULTIPART, safeguarding_form
 from tests.factories import make_need
 from tests.forms import date_parts, decision_data
+from tests.lookups import term
 
 
 def test_a_provider_is_verified_matched_and_lapses_after_editing_its_policy(app, ready, assessor):
     organisation, provider = ready
     organisation.age_min, organisation.age_max = 5, 18
+    # A real fit for the need (its service area), so only the safeguarding requirement keeps the provider out.
+    factories.make_offer(
+        organisation,
+        "Sensory short breaks",
+        service_areas=[term("service_area", "short-breaks-for-disabled-children")],
+        localities=list(organisation.localities),
+    )
     body = factories.make_body("Derby Children's Services")
     need = make_need(body, requires_safeguarding_verified=True)
     app.config["SEARCH_SYNC"] = True
