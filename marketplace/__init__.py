@@ -138,6 +138,7 @@ def _register_blueprints(app: Flask) -> None:
         monitoring,
         notifications,
         reference,
+        verification,
     )
     from marketplace.api import bp as api_bp
     from marketplace.commissioning import frameworks, needs, responses, shortlists
@@ -171,6 +172,7 @@ def _register_blueprints(app: Flask) -> None:
         matching.bp,
         area_bp,
         kitemark.bp,
+        verification.bp,
         monitoring.bp,
         api_bp,
     )

@@ -11,6 +11,7 @@ from datetime import date, timedelta
 from werkzeug.datastructures import FileStorage
 
 from marketplace.core.clock import today
+from marketplace.verification.checks import ITEM_KEYS as VERIFICATION_ITEM_KEYS
 from tests.lookups import aim_id, locality, locality_id, term_id
 
 
@@ -93,3 +94,8 @@ def _overridden(data: dict, overrides: dict) -> dict:
     """``data`` with ``overrides`` applied; an override of None removes the field."""
     merged = {**data, **overrides}
     return {key: value for key, value in merged.items() if value is not None}
+
+
+def decision_data(decision: str = "verified", reasons: str = "", **overrides: str) -> dict:
+    data = {f"{key}_result": "met" for key in VERIFICATION_ITEM_KEYS}
+    return {**data, "decision": decision, "reasons": reasons, **overrides}

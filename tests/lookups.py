@@ -69,3 +69,8 @@ def document_count() -> int:
 def stored_files() -> list[str]:
     folder = Path(current_app.config["UPLOAD_DIR"])
     return sorted(path.name for path in folder.iterdir()) if folder.exists() else []
+
+
+def verification_actions() -> list[str]:
+    query = select(AuditEvent.action).where(AuditEvent.action.like("verification.%")).order_by(AuditEvent.id)
+    return list(db.session.scalars(query))

@@ -132,7 +132,8 @@ class RegistrationForm(NewPasswordMixin, FlaskForm):
         super().__init__(*args, **kwargs)
         self.organisation_type.choices = term_choices("organisation_type")
         self.new_body_kind.choices = term_choices("commissioning_body_kind")
-        bodies = db.session.scalars(select(CommissioningBody).order_by(CommissioningBody.name))
+        listed = select(CommissioningBody).where(CommissioningBody.is_listed.is_(True))  # never unapproved ones
+        bodies = db.session.scalars(listed.order_by(CommissioningBody.name))
         self.commissioning_body.choices = [SelectChoice("", "My body is not listed")] + [
             SelectChoice(str(body.id), body.name) for body in bodies
         ]

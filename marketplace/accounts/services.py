@@ -123,8 +123,8 @@ def _attach_commissioning_body(user: User, registration: Registration) -> None:
         # Joining an existing body: the body's own admins invite; a self-registrant is a plain member.
         user.is_org_admin = False
     elif registration.new_body_name.strip():
-        user.commissioning_body = CommissioningBody(
-            name=registration.new_body_name.strip(), kind_id=registration.new_body_kind_id
+        user.commissioning_body = CommissioningBody(  # unlisted until an admin approves the registrant
+            name=registration.new_body_name.strip(), kind_id=registration.new_body_kind_id, is_listed=False
         )
     else:
         raise AccountError(
@@ -386,6 +386,8 @@ def approve_commissioner(user: User, *, admin: User) -> None:
         return
     user.approved_at = utcnow()
     user.approved_by = admin
+    if user.commissioning_body is not None and not user.commissioning_body.is_listed:
+        user.commissioning_body.is_listed = True  # the body they named is listed from now on
     record_event("account.approved", obj=user, actor=admin, before={"approved": False}, after={"approved": True})
     notify(user.id, "Your commissioner account has been approved", "/")
     send_email(

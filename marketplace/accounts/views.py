@@ -137,12 +137,13 @@ def team():
         else:
             flash(f"Invitation sent to {form.email.data}", "success")
             return redirect(url_for("accounts.team"))
-    members = (user.organisation or user.commissioning_body).members
+    # An unapproved commissioner may not see colleagues' names or emails: only their own row.
+    members = (user.organisation or user.commissioning_body).members if user.is_approved else [user]
     return render_template(
         "accounts/team.html",
         form=form,
         members=members,
-        invitations=services.pending_invitations(user) if user.is_org_admin else [],
+        invitations=services.pending_invitations(user) if user.is_org_admin and user.is_approved else [],
         revoke_form=forms.ConfirmForm(),
     )
 

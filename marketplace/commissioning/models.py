@@ -43,6 +43,10 @@ class CommissioningBody(db.Model):
     locality_id: Mapped[int | None] = mapped_column(ForeignKey("locality.id"))
     description: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # False while the body is only named by a self-registrant nobody has approved: it is not listed publicly
+    # (the registration list included) until an admin approves that commissioner. Bodies made by admins,
+    # imports and the demo are listed at once.
+    is_listed: Mapped[bool] = mapped_column(default=True)
 
     kind: Mapped[Term | None] = relationship()
     locality: Mapped[Locality | None] = relationship()

@@ -15,8 +15,10 @@ from pathlib import Path
 
 import click
 
+from marketplace.core.clock import today
 from marketplace.directory import bp
 from marketplace.directory.exporter import export_directory
+from marketplace.directory.freshness import sweep_stale
 from marketplace.directory.importer import InterchangeFileError, import_file
 
 bp.cli.short_help = "Directory import and export."
@@ -61,3 +63,13 @@ def export_command(path: Path, published_only: bool) -> None:
         f"Exported {len(data['organisations'])} organisations and {len(data['consortia'])} consortia to {path} "
         f"in {time.perf_counter() - started:.1f} s"
     )
+
+
+@bp.cli.command("sweep-stale")
+def sweep_stale_command() -> None:
+    """Ask listings unconfirmed for 6 (and 9) months to confirm; mark those unconfirmed for 12 months out of date."""
+    report = sweep_stale(today())
+    for line in report.lines():
+        click.echo(line)
+    for name in report.stale:
+        click.echo(f"  out of date: {name}")

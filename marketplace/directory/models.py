@@ -68,6 +68,10 @@ class Organisation(db.Model):
     published_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    # Freshness (see ``directory.freshness``): when the account manager last confirmed the listing accurate, and
+    # whether 12 months passed without that (a stale listing leaves search and matching until confirmed).
+    confirmed_at: Mapped[datetime] = mapped_column(default=utcnow)
+    is_stale: Mapped[bool] = mapped_column(default=False)
 
     organisation_type: Mapped[Term | None] = relationship(foreign_keys=[organisation_type_id])
     legal_form: Mapped[Term | None] = relationship(foreign_keys=[legal_form_id])

@@ -16,7 +16,7 @@ from sqlalchemy import select
 
 from marketplace.audit.services import record_event
 from marketplace.core.clock import today, utcnow
-from marketplace.directory import readiness
+from marketplace.directory import freshness, readiness
 from marketplace.directory.models import (
     ConsortiumMembership,
     FrameworkStatement,
@@ -417,6 +417,7 @@ STEP_SAVERS = {
 def save_profile_step(organisation: Organisation, step: str, values: dict[str, Any], *, actor: Any) -> None:
     """Save one step of the profile from the plain values its form produced."""
     try:
+        freshness.mark_edited(organisation)  # an edit is a confirmation that the listing is accurate
         STEP_SAVERS[step](organisation, values, actor)
     except ProfileError:
         db.session.rollback()

@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 
 from marketplace.core.permissions import public, require_access, role_required
 from marketplace.core.roles import Role
-from marketplace.directory import access, bp, forms, readiness, services
+from marketplace.directory import access, bp, forms, freshness, readiness, services
 from marketplace.directory.models import Organisation, OrganisationStatus
 from marketplace.directory.profile_extras import profile_extras
 from marketplace.extensions import db
@@ -37,6 +37,17 @@ def dashboard():
     organisation = current_user.organisation
     items = readiness.readiness(organisation) if organisation is not None else []
     return render_template("directory/dashboard.html", organisation=organisation, readiness_items=items)
+
+
+@bp.post("/provider/confirm-accurate")
+@role_required(Role.PROVIDER)
+def confirm_accurate():
+    """One click: the account manager confirms the listing is still accurate (CSRF checked centrally)."""
+    organisation = _own_organisation()
+    require_access(access.is_org_admin(current_user, organisation), hide=False)
+    freshness.confirm_accurate(organisation, user=current_user._get_current_object())
+    flash("Thank you: your listing is confirmed accurate", "success")
+    return redirect(url_for("directory.dashboard"))
 
 
 @bp.get("/provider/profile")

@@ -38,6 +38,7 @@ from marketplace.kitemark.models import (
     KitemarkCheck,
     KitemarkStatus,
 )
+from marketplace.kitemark.signals import kitemark_awarded
 from marketplace.kitemark.status import in_force_query
 from marketplace.notifications.services import notify, send_email
 
@@ -383,6 +384,8 @@ def decide_application(
     application.decision_reasons = reasons
     kitemark = _award(application, assessor) if decision == Decision.AWARD else None
     tell_provider(organisation, subject, _decision_email(application, decision, reasons, kitemark, checks))
+    if kitemark is not None:  # the award's checklist verified safeguarding: verification records it
+        kitemark_awarded.send(application, assessor=assessor)
     _record_step(
         status,
         application,

@@ -5,7 +5,7 @@ A document is a plain dict: ``id`` ("org-<id>" / "consortium-<id>"), ``kind``, f
 ``engine.FACET_FIELDS``), ``age_min``/``age_max``, ``min_price_pence``, ``outcode`` (of the postcode, for the
 distance filter) and ``version``: a hash of everything else, so ``check`` finds a stale document by comparing
 it with a document freshly built from the database.
-Only published organisations are indexed.
+Only published organisations are indexed, and not those out of date (``directory.freshness``).
 """
 
 from __future__ import annotations
@@ -217,7 +217,7 @@ def documents_for_ids(session: Session, ids: Iterable[str]) -> tuple[list[dict],
         query = select(Organisation).where(Organisation.id.in_(org_ids)).options(*_organisation_loader())
         kitemarked = awards_for(org_ids, session=session)
         for organisation in session.scalars(query):
-            if organisation.status == OrganisationStatus.PUBLISHED:
+            if organisation.status == OrganisationStatus.PUBLISHED and not organisation.is_stale:
                 document = organisation_document(
                     organisation, session=session, kitemarked=organisation.id in kitemarked
                 )
@@ -244,7 +244,9 @@ def with_related_ids(session: Session, ids: Iterable[str]) -> set[str]:
 
 def all_documents(session: Session, *, batch: int = 500) -> Iterator[dict]:
     """Every document the index should hold, built from the database in batches."""
-    published = select(Organisation.id).where(Organisation.status == OrganisationStatus.PUBLISHED)
+    published = select(Organisation.id).where(
+        Organisation.status == OrganisationStatus.PUBLISHED, Organisation.is_stale.is_(False)
+    )
     org_ids = list(session.scalars(published.order_by(Organisation.id)))
     for start in range(0, len(org_ids), batch):
         chunk = [organisation_doc_id(i) for i in org_ids[start : start + batch]]

@@ -17,12 +17,15 @@ from tests.factories.directory import (
 )
 from tests.factories.kitemark import all_verified, awarded, make_ready_organisation, review_ready
 from tests.factories.monitoring import make_contract, make_measure
+from tests.factories.verification import all_met, in_review, verified
 
 __all__ = [
     "NEW_PASSWORD",
     "PASSWORD",
+    "all_met",
     "all_verified",
     "awarded",
+    "in_review",
     "make_accreditation",
     "make_assessor",
     "make_body",
@@ -42,4 +45,5 @@ __all__ = [
     "make_safeguarding",
     "make_user",
     "review_ready",
+    "verified",
 ]

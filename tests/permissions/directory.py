@@ -10,6 +10,7 @@ EXPECTED: dict[tuple[str, str], dict[str, int]] = {
     ("directory.profile_step", "POST"): only("provider_a", "provider_b", status=400),
     ("directory.publish", "POST"): only("provider_a", "provider_b", status=400),
     ("directory.unpublish", "POST"): only("provider_a", "provider_b", status=400),
+    ("directory.confirm_accurate", "POST"): only("provider_a", "provider_b", status=400),
 }
 
 

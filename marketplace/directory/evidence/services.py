@@ -23,6 +23,7 @@ from marketplace.directory.models import (
     Organisation,
     SafeguardingRecord,
 )
+from marketplace.directory.signals import safeguarding_changed
 from marketplace.extensions import db
 from marketplace.reference.models import Term
 
@@ -37,6 +38,17 @@ SAFEGUARDING_FIELDS = (
     "training",
     "reporting_procedure",
 )
+# What each field is called where a change to it is explained (re-verification, the assessor's page).
+SAFEGUARDING_LABELS = {
+    "policy_reviewed_on": "policy review date",
+    "lead_name": "designated lead",
+    "lead_trained_on": "lead's training date",
+    "dbs_coverage_percent": "DBS coverage",
+    "training": "training",
+    "reporting_procedure": "reporting procedure",
+    "document": "policy document",
+    "organisation_id": "organisation",
+}
 ACCREDITATION_FIELDS = ("scheme_id", "scheme_other_name", "reference", "awarded_on", "expires_on")
 IMPACT_FIELDS = (
     "title",
@@ -200,21 +212,30 @@ def _audit_and_commit(
 def save_safeguarding(
     organisation: Organisation, *, user: Any, data: dict[str, Any], upload: Any = None
 ) -> SafeguardingRecord:
-    """Create or update the organisation's safeguarding record; any change clears its verification."""
+    """Create or update the organisation's safeguarding record.
+
+    Any change to a verified record sends it back for re-verification (``signals.safeguarding_changed``, in the
+    same transaction); saving it unchanged keeps the verification.
+    """
     record = organisation.safeguarding
     before = record_fields(record) if record is not None else None
     was_verified = record is not None and record.verified_at is not None
     record = record or SafeguardingRecord(organisation=organisation)
-    record.verified_at = None
-    record.verified_by = None
     changes = _save(record, fields=SAFEGUARDING_FIELDS, data=data, upload=upload, user=user)
+    changed = [
+        SAFEGUARDING_LABELS[name] for name, value in record_fields(record).items() if (before or {}).get(name) != value
+    ]
+    if was_verified and changed:
+        safeguarding_changed.send(record, changed=changed, user=user)
+        if record.verified_at is not None:  # nothing subscribed: never leave an edited record marked verified
+            record.verified_at, record.verified_by = None, None
     _audit_and_commit(
         changes,
         "safeguarding",
         record,
         before=before,
         user=user,
-        summary="Safeguarding record saved" + (" (verification cleared)" if was_verified else ""),
+        summary="Safeguarding record saved" + (" (verification lapsed)" if was_verified and changed else ""),
     )
     return record
 
