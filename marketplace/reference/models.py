@@ -38,6 +38,15 @@ class Term(db.Model):
         return f"<Term {self.code}>"
 
 
+TIER_LABELS = {
+    "county": "county",
+    "district": "district",
+    "unitary": "unitary authority",
+    "metropolitan_district": "metropolitan borough",
+    "london_borough": "London borough",
+}
+
+
 class Locality(db.Model):
     """An English local authority area; a district's ``parent`` is its county (two-tier areas)."""
 
@@ -50,6 +59,11 @@ class Locality(db.Model):
 
     parent: Mapped[Locality | None] = relationship(remote_side=[id], back_populates="districts")
     districts: Mapped[list[Locality]] = relationship(back_populates="parent", order_by="Locality.name")
+
+    @property
+    def tier_label(self) -> str:
+        """The tier in the words council officers use, never the stored code."""
+        return TIER_LABELS.get(self.tier, self.tier.replace("_", " "))
 
     def __repr__(self) -> str:
         return f"<Locality {self.ons_code} {self.name}>"
