@@ -107,8 +107,8 @@ def test_pending_commissioner_sees_a_waiting_for_approval_page_on_their_dashboar
 
     response = client.submit(REGISTER, commissioner_form(commissioning_body=str(body.id)), follow_redirects=True)
 
-    assert response.request.path == "/commissioner"
-    assert response.status_code == 403
+    assert response.request.path == "/dashboard"  # what happens next, no longer a 403 (issue 17)
+    assert response.status_code == 200
     assert "waiting for approval" in text_of(response)
 
 
