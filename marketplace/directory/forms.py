@@ -148,7 +148,7 @@ class BasicsForm(StepForm):
         "Website",
         widget=GovTextInput(),
         filters=[strip_text],
-        description="For example, https://www.example.org",
+        description="For example, www.example.org",
         validators=[Length(max=300, message="Website must be 300 characters or fewer")],
     )
     contact_name = StringField(
@@ -196,9 +196,12 @@ class BasicsForm(StepForm):
     def validate_website(self, field: StringField) -> None:
         if not field.data:
             return
-        parts = urlsplit(field.data)
-        if parts.scheme not in ("http", "https") or "." not in parts.netloc or " " in field.data:
-            raise ValidationError("Enter a website address starting with https://, like https://www.example.org")
+        # People type "example.org": store the address they mean rather than refuse it
+        address = field.data if "://" in field.data else f"https://{field.data}"
+        parts = urlsplit(address)
+        if parts.scheme not in ("http", "https") or "." not in parts.netloc or " " in address:
+            raise ValidationError("Enter a website address, like www.example.org")
+        field.data = address
 
     def validate_contact_phone(self, field: StringField) -> None:
         if field.data and not PHONE.match(field.data):
