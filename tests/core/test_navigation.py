@@ -117,3 +117,10 @@ def test_registering_as_a_commissioner_lands_on_what_happens_next(client, app):
     html = response.get_data(as_text=True)
     assert response.status_code == 200, html
     assert "Your account is waiting for approval" in html
+
+
+def test_back_links_sit_inside_the_main_landmark(client):
+    client.sign_in(make_provider().email)
+    html = client.get("/provider/evidence/accreditations").get_data(as_text=True)
+    main = re.search(r'<main class="govuk-main-wrapper" id="main-content">.*?</main>', html, flags=re.S).group(0)
+    assert 'class="govuk-back-link"' in main
