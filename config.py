@@ -20,10 +20,14 @@ def _bool(name: str, default: bool) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
+DEVELOPMENT_SECRET_KEY = "dev-only-not-secret"  # anyone can read it here: gunicorn refuses to serve with it
+TESTING_SECRET_KEY = "testing-secret"
+
+
 class Config:
     SERVICE_NAME = "Cultural Commissioning Marketplace"
     BASE_URL = os.environ.get("BASE_URL", "http://127.0.0.1:5000")  # used for links in emails
-    SECRET_KEY = os.environ.get("SECRET_KEY", "dev-only-not-secret")
+    SECRET_KEY = os.environ.get("SECRET_KEY", DEVELOPMENT_SECRET_KEY)
     SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL", f"sqlite:///{BASE_DIR / 'instance' / 'marketplace.db'}")
     SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
     SEARCH_INDEX_DIR = os.environ.get("SEARCH_INDEX_DIR", str(BASE_DIR / "search_index"))
@@ -52,12 +56,23 @@ class Config:
 
     WTF_CSRF_TIME_LIMIT = 4 * 60 * 60
 
-    # Rate limiting (Flask-Limiter). Memory storage is per process; use a shared store with several workers.
-    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+    # Behind a TLS proxy: how many proxies in front of the app set X-Forwarded-For/-Proto (werkzeug's ProxyFix).
+    # 0 (the default) trusts none, so a client cannot forge its address; set it to the number of proxies.
+    TRUSTED_PROXY_HOPS = int(os.environ.get("TRUSTED_PROXY_HOPS", "0"))
+
+    # Rate limiting (Flask-Limiter). Memory storage is per process, so with several workers or hosts every limit
+    # is multiplied: set RATELIMIT_STORAGE_URI (or REDIS_URL) to a shared Redis, e.g. redis://127.0.0.1:6379/0.
+    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI") or os.environ.get("REDIS_URL") or "memory://"
     RATELIMIT_ENABLED = True
     RATELIMIT_HEADERS_ENABLED = True
     SIGN_IN_RATE_LIMIT = os.environ.get("SIGN_IN_RATE_LIMIT", "10 per minute;50 per hour")
     SIGN_IN_PER_EMAIL_LIMIT = os.environ.get("SIGN_IN_PER_EMAIL_LIMIT", "5 per minute;20 per hour")
+    # Forms that check a signed-in person's current password (change password): per account.
+    PASSWORD_CHECK_LIMIT = os.environ.get("PASSWORD_CHECK_LIMIT", "5 per minute;20 per hour")
+    # Invitations: per organisation or body (per inviter for staff invitations), counted in the database so every
+    # host agrees; each one emails an address nobody has checked.
+    INVITATIONS_PER_HOUR = int(os.environ.get("INVITATIONS_PER_HOUR", "10"))
+    INVITATIONS_PER_DAY = int(os.environ.get("INVITATIONS_PER_DAY", "30"))
 
     # Email: every message goes through the outbox table; the sender is "log", "smtp" or "memory".
     MAIL_BACKEND = os.environ.get("MAIL_BACKEND", "log")
@@ -86,7 +101,7 @@ class DevelopmentConfig(Config):
 
 class TestingConfig(Config):
     TESTING = True
-    SECRET_KEY = "testing-secret"
+    SECRET_KEY = TESTING_SECRET_KEY
     SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL", "sqlite://")
     MAIL_BACKEND = "memory"
     RATELIMIT_STORAGE_URI = "memory://"
@@ -107,6 +122,29 @@ class ProductionConfig(Config):
     def validate(cls) -> None:
         if not os.environ.get("SECRET_KEY"):
             raise RuntimeError("SECRET_KEY must be set in production")
+
+
+DEVELOPMENT_SECRET_KEYS = frozenset({DEVELOPMENT_SECRET_KEY, TESTING_SECRET_KEY, ""})
+
+
+def serving_problems(config: type[Config], *, workers: int) -> tuple[list[str], list[str]]:
+    """Why a multi-process server (gunicorn) must not start with this config, and what it should warn about.
+
+    A development secret key lets anyone forge sessions, so it is always refused. Memory rate-limit storage
+    with several workers gives each worker its own counters (5 per minute becomes 5 per minute per worker):
+    refused in production, a warning elsewhere (the load test runs development settings on one machine).
+    """
+    refusals: list[str] = []
+    warnings: list[str] = []
+    if config.SECRET_KEY in DEVELOPMENT_SECRET_KEYS:
+        refusals.append("SECRET_KEY is a development key: set SECRET_KEY (and APP_ENV=production) to serve")
+    if workers > 1 and config.RATELIMIT_STORAGE_URI.startswith("memory://"):
+        message = (
+            f"rate limits are kept in each of the {workers} workers' memory, so every limit is multiplied: "
+            "set RATELIMIT_STORAGE_URI or REDIS_URL to a shared Redis"
+        )
+        (refusals if issubclass(config, ProductionConfig) else warnings).append(message)
+    return refusals, warnings
 
 
 CONFIGS = {"development": DevelopmentConfig, "testing": TestingConfig, "production": ProductionConfig}

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import os
+import sys
 import time
 
 from gunicorn.glogging import Logger
@@ -60,6 +61,20 @@ def access_record(resp, environ: dict, request_time) -> dict:
         "user_agent": environ.get("HTTP_USER_AGENT"),
         "pid": os.getpid(),
     }
+
+
+def on_starting(server) -> None:
+    """Refuse to serve with a development secret key (``make serve`` without ``SECRET_KEY``), or with per-worker
+    rate limits in production; warn about per-worker rate limits elsewhere. See ``config.serving_problems``."""
+    from config import config_for, serving_problems
+
+    refusals, warnings = serving_problems(config_for(), workers=server.cfg.workers)
+    for warning in warnings:
+        server.log.warning("WARNING: %s", warning)
+    if refusals:
+        for refusal in refusals:
+            server.log.error("Refusing to start: %s", refusal)
+        sys.exit(1)
 
 
 logger_class = JsonAccessLogger

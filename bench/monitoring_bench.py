@@ -24,15 +24,15 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from sqlalchemy import select  # noqa: E402
+from sqlalchemy import select
 
-from marketplace import create_app  # noqa: E402
-from marketplace.commissioning.frameworks.importer import read_framework_file  # noqa: E402
-from marketplace.commissioning.frameworks.services import import_framework  # noqa: E402
-from marketplace.commissioning.models import FrameworkMeasure  # noqa: E402
-from marketplace.extensions import db  # noqa: E402
-from marketplace.monitoring import rating  # noqa: E402
-from marketplace.monitoring.models import (  # noqa: E402
+from marketplace import create_app
+from marketplace.commissioning.frameworks.importer import read_framework_file
+from marketplace.commissioning.frameworks.services import import_framework
+from marketplace.commissioning.models import FrameworkMeasure
+from marketplace.extensions import db
+from marketplace.monitoring import rating
+from marketplace.monitoring.models import (
     Contract,
     ContractMeasure,
     MeasureRating,
@@ -40,12 +40,12 @@ from marketplace.monitoring.models import (  # noqa: E402
     ReturnStatus,
     ReturnValue,
 )
-from marketplace.monitoring.ratings import rule_for  # noqa: E402
-from marketplace.monitoring.schedule import periods  # noqa: E402
-from marketplace.monitoring.services import measure_from_framework  # noqa: E402
-from marketplace.reference.services import load_vocabularies  # noqa: E402
-from tests.factories import make_body, make_commissioner, make_organisation  # noqa: E402
-from tests.helpers import FormClient  # noqa: E402
+from marketplace.monitoring.ratings import rule_for
+from marketplace.monitoring.schedule import periods
+from marketplace.monitoring.services import measure_from_framework
+from marketplace.reference.services import load_vocabularies
+from tests.client import FormClient
+from tests.factories import make_body, make_commissioner, make_organisation
 
 SEED_FILE = Path(__file__).resolve().parents[1] / "tests" / "monitoring" / "data" / "framework_seed_003.json"
 START, END = date(2024, 4, 1), date(2026, 3, 31)  # eight quarters

@@ -8,6 +8,7 @@ from pathlib import Path
 from flask import Flask
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from config import config_for
 from marketplace.extensions import csrf, db, limiter, login_manager, migrate, talisman
@@ -36,14 +37,18 @@ def create_app(config_name: str | None = None, **overrides: object) -> Flask:
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     logging.basicConfig(level=logging.INFO)
 
+    _trust_proxies(app)
+    _bound_url_ids(app)
     _init_extensions(app)
     _register_blueprints(app)
 
+    from marketplace.audit.handlers import register_audited_error_handlers
     from marketplace.core.errors import register_error_handlers
     from marketplace.core.request_log import init_request_log
     from marketplace.core.templating import init_templating
 
     register_error_handlers(app)
+    register_audited_error_handlers(app)
     init_templating(app)
     init_request_log(app)
     _init_search(app)
@@ -60,6 +65,22 @@ def _init_profile_extras(app: Flask) -> None:
     init_profile_extras(app, kitemark_award=current_award, shortlist_needs=shortlistable_needs_for)
 
 
+def _trust_proxies(app: Flask) -> None:
+    """Behind TRUSTED_PROXY_HOPS proxies, read the client's address and scheme from their X-Forwarded-* headers
+    (rate-limit keys and audit addresses use it). With none configured the headers are ignored: a client could
+    set them to anything."""
+    hops = int(app.config.get("TRUSTED_PROXY_HOPS") or 0)
+    if hops > 0:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)  # type: ignore[method-assign]
+
+
+def _bound_url_ids(app: Flask) -> None:
+    """Every ``<int:…>`` id in a URL is bounded to a database integer (set before any route is added)."""
+    from marketplace.core.converters import DatabaseIntConverter
+
+    app.url_map.converters["int"] = DatabaseIntConverter
+
+
 def _init_search(app: Flask) -> None:
     """The search index follows the database after each commit; ``flask search`` maintains it."""
     from marketplace.search.cli import search_cli
@@ -72,13 +93,14 @@ def _init_search(app: Flask) -> None:
 def _init_extensions(app: Flask) -> None:
     from marketplace.accounts.models import AnonymousUser
     from marketplace.accounts.services import load_user_from_session
-    from marketplace.core.permissions import enforce_view_permission
+    from marketplace.core.permissions import enforce_view_permission, forbid_storing_private_responses
     from marketplace.notifications.senders import sender_for
 
     db.init_app(app)
     migrate.init_app(app, db, directory=MIGRATIONS_DIR, render_as_batch=True)
     # The permission check runs before CSRF, so an unauthorised POST is refused as such, not as a bad token.
     app.before_request(enforce_view_permission)
+    app.after_request(forbid_storing_private_responses)
     csrf.init_app(app)
     limiter.init_app(app)
     login_manager.init_app(app)
@@ -112,6 +134,7 @@ def _register_blueprints(app: Flask) -> None:
         directory,
         health,
         kitemark,
+        matching,
         monitoring,
         notifications,
         reference,
@@ -120,8 +143,9 @@ def _register_blueprints(app: Flask) -> None:
     from marketplace.commissioning import frameworks, needs, responses, shortlists
     from marketplace.core import pages
     from marketplace.directory import consortia, evidence, offers
-    from marketplace.search import area_views, match_views, views  # noqa: F401 - attach routes to the blueprints
-    from marketplace.search.blueprints import area_bp, matching_bp, search_bp
+    from marketplace.matching import views as matching_views  # noqa: F401 - attach routes to the blueprint
+    from marketplace.search import area_views, views  # noqa: F401 - attach routes to the blueprints
+    from marketplace.search.blueprints import area_bp, search_bp
 
     blueprints = (
         pages.bp,
@@ -144,7 +168,7 @@ def _register_blueprints(app: Flask) -> None:
         demo.bp,
         backup.bp,
         search_bp,
-        matching_bp,
+        matching.bp,
         area_bp,
         kitemark.bp,
         monitoring.bp,
@@ -153,7 +177,7 @@ def _register_blueprints(app: Flask) -> None:
     for blueprint in blueprints:
         app.register_blueprint(blueprint)
     # Import every model so metadata (and Alembic autogenerate) sees all tables.
-    import marketplace.audit.models  # noqa: F401
+    import marketplace.audit.models
     import marketplace.search.models  # noqa: F401
 
 

@@ -3,7 +3,11 @@
 
 Writes into marketplace/reference/data/ (or --out DIR):
   localities.csv   ons_code,name,tier,parent_ons_code,region  (current English local authorities)
-  outcodes.csv     outcode,easting,northing                    (mean OSGB grid position per postcode district)
+  outcodes.csv     outcode,easting,northing,ons_code           (mean OSGB grid position per postcode district and
+                                                               the authority holding most of its postcodes)
+  centres.csv      ons_code,easting,northing                   (mean grid position of each authority's postcodes;
+                                                               a county's is over all its districts' postcodes)
+  neighbours.csv   ons_code,neighbour_ons_code                 (authorities whose postcodes lie close together)
 
 How to run (a throwaway virtualenv is enough; nothing else is needed, pandas is NOT required):
 
@@ -24,6 +28,12 @@ The 2021 authority lookup is brought up to date (the structure in force since Ap
 2024/25) by the explicit edits in ABOLISHED / ADDED below. The result is then checked against the
 postcode directory: the set of English lower-tier codes (districts, unitaries, metropolitan districts,
 London boroughs) must equal the set of English `laua` codes used by the November 2025 postcodes.
+
+Neighbours are derived, not listed by hand: the grid is cut into CELL_METRES squares, and two lower-tier
+authorities are neighbours when postcodes of both lie in the same square or in two touching squares (so within
+about 2 x CELL_METRES of each other: they share a boundary region). A county neighbours every authority that
+neighbours one of its districts, and the authorities its districts' neighbours belong to (their county). Each
+pair is written both ways.
 
 Regions: neither package carries the region (RGN) of an authority, so REGION_OF_UPPER_TIER below lists
 the English region of every upper-tier authority (county, unitary, metropolitan district, London
@@ -156,15 +166,19 @@ def iter_postcodes():
             yield pcd, laua, east, north
 
 
-def derive_outcodes():
-    """Mean grid position of each outcode that has at least one English postcode.
+CELL_METRES = 2000
 
-    The mean is over all postcodes of the outcode that have coordinates (so a cross-border outcode
-    gets its true centre), and the set of English lower-tier codes seen is returned for checking.
+
+def derive_geography():
+    """Outcodes (with their majority authority), authority centres and neighbour pairs, in one pass over postcodes.
+
+    Returns (outcodes, centres, cells, lauas, uk_outcode_count); ``cells`` maps a grid square to the lower-tier
+    authorities with a postcode in it.
     """
     sums = defaultdict(lambda: [0.0, 0.0, 0])
-    english = set()
-    lauas = set()
+    outcode_lauas = defaultdict(lambda: defaultdict(int))
+    centres = defaultdict(lambda: [0.0, 0.0, 0])
+    cells = defaultdict(set)
     for pcd, laua, east, north in iter_postcodes():
         outcode = pcd[:-3].strip().upper()  # pcd is the 7-character form, inward code is 3 chars
         acc = sums[outcode]
@@ -172,15 +186,56 @@ def derive_outcodes():
         acc[1] += north
         acc[2] += 1
         if isinstance(laua, str) and laua.startswith("E"):
-            english.add(outcode)
-            lauas.add(laua)
+            outcode_lauas[outcode][laua] += 1
+            centre = centres[laua]
+            centre[0] += east
+            centre[1] += north
+            centre[2] += 1
+            cells[(int(east // CELL_METRES), int(north // CELL_METRES))].add(laua)
     out = [
-        {"outcode": oc, "easting": round(s[0] / s[2]), "northing": round(s[1] / s[2])}
+        {
+            "outcode": oc,
+            "easting": round(s[0] / s[2]),
+            "northing": round(s[1] / s[2]),
+            "ons_code": max(sorted(outcode_lauas[oc]), key=lambda code: outcode_lauas[oc][code]),
+        }
         for oc, s in sums.items()
-        if oc in english
+        if oc in outcode_lauas
     ]
     out.sort(key=lambda r: r["outcode"])
-    return out, lauas, len(sums)
+    return out, centres, cells, set(centres), len(sums)
+
+
+def neighbour_pairs(cells, parent_of):
+    """Lower-tier pairs sharing or touching a grid square, then lifted to counties; both directions, sorted."""
+    pairs = set()
+    for (x, y), here in cells.items():
+        near = set(here)
+        for dx in (-1, 0, 1):
+            for dy in (-1, 0, 1):
+                near |= cells.get((x + dx, y + dy), set())
+        pairs.update((a, b) for a in here for b in near if a != b)
+    lifted = set(pairs)
+    for a, b in pairs:
+        upper_a, upper_b = parent_of.get(a) or a, parent_of.get(b) or b
+        if upper_a != upper_b:
+            lifted.update({(upper_a, b), (b, upper_a), (upper_a, upper_b), (upper_b, upper_a)})
+    return sorted(lifted)
+
+
+def county_centres(centres, parent_of):
+    """Authority centres: each lower-tier authority's own, and each county's over all its districts' postcodes."""
+    totals = {code: list(acc) for code, acc in centres.items()}
+    for code, acc in centres.items():
+        county = parent_of.get(code)
+        if county:
+            total = totals.setdefault(county, [0.0, 0.0, 0])
+            for i in range(3):
+                total[i] += acc[i]
+    return [
+        {"ons_code": code, "easting": round(t[0] / t[2]), "northing": round(t[1] / t[2])}
+        for code, t in sorted(totals.items())
+    ]
 
 
 def write_csv(path, fields, rows):
@@ -200,7 +255,8 @@ def main(argv=None):
     args = parser.parse_args(argv)
 
     localities = derive_localities()
-    outcodes, lauas, all_outcodes = derive_outcodes()
+    outcodes, centres, cells, lauas, all_outcodes = derive_geography()
+    parent_of = {r["ons_code"]: r["parent_ons_code"] for r in localities}
 
     lower = {r["ons_code"] for r in localities if r["tier"] != "county"}
     if lower != lauas:
@@ -212,7 +268,12 @@ def main(argv=None):
     write_csv(
         os.path.join(args.out, "localities.csv"), ["ons_code", "name", "tier", "parent_ons_code", "region"], localities
     )
-    write_csv(os.path.join(args.out, "outcodes.csv"), ["outcode", "easting", "northing"], outcodes)
+    write_csv(os.path.join(args.out, "outcodes.csv"), ["outcode", "easting", "northing", "ons_code"], outcodes)
+    write_csv(
+        os.path.join(args.out, "centres.csv"), ["ons_code", "easting", "northing"], county_centres(centres, parent_of)
+    )
+    pairs = [{"ons_code": a, "neighbour_ons_code": b} for a, b in neighbour_pairs(cells, parent_of)]
+    write_csv(os.path.join(args.out, "neighbours.csv"), ["ons_code", "neighbour_ons_code"], pairs)
 
     tiers = defaultdict(int)
     for r in localities:
@@ -224,6 +285,7 @@ def main(argv=None):
                 "tiers": dict(tiers),
                 "outcodes_england": len(outcodes),
                 "outcodes_uk": all_outcodes,
+                "neighbour_pairs": len(pairs),
             },
             indent=1,
         )

@@ -16,9 +16,16 @@ from flask import g
 
 from marketplace import create_app
 from marketplace.extensions import db, limiter
-from marketplace.reference.services import DATA_DIR, import_localities_csv, load_outcodes, load_vocabularies
+from marketplace.reference.services import (
+    DATA_DIR,
+    import_localities_csv,
+    load_geography,
+    load_outcodes,
+    load_vocabularies,
+)
+from tests.client import FormClient
 from tests.databases import ON_POSTGRES, TemplateCopies, copy_of, migrate_to_head, postgres_server
-from tests.helpers import FormClient
+from tests.redis_server import redis_server
 
 TRAVEL = pytest.StashKey[time_machine.travel]()
 
@@ -50,6 +57,7 @@ def _load_reference_data() -> None:
     with (DATA_DIR / "localities.csv").open(encoding="utf-8", newline="") as handle:
         import_localities_csv(handle)
     load_outcodes()
+    load_geography()
 
 
 @pytest.fixture(scope="session")
@@ -113,3 +121,10 @@ def client(app) -> FormClient:
 def outbox(app):
     """Emails handed to the (in-memory) sender."""
     return app.extensions["mail_sender"].sent
+
+
+@pytest.fixture(scope="session")
+def redis_url(tmp_path_factory) -> Iterator[str]:
+    """A throwaway redis-server on a free loopback port for the whole run (see tests/redis_server.py)."""
+    with redis_server(tmp_path_factory.mktemp("redis")) as url:
+        yield url

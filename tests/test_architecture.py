@@ -33,9 +33,6 @@ GROUND_FLOOR: dict[str, frozenset[str]] = {
 # shrinks with the code. The lead empties it as the work below merges.
 EDGES_BEING_REMOVED: frozenset[tuple[str, str]] = frozenset(
     {
-        # kitemark/services.py writes search.sync's private "changed documents" session key; the public
-        # after-commit mechanism (issue 11, item 4) replaces it.
-        ("kitemark", "search"),
         # Registration in accounts/services.py creates the provider's Organisation and the commissioner's
         # CommissioningBody, and accounts/forms.py lists the bodies (both files are being hardened by another
         # engineer); User's back-references in accounts/models.py are TYPE_CHECKING-only. Moving registration's

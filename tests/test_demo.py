@@ -16,9 +16,9 @@ from marketplace.directory.models import Accreditation, Organisation, Safeguardi
 from marketplace.extensions import db
 from marketplace.kitemark.models import Kitemark, KitemarkApplication
 from marketplace.kitemark.status import kitemarked_organisation_ids
+from marketplace.matching.ranking import match_need, open_needs
 from marketplace.search import pending
 from marketplace.search.maintenance import check, rebuild
-from marketplace.search.matching import match_need, open_needs
 
 DEMO_LOGINS = {
     "provider@derby-museums.example.org": "provider",

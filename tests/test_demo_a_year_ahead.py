@@ -21,7 +21,7 @@ from marketplace.directory.models import Accreditation, Organisation, Safeguardi
 from marketplace.extensions import db
 from marketplace.kitemark.status import kitemarked_organisation_ids
 from marketplace.reference.services import terms_by_code
-from tests.helpers import FormClient, text_of
+from tests.client import FormClient, text_of
 
 PROVIDER = "provider@derby-museums.example.org"
 COMMISSIONER = "commissioner@derby.example.org"

@@ -18,7 +18,7 @@ from marketplace.core.permissions import public
 from marketplace.core.roles import Role
 from marketplace.directory.models import OrganisationStatus
 from tests import factories
-from tests.helpers import FormClient
+from tests.client import FormClient
 from tests.permissions.roles import ROLES
 
 TABLES = [

@@ -10,9 +10,10 @@ import secrets
 from dataclasses import dataclass
 from datetime import timedelta
 
-from flask import current_app
+from flask import Response, after_this_request, current_app, has_request_context
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 
 from marketplace.accounts.models import Invitation, User, new_session_token
 from marketplace.accounts.passwords import hash_password, needs_rehash, verify_password
@@ -23,7 +24,7 @@ from marketplace.core.links import external_url
 from marketplace.core.roles import Role
 from marketplace.directory.models import Organisation
 from marketplace.extensions import db
-from marketplace.notifications.services import dispatch_queued_now, notify, queue_email
+from marketplace.notifications.services import deliver_due_emails_now, notify, queue_email, send_email
 
 
 class AccountError(Exception):
@@ -43,9 +44,23 @@ def find_user_by_email(email: str) -> User | None:
     return db.session.scalar(select(User).where(func.lower(User.email) == normalise_email(email)))
 
 
+EMAIL_TAKEN = "An account already exists for this email address. Sign in or reset your password"
+
+
 def _ensure_email_free(email: str) -> None:
     if find_user_by_email(email) is not None:
-        raise AccountError("An account already exists for this email address. Sign in or reset your password", "email")
+        raise AccountError(EMAIL_TAKEN, "email")
+
+
+def _flush_new_user(user: User) -> None:
+    """Insert ``user``; a concurrent request that took the same email first (user.email is unique) is reported
+    like a taken email instead of failing with a 500."""
+    db.session.add(user)
+    try:
+        db.session.flush()
+    except IntegrityError as error:
+        db.session.rollback()
+        raise AccountError(EMAIL_TAKEN, "email") from error
 
 
 def _admins() -> list[User]:
@@ -84,20 +99,18 @@ def register_user(registration: Registration) -> User:
         _attach_commissioning_body(user, registration)
     else:
         raise AccountError("Select provider or commissioner", "account_type")
-    db.session.add(user)
-    db.session.flush()
+    _flush_new_user(user)
     record_event("account.registered", obj=user, actor=user, after={"email": user.email, "role": user.role})
     if user.role_enum is Role.COMMISSIONER:
         for admin in _admins():
             notify(admin.id, f"{user.name} ({user.email}) asks for a commissioner account", "/admin/users?pending=1")
-            queue_email(
+            send_email(
                 admin.email,
                 "A commissioner account is waiting for approval",
                 f"{user.name} <{user.email}> registered for {user.membership_name}.\n"
                 "Approve or refuse them on the users page of the marketplace.",
             )
     db.session.commit()
-    dispatch_queued_now()
     return user
 
 
@@ -124,7 +137,8 @@ def authenticate(email: str, password: str) -> User | None:
     user = find_user_by_email(email)
     password_matches = verify_password(user.password_hash if user else None, password)
     if user is None or not password_matches or not user.is_active:
-        record_event("account.sign_in_failed", obj=user, actor=user, summary=normalise_email(email)[:254])
+        # The attempt is on the account, not by its owner: no actor (the address is recorded).
+        record_event("account.sign_in_failed", obj=user, summary=normalise_email(email)[:254])
         db.session.commit()
         return None
     if needs_rehash(user.password_hash):
@@ -165,22 +179,45 @@ def _password_fingerprint(user: User) -> str:
 
 
 def request_password_reset(email: str) -> None:
-    """Email a reset link if the account exists. Says nothing either way, so accounts cannot be discovered."""
+    """Email a reset link if the account exists. Says nothing either way, so accounts cannot be discovered: an
+    unknown email does the same work (a token, an audit record, a commit) and neither sends anything before the
+    response has gone (see :func:`dispatch_after_response`), so the time taken does not tell them apart."""
     user = find_user_by_email(email)
-    if user is None or not user.is_active:
-        return
-    token = _reset_serializer().dumps({"user_id": user.id, "fp": _password_fingerprint(user)})
-    link = external_url("accounts.reset_password", token=token)
-    minutes = current_app.config["PASSWORD_RESET_MAX_AGE"] // 60
-    queue_email(
-        user.email,
-        "Reset your password",
-        f"Hello {user.name},\n\nUse this link to choose a new password. It works once, for {minutes} minutes:"
-        f"\n\n{link}\n\nIf you did not ask for this, you can ignore this email.",
-    )
-    record_event("account.password_reset_requested", obj=user, actor=user)
+    known = user is not None and user.is_active
+    fingerprint = _password_fingerprint(user) if known else hashlib.sha256(b"no account").hexdigest()[:16]
+    token = _reset_serializer().dumps({"user_id": user.id if known else 0, "fp": fingerprint})
+    if known:
+        link = external_url("accounts.reset_password", token=token)
+        minutes = current_app.config["PASSWORD_RESET_MAX_AGE"] // 60
+        queue_email(
+            user.email,
+            "Reset your password",
+            f"Hello {user.name},\n\nUse this link to choose a new password. It works once, for {minutes} minutes:"
+            f"\n\n{link}\n\nIf you did not ask for this, you can ignore this email.",
+        )
+        record_event("account.password_reset_requested", obj=user, actor=user)
+    else:
+        record_event("account.password_reset_requested", summary=f"no active account: {normalise_email(email)[:254]}")
     db.session.commit()
-    dispatch_queued_now()
+    dispatch_after_response()
+
+
+def dispatch_after_response() -> None:
+    """Send queued emails once the response has been sent (WSGI close), not while the person waits: SMTP time
+    would otherwise show which requests queued an email. Outside a request, send now."""
+    if not has_request_context():
+        deliver_due_emails_now()
+        return
+    app = current_app._get_current_object()
+
+    @after_this_request
+    def send_when_closed(response: Response) -> Response:
+        def send() -> None:
+            with app.app_context():
+                deliver_due_emails_now()
+
+        response.call_on_close(send)
+        return response
 
 
 def user_for_reset_token(token: str) -> User | None:
@@ -227,6 +264,7 @@ def invite_member(inviter: User, email: str, *, is_org_admin: bool = False, role
         )
     else:
         raise AccountError("You cannot invite people to this organisation")
+    _ensure_invitations_left(invitation, inviter)
     token = secrets.token_urlsafe(32)
     invitation.is_org_admin = bool(is_org_admin) and invitation.role in (Role.PROVIDER, Role.COMMISSIONER)
     invitation.token_hash = _hash_token(token)
@@ -236,9 +274,10 @@ def invite_member(inviter: User, email: str, *, is_org_admin: bool = False, role
     db.session.flush()
     where = inviter.membership_name if invitation.role in (Role.PROVIDER, Role.COMMISSIONER) else "the marketplace"
     link = external_url("accounts.accept_invitation", token=token)
-    queue_email(
+    send_email(
         email,
-        f"You have been invited to join {where}",
+        # No organisation name (chosen by whoever registered it) in the subject: it reads as our own words.
+        f"You have been invited to the {current_app.config['SERVICE_NAME']}",
         f"{inviter.name} has invited you to join {where} on the "
         f"{current_app.config['SERVICE_NAME']} as a {invitation.role}.\n\nAccept the invitation here "
         f"(the link works for {current_app.config['INVITATION_MAX_AGE_DAYS']} days):\n\n{link}\n",
@@ -250,8 +289,26 @@ def invite_member(inviter: User, email: str, *, is_org_admin: bool = False, role
         after={"email": email, "role": invitation.role, "is_org_admin": invitation.is_org_admin},
     )
     db.session.commit()
-    dispatch_queued_now()
     return invitation
+
+
+def _ensure_invitations_left(invitation: Invitation, inviter: User) -> None:
+    """At most INVITATIONS_PER_HOUR and INVITATIONS_PER_DAY from one organisation or body (staff invitations:
+    from one inviter), so a new account cannot send invitation emails to arbitrary addresses in bulk."""
+    query = select(func.count()).select_from(Invitation)
+    if invitation.organisation_id:
+        query = query.where(Invitation.organisation_id == invitation.organisation_id)
+    elif invitation.commissioning_body_id:
+        query = query.where(Invitation.commissioning_body_id == invitation.commissioning_body_id)
+    else:
+        query = query.where(Invitation.invited_by_id == inviter.id)
+    now = utcnow()
+    for window, limit, period in (
+        (timedelta(hours=1), current_app.config["INVITATIONS_PER_HOUR"], "an hour"),
+        (timedelta(days=1), current_app.config["INVITATIONS_PER_DAY"], "24 hours"),
+    ):
+        if db.session.scalar(query.where(Invitation.created_at > now - window)) >= limit:
+            raise AccountError(f"You can send up to {limit} invitations in {period}. Try again later", "email")
 
 
 def open_invitation(token: str) -> Invitation | None:
@@ -272,8 +329,7 @@ def accept_invitation(invitation: Invitation, *, name: str, password: str) -> Us
         password_changed_at=utcnow(),
     )
     invitation.accepted_at = utcnow()
-    db.session.add(user)
-    db.session.flush()
+    _flush_new_user(user)
     after = {
         "user_id": user.id,
         "role": user.role,
@@ -332,14 +388,13 @@ def approve_commissioner(user: User, *, admin: User) -> None:
     user.approved_by = admin
     record_event("account.approved", obj=user, actor=admin, before={"approved": False}, after={"approved": True})
     notify(user.id, "Your commissioner account has been approved", "/")
-    queue_email(
+    send_email(
         user.email,
         "Your commissioner account has been approved",
         f"Hello {user.name},\n\nAn administrator has approved your commissioner account for "
         f"{user.membership_name}. You can now search, shortlist and post needs.",
     )
     db.session.commit()
-    dispatch_queued_now()
 
 
 def set_user_active(user: User, *, active: bool, admin: User) -> None:
@@ -380,8 +435,7 @@ def create_staff_account(*, email: str, name: str, password: str, role: Role) ->
         role=role.value,
         password_changed_at=utcnow(),
     )
-    db.session.add(user)
-    db.session.flush()
+    _flush_new_user(user)
     record_event(
         "account.created",
         obj=user,

@@ -8,6 +8,7 @@ from flask_login import current_user, login_user, logout_user
 from marketplace.accounts import bp, forms, services
 from marketplace.accounts.models import Invitation
 from marketplace.accounts.passwords import verify_password
+from marketplace.accounts.throttle import sign_in_email_key, signed_in_user_key
 from marketplace.core.permissions import public, require_access, signed_in
 from marketplace.core.redirects import safe_next_path
 from marketplace.core.roles import Role
@@ -23,14 +24,10 @@ def _apply_account_error(form, error: services.AccountError) -> None:
         flash(error.message, "error")
 
 
-def _sign_in_email_key() -> str:
-    return "sign-in:" + services.normalise_email(request.form.get("email", ""))[:254]
-
-
 @bp.route("/sign-in", methods=["GET", "POST"])
 @public
 @limiter.limit(lambda: current_app.config["SIGN_IN_RATE_LIMIT"], methods=["POST"])
-@limiter.limit(lambda: current_app.config["SIGN_IN_PER_EMAIL_LIMIT"], methods=["POST"], key_func=_sign_in_email_key)
+@limiter.limit(lambda: current_app.config["SIGN_IN_PER_EMAIL_LIMIT"], methods=["POST"], key_func=sign_in_email_key)
 def sign_in():
     if current_user.is_authenticated:
         return redirect(url_for("core.dashboard"))
@@ -120,6 +117,7 @@ def reset_password(token: str):
 
 @bp.route("/", methods=["GET", "POST"])
 @signed_in
+@limiter.limit(lambda: current_app.config["PASSWORD_CHECK_LIMIT"], methods=["POST"], key_func=signed_in_user_key)
 def profile():
     form = forms.ChangePasswordForm()
     if form.validate_on_submit():

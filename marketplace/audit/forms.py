@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from govuk_frontend_wtf.wtforms_widgets import GovSelect, GovTextInput
-from wtforms import Form, SelectField, StringField
+from govuk_frontend_wtf.wtforms_widgets import GovSelect
+from wtforms import Form, SelectField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import Length, ValidationError
+from wtforms.validators import ValidationError
 
 from marketplace.audit.presenters import describe
 from marketplace.audit.queries import AuditFilters
-from marketplace.core.fields import GovDateField, strip_text
+from marketplace.core.fields import GovDateField, text_field
 
 
 def _choices(values: list[str], any_label: str, label=str) -> list[SelectChoice]:
@@ -19,12 +19,8 @@ def _choices(values: list[str], any_label: str, label=str) -> list[SelectChoice]
 
 
 class AuditFilterForm(Form):
-    actor_email = StringField(
-        "Who (email address)",
-        widget=GovTextInput(),
-        filters=[strip_text],
-        description="All or part of the address.",
-        validators=[Length(max=254, message="Email address must be 254 characters or fewer")],
+    actor_email = text_field(
+        "Who (email address)", noun="Email address", max_length=254, description="All or part of the address."
     )
     action = SelectField(
         "What happened",
@@ -40,12 +36,7 @@ class AuditFilterForm(Form):
         invalid_choice_message="Select a type of object from the list",
         invalid_value_message="Select a type of object from the list",
     )
-    object_id = StringField(
-        "Object ID",
-        widget=GovTextInput(),
-        filters=[strip_text],
-        validators=[Length(max=60, message="Object ID must be 60 characters or fewer")],
-    )
+    object_id = text_field("Object ID", noun="Object ID", max_length=60)
     date_from = GovDateField(
         "From",
         description="For example, 27 3 2026",
@@ -60,12 +51,7 @@ class AuditFilterForm(Form):
         invalid_message="Date to must be a real date",
         earliest_year=2000,
     )
-    text = StringField(
-        "Summary contains",
-        widget=GovTextInput(),
-        filters=[strip_text],
-        validators=[Length(max=200, message="Summary words must be 200 characters or fewer")],
-    )
+    text = text_field("Summary contains", noun="Summary words", max_length=200)
 
     def __init__(self, formdata: Any, *, actions: list[str], object_types: list[str]) -> None:
         super().__init__(formdata)

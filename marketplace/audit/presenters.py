@@ -12,6 +12,7 @@ from typing import Any
 from sqlalchemy import Row
 
 from marketplace.audit.models import AuditEvent
+from marketplace.core.spreadsheets import safe_cell
 
 NOTHING = "(none)"
 MAX_VALUE = 120
@@ -27,7 +28,6 @@ CSV_HEADER = (
     "After",
     "IP address",
 )
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 # Where the plain reading of the code ("account.approved" -> "Account approved") is not good enough
@@ -91,11 +91,6 @@ def changes(event: AuditEvent) -> list[Change]:
     ]
 
 
-def _cell(value: str) -> str:
-    """A spreadsheet would run a cell starting like a formula: prefix it with a quote (CSV injection)."""
-    return f"'{value}" if value.startswith(FORMULA_START) else value
-
-
 def _json(value: dict[str, Any] | str | None) -> str:
     """Before/after as JSON text (an export reads them already as text)."""
     if value is None or isinstance(value, str):
@@ -116,7 +111,7 @@ def csv_row(event: AuditEvent | Row) -> list[str]:
         _json(event.after),
         event.ip_address,
     ]
-    return [_cell(cell) for cell in cells]
+    return [safe_cell(cell) for cell in cells]
 
 
 def csv_lines(events: Iterable[AuditEvent | Row], *, batch: int = 500) -> Iterator[str]:

@@ -7,9 +7,10 @@ cancelled from draft/open/closed. A response: submitted → shortlisted → awar
 from __future__ import annotations
 
 from datetime import date, datetime
+from enum import StrEnum
 from typing import TYPE_CHECKING
 
-from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from marketplace.core.clock import utcnow
@@ -166,7 +167,7 @@ class FrameworkMeasure(MeasureFields, db.Model):
 # Needs ------------------------------------------------------------------------------------------------------------
 
 
-class NeedStatus:
+class NeedStatus(StrEnum):
     DRAFT = "draft"
     OPEN = "open"
     CLOSED = "closed"
@@ -196,6 +197,8 @@ class Need(db.Model):
     requires_kitemark: Mapped[bool] = mapped_column(default=False)
     required_accreditation_id: Mapped[int | None] = mapped_column(ForeignKey("term.id"))
     consortium_welcome: Mapped[bool] = mapped_column(default=True)
+    # False (the default): prefer providers serving the need's areas, then nearby ones; True: only those serving.
+    localities_required: Mapped[bool] = mapped_column(default=False)
     status: Mapped[str] = mapped_column(String(20), default=NeedStatus.DRAFT, index=True)
     published_at: Mapped[datetime | None]
     closed_at: Mapped[datetime | None]
@@ -249,7 +252,7 @@ class Need(db.Model):
 # Responses --------------------------------------------------------------------------------------------------------
 
 
-class ResponseStatus:
+class ResponseStatus(StrEnum):
     SUBMITTED = "submitted"
     SHORTLISTED = "shortlisted"
     UNSUCCESSFUL = "unsuccessful"
@@ -257,8 +260,34 @@ class ResponseStatus:
     WITHDRAWN = "withdrawn"
 
 
+# One live (not withdrawn) response per organisation per need, and per consortium per need, enforced by the
+# database (partial unique indexes, on SQLite and PostgreSQL alike) so two concurrent submissions cannot both land.
+LIVE_RESPONSE = "status <> 'withdrawn'"
+LIVE_ORGANISATION_RESPONSE = text(f"consortium_id IS NULL AND {LIVE_RESPONSE}")
+LIVE_CONSORTIUM_RESPONSE = text(f"consortium_id IS NOT NULL AND {LIVE_RESPONSE}")
+
+
 class Response(db.Model):
     """A provider's (or a consortium's, through its lead organisation) expression of interest or proposal."""
+
+    __table_args__ = (
+        Index(
+            "uq_response_live_organisation",
+            "need_id",
+            "organisation_id",
+            unique=True,
+            sqlite_where=LIVE_ORGANISATION_RESPONSE,
+            postgresql_where=LIVE_ORGANISATION_RESPONSE,
+        ),
+        Index(
+            "uq_response_live_consortium",
+            "need_id",
+            "consortium_id",
+            unique=True,
+            sqlite_where=LIVE_CONSORTIUM_RESPONSE,
+            postgresql_where=LIVE_CONSORTIUM_RESPONSE,
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     need_id: Mapped[int] = mapped_column(ForeignKey("need.id", ondelete="CASCADE"), index=True)

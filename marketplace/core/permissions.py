@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from flask import abort, current_app, request
+from flask import Response, abort, current_app, request
 from flask_login import current_user
 
 from marketplace.core.roles import Role
@@ -93,6 +93,18 @@ def enforce_view_permission() -> Any:
             abort(403, description="Your commissioner account is waiting for approval by an administrator.")
         abort(403)
     return None
+
+
+def forbid_storing_private_responses(response: Response) -> Response:
+    """``after_request`` hook: a page or download that needs sign-in is never stored by a browser or proxy
+    (``Cache-Control: no-store``), so a shared computer's back button or cache cannot show it to the next person.
+    Public pages keep their caching as it is."""
+    endpoint = request.endpoint
+    permission = permission_for(endpoint) if endpoint and endpoint not in UNRESTRICTED_ENDPOINTS else None
+    if permission is not None and permission.requires_sign_in:
+        response.headers["Cache-Control"] = "no-store"
+        response.headers.pop("ETag", None)
+    return response
 
 
 def require_access(allowed: bool, *, hide: bool = True) -> None:

@@ -19,14 +19,14 @@ from marketplace.demo.verification import REVIEWED_DAYS_AGO, current_safeguardin
 from marketplace.directory.models import Organisation
 from marketplace.extensions import db
 from marketplace.kitemark.checklist import CHECKLIST_KEYS, take_snapshot
+from marketplace.kitemark.history import record_past_award, record_past_step
 from marketplace.kitemark.models import (
     ApplicationStatus,
     Kitemark,
     KitemarkApplication,
     KitemarkCheck,
-    KitemarkHistory,
 )
-from marketplace.kitemark.services import AWARD_YEARS, queue_search_update
+from marketplace.kitemark.services import AWARD_YEARS
 
 # One or more in each area with a need that requires the kitemark (Nottingham, Leicester, Lancashire, Worcester).
 KITEMARKED_REFS = (
@@ -56,15 +56,7 @@ def _applied(organisation: Organisation, status: str, submitted: datetime, on: d
     )
     db.session.add(application)
     db.session.flush()
-    db.session.add(
-        KitemarkHistory(
-            organisation_id=organisation.id,
-            application_id=application.id,
-            action="applied",
-            summary="Applied for the kitemark (demo data)",
-            occurred_at=submitted,
-        )
-    )
+    record_past_step("applied", application, occurred_at=submitted, summary="Applied for the kitemark (demo data)")
     return application
 
 
@@ -93,20 +85,7 @@ def _award(organisation: Organisation, assessor: User | None, on: date) -> None:
     )
     db.session.add(kitemark)
     db.session.flush()
-    db.session.add(
-        KitemarkHistory(
-            organisation_id=organisation.id,
-            application_id=application.id,
-            kitemark_id=kitemark.id,
-            action="awarded",
-            summary="Kitemark awarded (demo data)",
-            reasons=application.decision_reasons,
-            checks={key: {"verified": True, "note": ""} for key in CHECKLIST_KEYS},
-            actor_id=assessor_id,
-            occurred_at=decided,
-        )
-    )
-    queue_search_update(organisation)
+    record_past_award(application, occurred_at=decided, actor=assessor)
 
 
 def load_kitemark_demo(assessor: User | None, on: date) -> None:

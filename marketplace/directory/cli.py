@@ -33,6 +33,8 @@ def import_command(path: Path) -> None:
         sys.exit(2)
     for line in report.summary_lines():
         click.echo(line)
+    for notice in report.drafted:
+        click.echo(f"Imported as a draft, not published, {notice}", err=True)
     for rejection in report.rejected:
         click.echo(f"Rejected {rejection}", err=True)
     if report.rejected:

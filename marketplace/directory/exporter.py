@@ -23,19 +23,12 @@ from marketplace.directory.models import (
     OrganisationStatus,
     OutcomeContribution,
 )
+from marketplace.directory.services import BASIC_TEXT_FIELDS
 from marketplace.extensions import db
 
 EXPORT_CHUNK = 500
-ORGANISATION_TEXT_FIELDS = (
-    "registration_number",
-    "description",
-    "address",
-    "postcode",
-    "website",
-    "contact_name",
-    "contact_email",
-    "contact_phone",
-)
+# The profile's text fields but the name, which the exporter writes first.
+ORGANISATION_TEXT_FIELDS = tuple(name for name in BASIC_TEXT_FIELDS if name != "name")
 
 
 def organisation_load_options() -> tuple:
@@ -129,6 +122,8 @@ def organisation_record(organisation: Organisation) -> dict[str, Any]:
             "status": organisation.status,
         }
     )
+    if organisation.adults_only:  # written only when set, so files that never mention it round-trip unchanged
+        record["adults_only"] = True
     return record
 
 

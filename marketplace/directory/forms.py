@@ -15,6 +15,7 @@ from urllib.parse import urlsplit
 
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import (
+    GovCheckboxInput,
     GovRadioInput,
     GovSelect,
     GovSubmitInput,
@@ -22,11 +23,11 @@ from govuk_frontend_wtf.wtforms_widgets import (
     GovTextInput,
 )
 from sqlalchemy import select
-from wtforms import Field, RadioField, SelectField, StringField, SubmitField, TextAreaField
+from wtforms import BooleanField, Field, RadioField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Email, InputRequired, Length, Optional, ValidationError
 
-from marketplace.core.fields import CheckboxesField, PoundsField, WholeNumberField, strip_text
+from marketplace.core.fields import CheckboxesField, PoundsField, WholeNumberField, strip_text, text_area, text_field
 from marketplace.core.forms import optional_int
 from marketplace.directory import services
 from marketplace.directory.models import ImpactEvidence, Organisation
@@ -100,14 +101,8 @@ class StepForm(FlaskForm):
 
 
 class BasicsForm(StepForm):
-    name = StringField(
-        "Organisation name",
-        widget=GovTextInput(),
-        filters=[strip_text],
-        validators=[
-            InputRequired(message="Enter your organisation's name"),
-            Length(max=200, message="Organisation name must be 200 characters or fewer"),
-        ],
+    name = text_field(
+        "Organisation name", noun="Organisation name", max_length=200, required="Enter your organisation's name"
     )
     organisation_type = SelectField(
         "Organisation type",
@@ -123,12 +118,11 @@ class BasicsForm(StepForm):
         invalid_value_message="Select a legal form from the list",
         invalid_choice_message="Select a legal form from the list",
     )
-    registration_number = StringField(
+    registration_number = text_field(
         "Charity or company registration number",
-        widget=GovTextInput(),
-        filters=[strip_text],
+        noun="Registration number",
+        max_length=40,
         description="If you have one",
-        validators=[Length(max=40, message="Registration number must be 40 characters or fewer")],
     )
     description = TextAreaField(
         "Description",
@@ -137,26 +131,10 @@ class BasicsForm(StepForm):
         description="What your organisation does, for whom, and where. Commissioners see this first.",
         validators=[Length(max=STATEMENT_MAX, message=f"Description must be {STATEMENT_MAX:,} characters or fewer")],
     )
-    address = TextAreaField(
-        "Address",
-        widget=GovTextArea(),
-        filters=[strip_text],
-        validators=[Length(max=300, message="Address must be 300 characters or fewer")],
-    )
+    address = text_area("Address", noun="Address", max_length=300)
     postcode = StringField("Postcode", widget=GovTextInput(), filters=[strip_text])
-    website = StringField(
-        "Website",
-        widget=GovTextInput(),
-        filters=[strip_text],
-        description="For example, www.example.org",
-        validators=[Length(max=300, message="Website must be 300 characters or fewer")],
-    )
-    contact_name = StringField(
-        "Contact name",
-        widget=GovTextInput(),
-        filters=[strip_text],
-        validators=[Length(max=120, message="Contact name must be 120 characters or fewer")],
-    )
+    website = text_field("Website", noun="Website", max_length=300, description="For example, www.example.org")
+    contact_name = text_field("Contact name", noun="Contact name", max_length=120)
     contact_email = StringField(
         "Contact email address",
         widget=GovTextInput(),
@@ -244,17 +222,21 @@ class AgesAndGroupsForm(StepForm):
         "Youngest age you work with",
         noun="Youngest age",
         minimum=0,
-        maximum=25,
+        maximum=120,
         required="Enter the youngest age you work with",
-        description="In years, from 0 to 25",
+        description="In years, from 0 to 120",
     )
     age_max = WholeNumberField(
         "Oldest age you work with",
         noun="Oldest age",
         minimum=0,
-        maximum=25,
+        maximum=120,
         required="Enter the oldest age you work with",
-        description="In years, from 0 to 25",
+        description="In years, from 0 to 120",
+    )
+    # Matching never lists an adults-only provider for a need for children or young people.
+    adults_only = BooleanField(
+        "We work with adults (18 and over) only", widget=GovCheckboxInput(), false_values=("", "false", "n")
     )
     target_groups = CheckboxesField(
         "Groups you work with",
@@ -271,6 +253,7 @@ class AgesAndGroupsForm(StepForm):
         return {
             "age_min": organisation.age_min,
             "age_max": organisation.age_max,
+            "adults_only": organisation.adults_only,
             "target_groups": [term.id for term in organisation.target_groups],
         }
 
@@ -282,6 +265,7 @@ class AgesAndGroupsForm(StepForm):
         return {
             "age_min": self.age_min.data,
             "age_max": self.age_max.data,
+            "adults_only": bool(self.adults_only.data),
             "target_group_ids": list(self.target_groups.data or []),
         }
 
@@ -437,12 +421,11 @@ class ValueForMoneyForm(StepForm):
         },
         description="For example, 12.50",
     )
-    unit_cost_basis = StringField(
+    unit_cost_basis = text_field(
         "What the unit cost is for",
-        widget=GovTextInput(),
-        filters=[strip_text],
+        noun="What the unit cost is for",
+        max_length=120,
         description="For example, per participant per session",
-        validators=[Length(max=120, message="What the unit cost is for must be 120 characters or fewer")],
     )
     social_return_ratio = RatioField(
         "Social return on investment ratio",

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
+from enum import StrEnum
 from typing import TYPE_CHECKING
 
 from sqlalchemy import ForeignKey, Numeric, String, Text, UniqueConstraint
@@ -34,7 +35,7 @@ offer_service_area = link_table("offer_service_area", "offer_id", "term_id")
 offer_delivery_mode = link_table("offer_delivery_mode", "offer_id", "term_id")
 
 
-class OrganisationStatus:
+class OrganisationStatus(StrEnum):
     DRAFT = "draft"
     PUBLISHED = "published"
     SUSPENDED = "suspended"
@@ -56,6 +57,7 @@ class Organisation(db.Model):
     contact_phone: Mapped[str] = mapped_column(String(40), default="")
     age_min: Mapped[int | None]
     age_max: Mapped[int | None]
+    adults_only: Mapped[bool] = mapped_column(default=False)  # works with adults (18 and over) only
     # Value for money
     full_cost_recovery: Mapped[bool | None]
     unit_cost_pence: Mapped[int | None]
@@ -238,7 +240,7 @@ class ImpactEvidence(db.Model):
     document: Mapped[EvidenceDocument | None] = relationship()
 
 
-class MembershipStatus:
+class MembershipStatus(StrEnum):
     INVITED = "invited"
     ACCEPTED = "accepted"
     DECLINED = "declined"

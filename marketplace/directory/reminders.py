@@ -22,7 +22,7 @@ from marketplace.directory import bp
 from marketplace.directory.models import Accreditation, Organisation, ReminderSent, SafeguardingRecord
 from marketplace.directory.readiness import safeguarding_review_due_on
 from marketplace.extensions import db
-from marketplace.notifications.services import dispatch_queued_now, notify, queue_email
+from marketplace.notifications.services import notify, send_email
 
 REMINDER_DAYS = 30
 
@@ -99,7 +99,7 @@ def _send(reminder: DueReminder, link: str) -> bool:
     if not recipients:
         return False  # nobody to tell yet: try again tomorrow
     for user in recipients:
-        queue_email(user.email, reminder.subject, f"Dear {user.name},\n\n{reminder.body}\n\n{link}\n")
+        send_email(user.email, reminder.subject, f"Dear {user.name},\n\n{reminder.body}\n\n{link}\n")
         notify(user.id, reminder.subject, urlsplit(link).path)
     db.session.add(ReminderSent(key=reminder.key))
     return True
@@ -112,7 +112,6 @@ def send_due_reminders(on: date) -> int:
     link = external_url("evidence.index")
     sent = sum(1 for reminder in due if reminder.key not in already and _send(reminder, link))
     db.session.commit()
-    dispatch_queued_now()
     return sent
 
 

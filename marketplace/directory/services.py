@@ -130,7 +130,14 @@ def localities_by_region() -> list[tuple[str, list[tuple[Locality, list[Locality
 
 def missing_for_publishing(organisation: Organisation) -> list[str]:
     """What the basic details lack before the profile can be published (empty when complete)."""
-    return [message for name, message in PUBLISH_REQUIREMENTS if not getattr(organisation, name)]
+    return [message for name, message in PUBLISH_REQUIREMENTS if not _has(organisation, name)]
+
+
+def _has(organisation: Organisation, name: str) -> bool:
+    if getattr(organisation, name):
+        return True
+    # A term set through its relationship (as an import does) has no id until the flush.
+    return name.endswith("_id") and getattr(organisation, name.removesuffix("_id")) is not None
 
 
 def _step_completed(organisation: Organisation, slug: str) -> bool:
@@ -217,15 +224,23 @@ def update_localities(organisation: Organisation, locality_ids: list[int], *, ac
 
 
 def update_ages_and_groups(
-    organisation: Organisation, *, age_min: int | None, age_max: int | None, target_group_ids: list[int], actor: Any
+    organisation: Organisation,
+    *,
+    age_min: int | None,
+    age_max: int | None,
+    target_group_ids: list[int],
+    actor: Any,
+    adults_only: bool | None = None,
 ) -> None:
     if age_min is not None and age_max is not None and age_min > age_max:
         raise ProfileError("Oldest age must be the same as or more than the youngest age")
     groups = _terms(target_group_ids, "target_group")
-    before = {**_snapshot(organisation, ("age_min", "age_max")), "target_groups": _codes(organisation.target_groups)}
-    organisation.age_min, organisation.age_max = age_min, age_max
+    adults_only = organisation.adults_only if adults_only is None else adults_only
+    fields = ("age_min", "age_max", "adults_only")
+    before = {**_snapshot(organisation, fields), "target_groups": _codes(organisation.target_groups)}
+    organisation.age_min, organisation.age_max, organisation.adults_only = age_min, age_max, adults_only
     organisation.target_groups = groups
-    after = {"age_min": age_min, "age_max": age_max, "target_groups": _codes(groups)}
+    after = {"age_min": age_min, "age_max": age_max, "adults_only": adults_only, "target_groups": _codes(groups)}
     _record_update(organisation, "ages-and-groups", before, after, actor)
 
 
@@ -330,6 +345,64 @@ def update_value_for_money(organisation: Organisation, values: dict[str, Any], *
     _record_update(organisation, "value-for-money", before, _snapshot(organisation, VALUE_FIELDS), actor)
 
 
+# Writing resolved values without the forms (imports) --------------------------------------------------------
+
+# What a writer outside the step forms may set directly; status goes through apply_status, lists of rows below.
+PROFILE_VALUES = (
+    *BASIC_TEXT_FIELDS,
+    *VALUE_FIELDS,
+    "organisation_type",
+    "legal_form",
+    "age_min",
+    "age_max",
+    "adults_only",
+    "localities",
+    "target_groups",
+    "indicators",
+)
+
+
+def apply_profile_values(organisation: Organisation, values: dict[str, Any]) -> None:
+    """Set profile fields from already-resolved values (terms, localities), without committing.
+
+    Only :data:`PROFILE_VALUES` may be set here (never the status, which has its own rule), and the ages keep
+    the rule of the ages step.
+    """
+    unknown = set(values) - set(PROFILE_VALUES)
+    if unknown:
+        raise ValueError(f"Not profile values: {', '.join(sorted(unknown))}")
+    age_min, age_max = values.get("age_min", organisation.age_min), values.get("age_max", organisation.age_max)
+    if age_min is not None and age_max is not None and age_min > age_max:
+        raise ProfileError("Oldest age must be the same as or more than the youngest age")
+    for name, value in values.items():
+        setattr(organisation, name, value)
+
+
+def apply_contributions(organisation: Organisation, contributions: list[tuple[Term, list[Term], str]]) -> None:
+    """Replace the outcome contributions with ``(outcome, aims, statement)``, without committing.
+
+    The row of an outcome still listed is kept, and with it the evidence linked to it; the others go.
+    """
+    existing = {item.outcome_id: item for item in organisation.outcome_contributions}
+    kept = []
+    for outcome, aims, statement in contributions:
+        item = existing.get(outcome.id) or OutcomeContribution(outcome=outcome)
+        item.aims, item.statement = aims, statement
+        kept.append(item)
+    organisation.outcome_contributions = kept
+
+
+def apply_framework_statements(organisation: Organisation, statements: list[tuple[Term, str]]) -> None:
+    """Replace the framework statements with ``(framework, statement)``, keeping the rows still listed."""
+    existing = {item.framework_id: item for item in organisation.framework_statements}
+    kept = []
+    for framework, text in statements:
+        item = existing.get(framework.id) or FrameworkStatement(framework=framework)
+        item.statement = text
+        kept.append(item)
+    organisation.framework_statements = kept
+
+
 STEP_SAVERS = {
     "basics": lambda organisation, values, actor: update_basics(organisation, values, actor=actor),
     "localities": lambda organisation, values, actor: update_localities(organisation, **values, actor=actor),
@@ -353,18 +426,42 @@ def save_profile_step(organisation: Organisation, step: str, values: dict[str, A
 # Publishing ---------------------------------------------------------------------------------------------------
 
 
+SUSPENDED_MESSAGE = "Your organisation is suspended, so it cannot be published. Contact the marketplace team."
+
+
+def publication_problems(organisation: Organisation) -> list[str]:
+    """Why the profile cannot be published now (empty when it can): the one rule for the pages and imports."""
+    if organisation.status == OrganisationStatus.SUSPENDED:
+        return [SUSPENDED_MESSAGE]
+    return missing_for_publishing(organisation)
+
+
+def apply_status(organisation: Organisation, status: str) -> list[str]:
+    """Make the profile draft or published without committing (the caller audits and commits).
+
+    Publishing is refused, and nothing changes, while :func:`publication_problems` has reasons: they are returned.
+    A suspended organisation stays suspended either way (suspension is an assessor's decision).
+    """
+    if status == OrganisationStatus.PUBLISHED:
+        problems = publication_problems(organisation)
+        if not problems and organisation.status != OrganisationStatus.PUBLISHED:
+            organisation.status = OrganisationStatus.PUBLISHED
+            organisation.published_at = utcnow()
+        return problems
+    if status == OrganisationStatus.DRAFT and organisation.status == OrganisationStatus.PUBLISHED:
+        organisation.status = OrganisationStatus.DRAFT
+    return []
+
+
 def publish_organisation(organisation: Organisation, *, actor: Any) -> None:
     """Make the profile public. Refused while the basics are incomplete or the organisation is suspended."""
-    if organisation.status == OrganisationStatus.SUSPENDED:
-        raise ProfileError("Your organisation is suspended, so it cannot be published. Contact the marketplace team.")
-    missing = missing_for_publishing(organisation)
-    if missing:
-        raise ProfileError(*missing)
+    problems = publication_problems(organisation)
+    if problems:
+        raise ProfileError(*problems)
     if organisation.status == OrganisationStatus.PUBLISHED:
         return
     before = {"status": organisation.status}
-    organisation.status = OrganisationStatus.PUBLISHED
-    organisation.published_at = utcnow()
+    apply_status(organisation, OrganisationStatus.PUBLISHED)
     record_event(
         "organisation.published",
         obj=organisation,
@@ -380,7 +477,7 @@ def unpublish_organisation(organisation: Organisation, *, actor: Any) -> None:
     """Take a published profile back to draft (a suspended one stays suspended)."""
     if organisation.status != OrganisationStatus.PUBLISHED:
         raise ProfileError("Your profile is not published")
-    organisation.status = OrganisationStatus.DRAFT
+    apply_status(organisation, OrganisationStatus.DRAFT)
     record_event(
         "organisation.unpublished",
         obj=organisation,

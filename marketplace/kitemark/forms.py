@@ -12,7 +12,8 @@ from marketplace.accounts.models import User
 from marketplace.core.fields import strip_text
 from marketplace.core.forms import optional_int
 from marketplace.kitemark.checklist import CHECKLIST
-from marketplace.kitemark.services import MAX_REASONS, CheckResult, Decision
+from marketplace.kitemark.models import Decision
+from marketplace.kitemark.services import MAX_REASONS, CheckResult
 
 VERIFIED, FAILED = "verified", "failed"
 
@@ -90,7 +91,7 @@ class ReviewForm(FlaskForm):
 
     decision = RadioField(
         "Decision",
-        choices=[SelectChoice(value, label) for value, label in Decision.LABELS.items()],
+        choices=[SelectChoice(decision.value, decision.label) for decision in Decision],
         validators=[InputRequired(message="Select a decision")],
         widget=GovRadioInput(),
     )

@@ -21,7 +21,6 @@ from marketplace.directory.readiness import policy_is_current, safeguarding_revi
 from marketplace.extensions import db
 from marketplace.kitemark.models import Kitemark, KitemarkStatus
 from marketplace.kitemark.services import RENEWAL_WINDOW_DAYS, lapse_kitemark, tell_provider
-from marketplace.notifications.services import dispatch_queued_now
 
 REMINDER_DAYS = (RENEWAL_WINDOW_DAYS, 30)
 
@@ -85,7 +84,6 @@ def _send_reminders(on: date, report: SweepReport) -> None:
         db.session.add(ReminderSent(key=key))
         report.reminders.append(organisation.name)
     db.session.commit()
-    dispatch_queued_now()
 
 
 def sweep(on: date) -> SweepReport:

@@ -15,6 +15,7 @@ from datetime import datetime
 from sqlalchemy import select
 
 from marketplace.core.clock import utcnow
+from marketplace.core.spreadsheets import safe_cell
 from marketplace.directory.models import Organisation
 from marketplace.extensions import db
 from marketplace.kitemark.models import ApplicationStatus, Kitemark, KitemarkApplication
@@ -23,7 +24,6 @@ from marketplace.reference.geography import locality_by_code, overlapping_ids
 from marketplace.reference.models import Locality
 from marketplace.reference.services import terms_by_code
 
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 QUEUE_VIEWS = {
     "waiting": ("Waiting for review", (ApplicationStatus.SUBMITTED, ApplicationStatus.IN_REVIEW)),
     "changes": ("Waiting for the provider", (ApplicationStatus.CHANGES_REQUESTED,)),
@@ -130,24 +130,18 @@ def kitemarked_list(filters: PublicFilters) -> list[tuple[Organisation, Kitemark
     ]
 
 
-def _cell(value: str) -> str:
-    """A cell a spreadsheet would run as a formula gets a leading quote (CSV injection)."""
-    return f"'{value}" if value.startswith(FORMULA_START) else value
-
-
 def kitemarked_csv(rows: list[tuple[Organisation, Kitemark]], profile_url) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(["Organisation", "Type", "Areas served", "Kitemark awarded", "Kitemark expires", "Profile"])
     for organisation, kitemark in rows:
-        writer.writerow(
-            [
-                _cell(organisation.name),
-                organisation.organisation_type.label if organisation.organisation_type else "",
-                _cell("; ".join(locality.name for locality in organisation.localities)),
-                kitemark.awarded_on.isoformat(),
-                kitemark.expires_on.isoformat(),
-                profile_url(organisation),
-            ]
-        )
+        cells = [
+            organisation.name,
+            organisation.organisation_type.label if organisation.organisation_type else "",
+            "; ".join(locality.name for locality in organisation.localities),
+            kitemark.awarded_on.isoformat(),
+            kitemark.expires_on.isoformat(),
+            profile_url(organisation),
+        ]
+        writer.writerow([safe_cell(cell) for cell in cells])
     return buffer.getvalue()

@@ -1,6 +1,6 @@
-"""Kitemark records: applications (with the evidence snapshot they are judged on), checklist results, the
-kitemarks awarded, and a history entry for every step (what the provider and assessors see; the audit log
-holds the same steps with before/after values).
+"""Kitemark records: applications (with the evidence snapshot they are judged on), checklist results and the
+kitemarks awarded. Every step is an audit event; the history the provider and assessors see is read from those
+events (see :mod:`marketplace.kitemark.history`).
 
 An application moves ``submitted`` → ``in_review`` (assigned) → ``changes_requested`` (the provider fixes and
 resubmits: back to ``submitted`` with a new snapshot) / ``awarded`` / ``refused``. An awarded application
@@ -11,6 +11,7 @@ creates a :class:`Kitemark`, in force from ``awarded_on`` to ``expires_on`` whil
 from __future__ import annotations
 
 from datetime import date, datetime
+from enum import StrEnum, nonmember
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint
@@ -24,28 +25,66 @@ if TYPE_CHECKING:
     from marketplace.directory.models import Organisation
 
 
-class ApplicationStatus:
+class ApplicationStatus(StrEnum):
     SUBMITTED = "submitted"
     IN_REVIEW = "in_review"
     CHANGES_REQUESTED = "changes_requested"
     AWARDED = "awarded"
     REFUSED = "refused"
 
-    OPEN = (SUBMITTED, IN_REVIEW, CHANGES_REQUESTED)
-    LABELS = {
-        SUBMITTED: "Waiting for an assessor",
-        IN_REVIEW: "In review",
-        CHANGES_REQUESTED: "Changes requested",
-        AWARDED: "Awarded",
-        REFUSED: "Refused",
-    }
+    # The statuses that still wait on someone (not members: a tuple of the stored strings).
+    OPEN = nonmember((SUBMITTED, IN_REVIEW, CHANGES_REQUESTED))
+
+    @property
+    def label(self) -> str:
+        """The words the provider and assessors see for this status."""
+        return _APPLICATION_LABELS[self]
 
 
-class KitemarkStatus:
+_APPLICATION_LABELS = {
+    ApplicationStatus.SUBMITTED: "Waiting for an assessor",
+    ApplicationStatus.IN_REVIEW: "In review",
+    ApplicationStatus.CHANGES_REQUESTED: "Changes requested",
+    ApplicationStatus.AWARDED: "Awarded",
+    ApplicationStatus.REFUSED: "Refused",
+}
+
+
+class KitemarkStatus(StrEnum):
     ACTIVE = "active"
     SUSPENDED = "suspended"
     LAPSED = "lapsed"
     RENEWED = "renewed"  # replaced by a later award
+
+
+class Decision(StrEnum):
+    """An assessor's decision on an application (stored as the application status it leads to)."""
+
+    AWARD = "award"
+    CHANGES = "changes_requested"
+    REFUSE = "refuse"
+
+    @property
+    def label(self) -> str:
+        """The words on the assessor's decision radios and at the head of its history entry."""
+        return _DECISION_LABELS[self]
+
+    @property
+    def status(self) -> ApplicationStatus:
+        """The status the application takes when this decision is recorded."""
+        return _DECISION_STATUSES[self]
+
+
+_DECISION_LABELS = {
+    Decision.AWARD: "Award the kitemark",
+    Decision.CHANGES: "Request changes",
+    Decision.REFUSE: "Refuse",
+}
+_DECISION_STATUSES = {
+    Decision.AWARD: ApplicationStatus.AWARDED,
+    Decision.CHANGES: ApplicationStatus.CHANGES_REQUESTED,
+    Decision.REFUSE: ApplicationStatus.REFUSED,
+}
 
 
 class KitemarkApplication(db.Model):
@@ -78,7 +117,7 @@ class KitemarkApplication(db.Model):
 
     @property
     def status_label(self) -> str:
-        return ApplicationStatus.LABELS.get(self.status, self.status)
+        return _APPLICATION_LABELS.get(self.status, self.status)
 
 
 class KitemarkCheck(db.Model):
@@ -114,21 +153,3 @@ class Kitemark(db.Model):
     organisation: Mapped[Organisation] = relationship()
     application: Mapped[KitemarkApplication | None] = relationship()
     awarded_by: Mapped[User | None] = relationship()
-
-
-class KitemarkHistory(db.Model):
-    """One step in an organisation's kitemark story, with the reasons given (shown to provider and assessors)."""
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id", ondelete="CASCADE"), index=True)
-    application_id: Mapped[int | None] = mapped_column(ForeignKey("kitemark_application.id", ondelete="SET NULL"))
-    kitemark_id: Mapped[int | None] = mapped_column(ForeignKey("kitemark.id", ondelete="SET NULL"))
-    action: Mapped[str] = mapped_column(String(40))
-    summary: Mapped[str] = mapped_column(String(300))
-    reasons: Mapped[str] = mapped_column(Text, default="")
-    # For decisions: each checklist item's result then ({key: {"verified": bool, "note": str}}).
-    checks: Mapped[dict[str, Any] | None] = mapped_column(JSON)
-    actor_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
-    occurred_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
-
-    actor: Mapped[User | None] = relationship()

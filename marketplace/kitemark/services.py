@@ -1,8 +1,9 @@
 """Kitemark rules: applying, assigning, conflict declarations, review decisions, suspension and reinstatement.
 
-Each state change is one function that checks the rule, writes the change, a :class:`KitemarkHistory` entry
-and an audit event, tells the provider (email to its account managers and an in-app notification) when a
-decision concerns them, queues the organisation's search document, and commits.
+Each state change is one function that checks the rule, writes the change, tells the provider (email to its
+account managers and an in-app notification, sent after the commit) when a decision concerns them, and then
+writes its audit event and commits in one helper, :func:`_record_step`. The audit event is the one record of the
+step: the history page reads it (see :mod:`marketplace.kitemark.history`).
 
 Rules: only an organisation whose readiness checklist is complete may apply, and only one application is open
 at a time; only assessors assign, review and decide, never an assessor who is a member of the organisation;
@@ -22,35 +23,27 @@ from sqlalchemy import select
 
 from marketplace.accounts.models import User
 from marketplace.audit.services import record_event
-from marketplace.core.clock import add_years, long_date, today, utcnow
+from marketplace.core.clock import long_date, today, utcnow
 from marketplace.core.links import external_url
 from marketplace.core.roles import Role
 from marketplace.directory.models import Organisation, OrganisationStatus
-from marketplace.directory.readiness import readiness
+from marketplace.directory.readiness import add_years, readiness
 from marketplace.extensions import db
 from marketplace.kitemark.checklist import CHECKLIST_KEYS, ITEM_NAMES, take_snapshot
 from marketplace.kitemark.models import (
     ApplicationStatus,
+    Decision,
     Kitemark,
     KitemarkApplication,
     KitemarkCheck,
-    KitemarkHistory,
     KitemarkStatus,
 )
 from marketplace.kitemark.status import in_force_query
-from marketplace.notifications.services import dispatch_queued_now, notify, queue_email
+from marketplace.notifications.services import notify, send_email
 
 AWARD_YEARS = 1
 RENEWAL_WINDOW_DAYS = 60
 MAX_REASONS = 5000
-
-
-class Decision:
-    AWARD = "award"
-    CHANGES = "changes_requested"
-    REFUSE = "refuse"
-
-    LABELS = {AWARD: "Award the kitemark", CHANGES: "Request changes", REFUSE: "Refuse"}
 
 
 class KitemarkError(Exception):
@@ -98,11 +91,6 @@ def latest_kitemark(organisation: Organisation) -> Kitemark | None:
     return db.session.scalars(query.order_by(Kitemark.id.desc()).limit(1)).first()
 
 
-def history(organisation: Organisation) -> list[KitemarkHistory]:
-    query = select(KitemarkHistory).where(KitemarkHistory.organisation_id == organisation.id)
-    return list(db.session.scalars(query.order_by(KitemarkHistory.id.desc())))
-
-
 def why_cannot_apply(organisation: Organisation, on: date | None = None) -> list[str]:
     """What stops the organisation applying today (empty when it may)."""
     on = on or today()
@@ -129,14 +117,6 @@ def assessors_for(application: KitemarkApplication) -> list[User]:
 # --- Shared steps ----------------------------------------------------------------------------------------------
 
 
-def queue_search_update(organisation: Organisation) -> None:
-    """Queue the organisation's search document for rewriting after the commit (see ``search.sync``)."""
-    from marketplace.search.documents import organisation_doc_id
-    from marketplace.search.sync import PENDING_KEY
-
-    db.session.info.setdefault(PENDING_KEY, set()).add(organisation_doc_id(organisation.id))
-
-
 def _application_fields(application: KitemarkApplication) -> dict[str, Any]:
     return {
         "status": application.status,
@@ -154,29 +134,18 @@ def _kitemark_fields(kitemark: Kitemark) -> dict[str, Any]:
     }
 
 
-def _history(
-    organisation: Organisation,
+def _record_step(
     action: str,
-    summary: str,
+    obj: KitemarkApplication | Kitemark,
     *,
     actor: Any,
-    reasons: str = "",
-    application: KitemarkApplication | None = None,
-    kitemark: Kitemark | None = None,
-    checks: dict[str, Any] | None = None,
-) -> KitemarkHistory:
-    entry = KitemarkHistory(
-        organisation_id=organisation.id,
-        application_id=application.id if application is not None else None,
-        kitemark_id=kitemark.id if kitemark is not None else None,
-        action=action,
-        summary=summary[:300],
-        reasons=reasons,
-        checks=checks,
-        actor_id=getattr(actor, "id", None),
-    )
-    db.session.add(entry)
-    return entry
+    summary: str,
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+) -> None:
+    """Write the step's audit event (the one record, which the history page reads too) and commit the change."""
+    record_event(f"kitemark.{action}", obj=obj, actor=actor, summary=summary, before=before, after=after)
+    _commit()
 
 
 def provider_recipients(organisation: Organisation) -> list[User]:
@@ -189,13 +158,12 @@ def tell_provider(organisation: Organisation, subject: str, body: str) -> None:
     """Email (through the outbox) and notify the organisation's account managers, linking the kitemark page."""
     link = external_url("kitemark.provider_page")
     for user in provider_recipients(organisation):
-        queue_email(user.email, subject, f"Dear {user.name},\n\n{body}\n\n{link}\n")
+        send_email(user.email, subject, f"Dear {user.name},\n\n{body}\n\n{link}\n")
         notify(user.id, subject, urlsplit(link).path)
 
 
 def _commit() -> None:
     db.session.commit()
-    dispatch_queued_now()
 
 
 def _require_assessor(user: Any, organisation: Organisation) -> None:
@@ -221,15 +189,13 @@ def apply_for_kitemark(organisation: Organisation, *, user: Any) -> KitemarkAppl
     )
     db.session.add(application)
     db.session.flush()
-    _history(organisation, "applied", f"{user.name} applied for the kitemark", actor=user, application=application)
-    record_event(
-        "kitemark.applied",
-        obj=application,
+    _record_step(
+        "applied",
+        application,
         actor=user,
         summary=f"{organisation.name} applied for the kitemark",
         after=_application_fields(application),
     )
-    _commit()
     return application
 
 
@@ -241,22 +207,14 @@ def resubmit_application(application: KitemarkApplication, *, user: Any) -> Kite
     application.snapshot = take_snapshot(application.organisation, today())
     application.status = ApplicationStatus.IN_REVIEW if application.assessor_id else ApplicationStatus.SUBMITTED
     application.decided_at = None
-    _history(
-        application.organisation,
+    _record_step(
         "resubmitted",
-        f"{user.name} resubmitted the application",
-        actor=user,
-        application=application,
-    )
-    record_event(
-        "kitemark.resubmitted",
-        obj=application,
+        application,
         actor=user,
         summary=f"{application.organisation.name} resubmitted its kitemark application",
         before=before,
         after=_application_fields(application),
     )
-    _commit()
     return application
 
 
@@ -274,67 +232,48 @@ def assign_application(application: KitemarkApplication, *, assessor: User, by: 
     if is_member_of(assessor, organisation):
         raise KitemarkError(f"{assessor.name} is a member of {organisation.name}, so cannot assess it.")
     before = _application_fields(application)
-    application.assessor = assessor
+    application.assessor, application.assessor_id = assessor, assessor.id  # the id too: the audit event reads it
     application.assigned_at = utcnow()
     application.no_conflict_declared_at = None
     application.status = ApplicationStatus.IN_REVIEW
-    _history(organisation, "assigned", f"Assigned to {assessor.name} by {by.name}", actor=by, application=application)
-    record_event(
-        "kitemark.assigned",
-        obj=application,
+    _record_step(
+        "assigned",
+        application,
         actor=by,
         summary=f"Kitemark application of {organisation.name} assigned to {assessor.email}",
         before=before,
         after=_application_fields(application),
     )
-    _commit()
     return application
 
 
 def declare_no_conflict(application: KitemarkApplication, *, assessor: Any) -> None:
     _require_assigned(application, assessor)
     application.no_conflict_declared_at = utcnow()
-    _history(
-        application.organisation,
+    _record_step(
         "no_conflict_declared",
-        f"{assessor.name} declared no conflict of interest",
-        actor=assessor,
-        application=application,
-    )
-    record_event(
-        "kitemark.no_conflict_declared",
-        obj=application,
+        application,
         actor=assessor,
         summary=f"{assessor.email} declared no conflict of interest with {application.organisation.name}",
     )
-    _commit()
 
 
 def declare_conflict(application: KitemarkApplication, *, assessor: Any, note: str) -> None:
     """The assessor has a conflict: they step aside and the application goes back to the queue."""
     _require_assigned(application, assessor)
     before = _application_fields(application)
-    application.assessor = None
+    application.assessor, application.assessor_id = None, None
     application.assigned_at = None
     application.no_conflict_declared_at = None
     application.status = ApplicationStatus.SUBMITTED
-    _history(
-        application.organisation,
+    _record_step(
         "conflict_declared",
-        f"{assessor.name} declared a conflict of interest and stepped aside",
-        actor=assessor,
-        reasons=note,
-        application=application,
-    )
-    record_event(
-        "kitemark.conflict_declared",
-        obj=application,
+        application,
         actor=assessor,
         summary=f"{assessor.email} declared a conflict of interest: {note}",
         before=before,
-        after=_application_fields(application),
+        after={**_application_fields(application), "reasons": note},
     )
-    _commit()
 
 
 def _require_assigned(application: KitemarkApplication, assessor: Any) -> None:
@@ -358,7 +297,7 @@ def _check_review(
     unexplained = [ITEM_NAMES[key] for key in CHECKLIST_KEYS if not results[key].verified and not results[key].note]
     if unexplained:
         raise KitemarkError(f"Say why each failed item failed: {', '.join(unexplained)}")
-    if decision not in Decision.LABELS:
+    if decision not in {choice.value for choice in Decision}:
         raise KitemarkError("Select a decision")
     if not reasons.strip():
         raise KitemarkError("Enter the reasons for your decision")
@@ -399,9 +338,9 @@ def _award(application: KitemarkApplication, assessor: Any) -> Kitemark:
 
 
 DECISION_WORDS = {
-    Decision.AWARD: ("awarded", "Kitemark awarded"),
-    Decision.CHANGES: ("changes_requested", "Changes requested to your kitemark application"),
-    Decision.REFUSE: ("refused", "Kitemark application refused"),
+    Decision.AWARD: "Kitemark awarded",
+    Decision.CHANGES: "Changes requested to your kitemark application",
+    Decision.REFUSE: "Kitemark application refused",
 }
 
 
@@ -438,34 +377,21 @@ def decide_application(
     organisation = application.organisation
     before = _application_fields(application)
     checks = _save_checks(application, assessor, results)
-    status, subject = DECISION_WORDS[decision]
+    status, subject = Decision(decision).status, DECISION_WORDS[decision]
     application.status = status
     application.decided_at, application.decided_by_id = utcnow(), assessor.id
     application.decision_reasons = reasons
     kitemark = _award(application, assessor) if decision == Decision.AWARD else None
-    _history(
-        organisation,
+    tell_provider(organisation, subject, _decision_email(application, decision, reasons, kitemark, checks))
+    _record_step(
         status,
-        f"{Decision.LABELS[decision]}: decided by {assessor.name}",
-        actor=assessor,
-        reasons=reasons,
-        application=application,
-        kitemark=kitemark,
-        checks=checks,
-    )
-    record_event(
-        f"kitemark.{status}",
-        obj=application,
+        application,
         actor=assessor,
         summary=f"Kitemark application of {organisation.name}: {status.replace('_', ' ')}",
         before=before,
         after={**_application_fields(application), "reasons": reasons, "checks": checks}
         | ({"kitemark": _kitemark_fields(kitemark)} if kitemark else {}),
     )
-    tell_provider(organisation, subject, _decision_email(application, decision, reasons, kitemark, checks))
-    if kitemark is not None:
-        queue_search_update(organisation)
-    _commit()
     return kitemark
 
 
@@ -498,24 +424,20 @@ def reinstate_kitemark(organisation: Organisation, *, assessor: Any, reasons: st
 
 
 def _change_status(kitemark: Kitemark, status: str, actor: Any, reasons: str, action: str, subject: str) -> Kitemark:
-    """Set the kitemark's status with the reasons: history, audit, the provider told, search updated."""
+    """Set the kitemark's status with the reasons: the audit event, the provider told, search updated."""
     organisation = kitemark.organisation
     before = _kitemark_fields(kitemark)
     kitemark.status, kitemark.status_reason, kitemark.status_changed_at = status, reasons, utcnow()
-    who = f" by {actor.name}" if actor is not None else ""
-    _history(organisation, action, f"{subject}{who}", actor=actor, reasons=reasons, kitemark=kitemark)
-    record_event(
-        f"kitemark.{action}",
-        obj=kitemark,
+    verb = "has lapsed" if status == KitemarkStatus.LAPSED else f"has been {action}"
+    tell_provider(organisation, subject, f"The kitemark of {organisation.name} {verb}.\n\nReasons:\n{reasons}")
+    _record_step(
+        action,
+        kitemark,
         actor=actor,
         summary=f"Kitemark of {organisation.name} {action}: {reasons}",
         before=before,
         after=_kitemark_fields(kitemark),
     )
-    verb = "has lapsed" if status == KitemarkStatus.LAPSED else f"has been {action}"
-    tell_provider(organisation, subject, f"The kitemark of {organisation.name} {verb}.\n\nReasons:\n{reasons}")
-    queue_search_update(organisation)
-    _commit()
     return kitemark
 
 

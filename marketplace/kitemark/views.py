@@ -6,11 +6,11 @@ application; the services refuse an assessor who is a member of the organisation
 
 from __future__ import annotations
 
-import io
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
-from flask import Response, abort, current_app, flash, redirect, render_template, request, send_file, url_for
+from flask import Response, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from marketplace.accounts.models import User
@@ -23,6 +23,7 @@ from marketplace.directory.models import EvidenceDocument, Organisation
 from marketplace.extensions import db
 from marketplace.kitemark import bp, forms, listing, services
 from marketplace.kitemark.checklist import CHECKLIST, ITEM_NAMES, snapshot_document
+from marketplace.kitemark.history import history
 from marketplace.kitemark.models import ApplicationStatus, Kitemark, KitemarkApplication, KitemarkStatus
 from marketplace.kitemark.status import current_award
 from marketplace.reference.models import Locality
@@ -71,7 +72,7 @@ def _provider_page(form: forms.DeclarationForm | None = None, status: int = 200)
         problems=services.why_cannot_apply(organisation),
         can_act=access.is_org_admin(current_user, organisation),
         form=form or forms.DeclarationForm(),
-        history=services.history(organisation),
+        history=history(organisation),
         item_names=ITEM_NAMES,
     ), status
 
@@ -139,6 +140,18 @@ def queue():
     )
 
 
+def _review_step(application: KitemarkApplication, form: Any, step: Callable[[], object]) -> Any:
+    """Run an assessor's step on the review page: the page again (400) for a bad form, back with the message
+    when a kitemark rule refuses it, ``None`` when it was done."""
+    if not form.validate_on_submit():
+        return _review_page(application, form, 400)
+    try:
+        step()
+    except services.KitemarkError as error:
+        return _refused(error, "kitemark.application", application_id=application.id)
+    return None
+
+
 def _review_page(application: KitemarkApplication, form: Any = None, status: int = 200):
     me = _user()
     assign_form = forms.AssignForm(assessor_id=me.id)
@@ -159,7 +172,7 @@ def _review_page(application: KitemarkApplication, form: Any = None, status: int
         conflict_form=form if isinstance(form, forms.ConflictForm) else forms.ConflictForm(),
         review_form=review_form,
         **({"form": form} if form is not None else {}),
-        history=services.history(application.organisation),
+        history=history(application.organisation),
         ago_text=listing.ago_text,
         checklist=CHECKLIST,
         item_names=ITEM_NAMES,
@@ -178,12 +191,13 @@ def assign(application_id: int):
     application = db.get_or_404(KitemarkApplication, application_id)
     form = forms.AssignForm()
     form.set_choices(services.assessors_for(application))
-    if not form.validate_on_submit():
-        return _review_page(application, form, 400)
-    try:
+
+    def assign_it() -> None:
         services.assign_application(application, assessor=db.session.get(User, form.assessor_id.data), by=_user())
-    except services.KitemarkError as error:
-        return _refused(error, "kitemark.application", application_id=application.id)
+
+    refused = _review_step(application, form, assign_it)
+    if refused is not None:
+        return refused
     flash(f"Assigned to {application.assessor.name}", "success")
     return redirect(url_for("kitemark.application", application_id=application.id))
 
@@ -193,15 +207,16 @@ def assign(application_id: int):
 def conflict(application_id: int):
     application = db.get_or_404(KitemarkApplication, application_id)
     form = forms.ConflictForm()
-    if not form.validate_on_submit():
-        return _review_page(application, form, 400)
-    try:
+
+    def declare() -> None:
         if form.declaration.data == "none":
             services.declare_no_conflict(application, assessor=_user())
         else:
             services.declare_conflict(application, assessor=_user(), note=form.conflict_note.data)
-    except services.KitemarkError as error:
-        return _refused(error, "kitemark.application", application_id=application.id)
+
+    refused = _review_step(application, form, declare)
+    if refused is not None:
+        return refused
     flash("Your declaration has been recorded", "success")
     if form.declaration.data != "none":
         return redirect(url_for("kitemark.queue"))
@@ -213,18 +228,19 @@ def conflict(application_id: int):
 def decide(application_id: int):
     application = db.get_or_404(KitemarkApplication, application_id)
     form = forms.ReviewForm()
-    if not form.validate_on_submit():
-        return _review_page(application, form, 400)
-    try:
-        services.decide_application(
+    refused = _review_step(
+        application,
+        form,
+        lambda: services.decide_application(
             application,
             assessor=_user(),
             results=form.results(),
             decision=form.decision.data,
             reasons=form.reasons.data,
-        )
-    except services.KitemarkError as error:
-        return _refused(error, "kitemark.application", application_id=application.id)
+        ),
+    )
+    if refused is not None:
+        return refused
     flash(f"Decision recorded: {application.status_label.lower()}. The provider has been told.", "success")
     return redirect(url_for("kitemark.queue"))
 
@@ -237,19 +253,7 @@ def document(application_id: int, document_id: int):
     entry = snapshot_document(application.snapshot, document_id)
     stored = db.session.get(EvidenceDocument, document_id)
     require_access(entry is not None and stored is not None and stored.sha256 == entry["sha256"])
-    data = storage.read_document(stored)
-    if data is None:
-        abort(404)
-    response = send_file(
-        io.BytesIO(data),
-        mimetype=stored.content_type,
-        as_attachment=stored.content_type not in INLINE_TYPES,
-        download_name=storage.download_name(stored),
-        etag=False,
-    )
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
+    return storage.document_response(stored, as_attachment=stored.content_type not in INLINE_TYPES)
 
 
 # --- Assessor: kitemarks, suspension, reinstatement ------------------------------------------------------------
@@ -277,7 +281,7 @@ def _organisation_page(organisation: Organisation, form: Any = None, status: int
         suspend_form=form if isinstance(form, forms.SuspendForm) else forms.SuspendForm(),
         reinstate_form=form if isinstance(form, forms.ReinstateForm) else forms.ReinstateForm(),
         **({"form": form} if form is not None else {}),
-        history=services.history(organisation),
+        history=history(organisation),
         item_names=ITEM_NAMES,
     ), status
 

@@ -29,7 +29,7 @@ from marketplace.monitoring.models import (
 )
 from marketplace.monitoring.ratings import rate_return
 from marketplace.monitoring.schedule import Period, period_status, periods, reminder_due
-from marketplace.notifications.services import dispatch_queued_now, notify, queue_email
+from marketplace.notifications.services import notify, send_email
 
 
 class ReturnError(ValueError):
@@ -150,7 +150,6 @@ def submit_return(contract: Contract, period: Period, details: ReturnDetails, *,
     )
     _tell_manager(contract, ret, "submitted")
     db.session.commit()
-    dispatch_queued_now()
     return ret
 
 
@@ -175,7 +174,6 @@ def correct_return(
     )
     _tell_manager(contract, ret, "corrected")
     db.session.commit()
-    dispatch_queued_now()
     return ret
 
 
@@ -242,7 +240,6 @@ def send_reminders(*, on: date | None = None) -> int:
             db.session.add(ReturnReminder(contract_id=contract.id, period_start=row.period.start, kind=kind))
             sent += 1
     db.session.commit()
-    dispatch_queued_now()
     return sent
 
 
@@ -256,6 +253,6 @@ def _remind(contract: Contract, period: Period, kind: str) -> None:
         message = f"The {period.label} return for {contract.title} was due on {long_date(period.due_on)} and is overdue"
     for user in _reporters(contract):
         notify(user.id, message, urlsplit(link).path)
-        queue_email(user.email, subject, f"Hello {user.name},\n\n{message}.\n\nSubmit it here: {link}\n")
+        send_email(user.email, subject, f"Hello {user.name},\n\n{message}.\n\nSubmit it here: {link}\n")
     if kind == "overdue" and contract.manager is not None:
         notify(contract.manager.id, f"{contract.provider_name}: {message}", urlsplit(link).path)

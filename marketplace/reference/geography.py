@@ -10,7 +10,11 @@ district) and its districts (for a county) — never a sibling district, never a
 search, the area overview, the needs board, matching, the kitemark listing and the open-data API all ask
 :func:`overlapping_localities` (or its id and code forms; the search page's cached snapshot asks
 :func:`overlapping` with codes), so a provider found for an area on one page is found for it on every other.
-Nearness (neighbours, distance) is a different question and does not belong here.
+Nearness is a second, separate question (:func:`nearby_localities`, :func:`distance_to_area_km`): a unitary city
+is linked to the ceremonial county around it (Southampton and Hampshire), neighbouring authorities are those whose
+postcodes lie close together (derived from the postcode directory, see scripts/derive_localities.py), and a
+distance is measured from a postcode's outcode centre to the nearest outcode of an area. Matching uses nearness to
+prefer in-area providers and then nearby ones; "serves this area" never includes a neighbour.
 
 What a provider serves is the narrower, one-way half of the same tree (:func:`served_localities`): picking a
 county means serving each of its districts, but picking a district does not mean serving the whole county.
@@ -18,14 +22,17 @@ county means serving each of its districts, but picking a district does not mean
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Hashable, Iterable
+from functools import lru_cache
 from typing import TypeVar
 
 from sqlalchemy import select
 
 from marketplace.extensions import db
-from marketplace.reference.models import Locality
+from marketplace.reference.models import Locality, Outcode
+from marketplace.reference.postcodes import outcode_of
 
 # An English local authority's ONS (GSS) code: E, then eight digits (E06000015 Derby, E10000007 Derbyshire).
 ONS_CODE = re.compile(r"^E\d{8}$")
@@ -85,3 +92,93 @@ def served_localities(picked: Iterable[Locality]) -> set[Locality]:
     this; the filters above then decide which of those served localities count for an area.
     """
     return {served for locality in picked for served in (locality, *locality.districts)}
+
+
+# Nearness -----------------------------------------------------------------------------------------------------
+
+CEREMONIAL = "ceremonial"
+NEIGHBOUR = "neighbour"
+
+
+def ceremonial_relatives(area: Locality) -> set[Locality]:
+    """The ceremonial county of a unitary city, or the unitary cities in a county (Southampton ↔ Hampshire).
+
+    A district takes its county's relatives (Eastleigh is near Southampton through Hampshire).
+    """
+    found: set[Locality] = set()
+    for place in (area, area.parent):
+        if place is None:
+            continue
+        if place.ceremonial_county is not None:
+            found.add(place.ceremonial_county)
+        found.update(db.session.scalars(select(Locality).where(Locality.ceremonial_county_id == place.id)))
+    return found - {area}
+
+
+def nearby_localities(areas: Iterable[Locality]) -> dict[Locality, tuple[str, Locality]]:
+    """Localities near (not in) ``areas``: each with how ("ceremonial" or "neighbour") and which area it is near.
+
+    A relative through the ceremonial county counts before a plain neighbour; the areas themselves and what
+    overlaps them are never "nearby".
+    """
+    areas = list(areas)
+    inside = {place for area in areas for place in overlapping_localities(area)}
+    found: dict[Locality, tuple[str, Locality]] = {}
+    for area in areas:
+        for neighbour in area.neighbours:
+            found.setdefault(neighbour, (NEIGHBOUR, area))
+    for area in areas:
+        for relative in ceremonial_relatives(area):
+            found[relative] = (CEREMONIAL, area)
+    return {place: how for place, how in found.items() if place not in inside}
+
+
+@lru_cache(maxsize=1)
+def _cached_outcodes() -> tuple[dict[str, tuple[int, int, str | None]], dict[str, list[tuple[int, int]]]]:
+    rows = db.session.execute(select(Outcode.outcode, Outcode.easting, Outcode.northing, Outcode.ons_code)).all()
+    points = {row[0]: (row[1], row[2], row[3]) for row in rows}
+    by_area: dict[str, list[tuple[int, int]]] = {}
+    for easting, northing, code in points.values():
+        if code:
+            by_area.setdefault(code, []).append((easting, northing))
+    return points, by_area
+
+
+def forget_outcodes() -> None:
+    """Drop the cached outcode table (after ``flask reference load`` or between tests)."""
+    _cached_outcodes.cache_clear()
+
+
+def _outcode_table() -> tuple[dict[str, tuple[int, int, str | None]], dict[str, list[tuple[int, int]]]]:
+    """The outcode centres, read once per process (about 2,300 rows); read again while the table is empty."""
+    points, by_area = _cached_outcodes()
+    if not points:
+        forget_outcodes()
+        points, by_area = _cached_outcodes()
+    return points, by_area
+
+
+def postcode_point(postcode: str | None) -> tuple[int, int, str | None] | None:
+    """The outcode centre of a postcode (easting, northing) and the ONS code of the authority it lies in."""
+    outcode = outcode_of(postcode)
+    if outcode is None:
+        return None
+    return _outcode_table()[0].get(outcode)
+
+
+def _lower_tier_codes(area: Locality) -> list[str]:
+    return [district.ons_code for district in area.districts] or [area.ons_code]
+
+
+def distance_to_area_km(point: tuple[int, int] | None, areas: Iterable[Locality]) -> float | None:
+    """How far ``point`` (OSGB metres) is from the nearest outcode centre of any of ``areas``, in km.
+
+    None when the point or the areas' outcodes are unknown. Outcode centres make this approximate (a few km).
+    """
+    if point is None:
+        return None
+    _, by_area = _outcode_table()
+    centres = [centre for area in areas for code in _lower_tier_codes(area) for centre in by_area.get(code, [])]
+    if not centres:
+        return None
+    return min(math.dist(point, centre) for centre in centres) / 1000

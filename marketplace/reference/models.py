@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import Column, ForeignKey, String, Table, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from marketplace.extensions import db
@@ -46,9 +46,21 @@ TIER_LABELS = {
     "london_borough": "London borough",
 }
 
+# Derived from the postcode directory (see scripts/derive_localities.py); stored both ways round.
+locality_neighbour = Table(
+    "locality_neighbour",
+    db.metadata,
+    Column("locality_id", ForeignKey("locality.id", ondelete="CASCADE"), primary_key=True),
+    Column("neighbour_id", ForeignKey("locality.id", ondelete="CASCADE"), primary_key=True),
+)
+
 
 class Locality(db.Model):
-    """An English local authority area; a district's ``parent`` is its county (two-tier areas)."""
+    """An English local authority area; a district's ``parent`` is its county (two-tier areas).
+
+    ``easting``/``northing`` is the centre of its postcodes (OSGB metres); ``ceremonial_county`` links a unitary
+    city to the county around it (Southampton → Hampshire); ``neighbours`` are the authorities next to it.
+    """
 
     id: Mapped[int] = mapped_column(primary_key=True)
     ons_code: Mapped[str] = mapped_column(String(9), unique=True)
@@ -57,8 +69,23 @@ class Locality(db.Model):
     region: Mapped[str] = mapped_column(String(60), default="")
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("locality.id"), index=True)
 
-    parent: Mapped[Locality | None] = relationship(remote_side=[id], back_populates="districts")
-    districts: Mapped[list[Locality]] = relationship(back_populates="parent", order_by="Locality.name")
+    easting: Mapped[int | None]
+    northing: Mapped[int | None]
+    ceremonial_county_id: Mapped[int | None] = mapped_column(ForeignKey("locality.id"))
+
+    parent: Mapped[Locality | None] = relationship(
+        remote_side=[id], back_populates="districts", foreign_keys=[parent_id]
+    )
+    districts: Mapped[list[Locality]] = relationship(
+        back_populates="parent", order_by="Locality.name", foreign_keys=[parent_id]
+    )
+    ceremonial_county: Mapped[Locality | None] = relationship(remote_side=[id], foreign_keys=[ceremonial_county_id])
+    neighbours: Mapped[list[Locality]] = relationship(
+        secondary=locality_neighbour,
+        primaryjoin=lambda: Locality.id == locality_neighbour.c.locality_id,
+        secondaryjoin=lambda: Locality.id == locality_neighbour.c.neighbour_id,
+        order_by="Locality.name",
+    )
 
     @property
     def tier_label(self) -> str:
@@ -75,3 +102,4 @@ class Outcode(db.Model):
     outcode: Mapped[str] = mapped_column(String(4), primary_key=True)
     easting: Mapped[int]
     northing: Mapped[int]
+    ons_code: Mapped[str | None] = mapped_column(String(9))  # the authority holding most of its postcodes

@@ -17,8 +17,8 @@ from pathlib import Path
 from sqlalchemy import func, select
 
 from marketplace.extensions import db
-from marketplace.reference.geography import ONS_CODE
-from marketplace.reference.models import Locality, Outcode, Term, Vocabulary
+from marketplace.reference.geography import ONS_CODE, forget_outcodes
+from marketplace.reference.models import Locality, Outcode, Term, Vocabulary, locality_neighbour
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 LOCALITY_TIERS = ("county", "district", "unitary", "metropolitan_district", "london_borough")
@@ -212,7 +212,11 @@ def load_outcodes(path: Path = DATA_DIR / "outcodes.csv") -> ImportReport:
     existing = {row.outcode: row for row in db.session.scalars(select(Outcode))}
     with path.open(encoding="utf-8", newline="") as handle:
         for row in csv.DictReader(handle):
-            values = {"easting": int(row["easting"]), "northing": int(row["northing"])}
+            values = {
+                "easting": int(row["easting"]),
+                "northing": int(row["northing"]),
+                "ons_code": row.get("ons_code") or None,
+            }
             outcode = existing.get(row["outcode"])
             if outcode is None:
                 db.session.add(Outcode(outcode=row["outcode"], **values))
@@ -222,13 +226,72 @@ def load_outcodes(path: Path = DATA_DIR / "outcodes.csv") -> ImportReport:
             else:
                 report.unchanged += 1
     db.session.commit()
+    forget_outcodes()  # distances in this process read the new centres
+    return report
+
+
+def _rows(name: str) -> list[dict]:
+    with (DATA_DIR / name).open(encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def _load_centres_and_counties(existing: dict[str, Locality], report: ImportReport) -> None:
+    centres = {row["ons_code"]: (int(row["easting"]), int(row["northing"])) for row in _rows("centres.csv")}
+    counties = {row["ons_code"]: row["ceremonial_county_ons_code"] for row in _rows("ceremonial.csv")}
+    for code, locality in existing.items():
+        easting, northing = centres.get(code, (None, None))
+        county = existing.get(counties.get(code, ""))
+        values = {"easting": easting, "northing": northing, "ceremonial_county_id": county.id if county else None}
+        if _assign(locality, values):
+            report.updated += 1
+        else:
+            report.unchanged += 1
+
+
+def _load_neighbours(existing: dict[str, Locality], report: ImportReport) -> None:
+    ids = {code: locality.id for code, locality in existing.items()}
+    wanted = {
+        (ids[row["ons_code"]], ids[row["neighbour_ons_code"]])
+        for row in _rows("neighbours.csv")
+        if row["ons_code"] in ids and row["neighbour_ons_code"] in ids
+    }
+    held = set(db.session.execute(select(locality_neighbour.c.locality_id, locality_neighbour.c.neighbour_id)).all())
+    for pair in held - wanted:
+        db.session.execute(
+            locality_neighbour.delete().where(
+                (locality_neighbour.c.locality_id == pair[0]) & (locality_neighbour.c.neighbour_id == pair[1])
+            )
+        )
+    added = sorted(wanted - held)
+    if added:
+        db.session.execute(locality_neighbour.insert(), [{"locality_id": a, "neighbour_id": b} for a, b in added])
+    report.created += len(added)
+    report.unchanged += len(wanted & held)
+
+
+def load_geography() -> ImportReport:
+    """Authority centres, ceremonial counties and neighbours (the derived and attributed files in ``data``).
+
+    Idempotent like the rest: rows are matched by ONS code, and neighbour pairs no longer in the file go.
+    """
+    report = ImportReport()
+    existing = {locality.ons_code: locality for locality in db.session.scalars(select(Locality))}
+    _load_centres_and_counties(existing, report)
+    db.session.flush()
+    _load_neighbours(existing, report)
+    db.session.commit()
     return report
 
 
 def load_all() -> dict[str, ImportReport]:
     with (DATA_DIR / "localities.csv").open(encoding="utf-8", newline="") as handle:
         localities = import_localities_csv(handle)
-    return {"vocabularies": load_vocabularies(), "localities": localities, "outcodes": load_outcodes()}
+    return {
+        "vocabularies": load_vocabularies(),
+        "localities": localities,
+        "outcodes": load_outcodes(),
+        "geography": load_geography(),
+    }
 
 
 # Queries ------------------------------------------------------------------------------------------------------

@@ -285,6 +285,9 @@ class BaseEngine:
             documents = self._stored_documents(state[0])
             return {document["id"]: str(document.get("version", "")) for document in documents}
 
+    def has_index(self) -> bool:
+        return self.live_directory() is not None
+
     def size_bytes(self) -> int:
         live = self.live_directory()
         if live is None:
@@ -307,23 +310,40 @@ class BaseEngine:
         handle, table = state
         words = query_words(query.text)
         start, stop = query.offset, query.offset + query.safe_page_size
-        bits = 0
         if not words:
             bits = table.filter_bits(query)
-            page = [(doc_id, 0.0) for doc_id in table.name_ordered(bits, start, stop)]
+            if query.sort == "distance" and query.near is not None:
+                ordered = table.distance_ordered(bits, query.near, start, stop)
+            else:
+                ordered = table.name_ordered(bits, start, stop)
+            page = [(doc_id, 0.0) for doc_id in ordered]
             total = bits.bit_count()
         else:
-            need_all = bool(query.facets) or query.sort == "name"
-            scored, total = self._text_search(handle, words, query, None if need_all else stop, table)
-            if need_all:
-                bits = table.bits_of_ids(doc_id for doc_id, _ in scored)
-                if query.sort == "name":
-                    scored.sort(key=lambda hit: table.name_rank_key(hit[0]))
-                else:
-                    scored.sort(key=lambda hit: (-hit[1], table.name_rank_key(hit[0])))
+            scored, total, bits = self._ranked_text(handle, words, query, table)
             page = scored[start:stop]
         facets = table.facet_counts(bits, query.facets) if query.facets else {}
         return SearchResults(self._hits(handle, page, words), total, facets, query.safe_page, query.safe_page_size)
+
+    def _ranked_text(
+        self, handle: Any, words: list[str], query: SearchQuery, table: FacetTable
+    ) -> tuple[list[tuple[str, float]], int, int]:
+        """The text hits in the query's order (every hit when facets, a sort or a distance need them all)."""
+        need_all = bool(query.facets) or query.sort != "relevance" or query.near is not None
+        limit = None if need_all else query.offset + query.safe_page_size
+        scored, total = self._text_search(handle, words, query, limit, table)
+        near = query.near
+        if near is not None:  # an engine filtering in its own index (tantivy) leaves the distance to the table
+            scored = [hit for hit in scored if table.outcode_of(hit[0]) in near]
+            total = len(scored)
+        if not need_all:
+            return scored, total, 0
+        if query.sort == "name":
+            scored.sort(key=lambda hit: table.name_rank_key(hit[0]))
+        elif query.sort == "distance" and near is not None:
+            scored.sort(key=lambda hit: (near[table.outcode_of(hit[0])], -hit[1], table.name_rank_key(hit[0])))
+        else:
+            scored.sort(key=lambda hit: (-hit[1], table.name_rank_key(hit[0])))
+        return scored, total, table.bits_of_ids(doc_id for doc_id, _ in scored)
 
     def _hits(self, handle: Any, page: list[tuple[str, float]], words: list[str]) -> list[SearchHit]:
         stored = self._stored_by_ids(handle, [doc_id for doc_id, _ in page]) if page else {}
@@ -331,5 +351,5 @@ class BaseEngine:
         for doc_id, score in page:
             document = stored.get(doc_id, {})
             text = snippet(snippet_source(document), words)
-            hits.append(SearchHit(doc_id, float(score), document.get("name", ""), text))
+            hits.append(SearchHit(doc_id, float(score), document.get("name", ""), text, document.get("outcode") or ""))
         return hits

@@ -1,8 +1,7 @@
-"""The search pages' blueprints: the directory search (``search``), matching needs and providers
-(``matching``) and the commissioners' area overview (``area``)."""
+"""The search pages' blueprints: the directory search (``search``) and the commissioners' area overview
+(``area``). Matching has its own (:mod:`marketplace.matching`)."""
 
 from flask import Blueprint
 
 search_bp = Blueprint("search", __name__)
-matching_bp = Blueprint("matching", __name__)
 area_bp = Blueprint("area", __name__)

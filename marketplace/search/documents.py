@@ -2,8 +2,9 @@
 
 A document is a plain dict: ``id`` ("org-<id>" / "consortium-<id>"), ``kind``, free text (``name``,
 ``outcomes_text``, ``offers_text``, ``description``), keyword lists for filters and facets (see
-``engine.FACET_FIELDS``), ``age_min``/``age_max``, ``min_price_pence`` and ``version``: a hash of everything
-else, so ``check`` finds a stale document by comparing it with a document freshly built from the database.
+``engine.FACET_FIELDS``), ``age_min``/``age_max``, ``min_price_pence``, ``outcode`` (of the postcode, for the
+distance filter) and ``version``: a hash of everything else, so ``check`` finds a stale document by comparing
+it with a document freshly built from the database.
 Only published organisations are indexed.
 """
 
@@ -29,6 +30,7 @@ from marketplace.directory.models import (
 from marketplace.kitemark.status import awards_for, is_kitemarked
 from marketplace.reference.geography import served_localities
 from marketplace.reference.models import Locality
+from marketplace.reference.postcodes import outcode_of
 
 ORGANISATION_PREFIX = "org-"
 CONSORTIUM_PREFIX = "consortium-"
@@ -49,7 +51,10 @@ def _codes(terms: Iterable) -> set[str]:
 def _ages(organisation: Organisation) -> tuple[int | None, int | None]:
     lows = [v for v in [organisation.age_min, *(offer.age_min for offer in organisation.offers)] if v is not None]
     highs = [v for v in [organisation.age_max, *(offer.age_max for offer in organisation.offers)] if v is not None]
-    return (min(lows) if lows else None), (max(highs) if highs else None)
+    low, high = (min(lows) if lows else None), (max(highs) if highs else None)
+    if organisation.adults_only:  # an adult-only provider never works below 18, whatever an offer says
+        low = max(low or 0, 18)
+    return low, high
 
 
 def _offer_text(offer: Offer) -> str:
@@ -95,6 +100,8 @@ def organisation_document(
         "outcomes_text": " ".join(c.statement for c in contributions if c.statement),
         "offers_text": " ".join(_offer_text(offer) for offer in offers),
         "description": organisation.description or "",
+        # What the organisation says it contributes to the LAA, CYPP, NIs …: matching reads it as fit text.
+        "frameworks_text": " ".join(s.statement for s in organisation.framework_statements if s.statement),
         "outcome": sorted(_codes(c.outcome for c in contributions) | _codes(t for o in offers for t in o.outcomes)),
         "aim": sorted(_codes(a for c in contributions for a in c.aims) | _codes(a for o in offers for a in o.aims)),
         "locality": sorted(
@@ -115,9 +122,26 @@ def organisation_document(
         "send_suitable": any(offer.send_suitable for offer in offers),
         "age_min": age_min,
         "age_max": age_max,
+        "adults_only": bool(organisation.adults_only),
+        "indicator": sorted(_codes(organisation.indicators)),
+        "offer_prices": _offer_prices(offers),
         "min_price_pence": min(prices) if prices else None,
+        "outcode": outcode_of(organisation.postcode) or "",
     }
     return _versioned(document)
+
+
+def _offer_prices(offers: Iterable[Offer]) -> list[dict]:
+    """Each priced offer's price with its service areas and outcomes, so matching prices the relevant offers."""
+    return [
+        {
+            "price_pence": offer.price_pence,
+            "service_area": sorted(_codes(offer.service_areas)),
+            "outcome": sorted(_codes(offer.outcomes)),
+        }
+        for offer in offers
+        if offer.price_pence is not None
+    ]
 
 
 def consortium_document(consortium: Consortium, members: list[Organisation], *, session: Session | None = None) -> dict:
@@ -137,6 +161,7 @@ def consortium_document(consortium: Consortium, members: list[Organisation], *, 
         "outcomes_text": " ".join(d["outcomes_text"] for d in member_documents if d["outcomes_text"]),
         "offers_text": " ".join(member.name for member in members),
         "description": consortium.description or "",
+        "frameworks_text": " ".join(d["frameworks_text"] for d in member_documents if d["frameworks_text"]),
         **{field: union(field) for field in ("outcome", "aim", "locality", "service_area", "target_group")},
         "organisation_type": [],
         "accreditation": union("accreditation"),
@@ -146,7 +171,12 @@ def consortium_document(consortium: Consortium, members: list[Organisation], *, 
         "send_suitable": any(d["send_suitable"] for d in member_documents),
         "age_min": min(lows) if lows else None,
         "age_max": max(highs) if highs else None,
+        "adults_only": bool(member_documents) and all(d["adults_only"] for d in member_documents),
+        "indicator": union("indicator"),
+        "offer_prices": [price for d in member_documents for price in d["offer_prices"]],
         "min_price_pence": min(prices) if prices else None,
+        # A consortium is as near as its lead organisation (what the postcode filter has always meant).
+        "outcode": outcode_of(consortium.lead_organisation.postcode if consortium.lead_organisation else None) or "",
     }
     return _versioned(document)
 
@@ -169,6 +199,8 @@ def _organisation_loader():
         selectinload(Organisation.outcome_contributions).selectinload(OutcomeContribution.aims),
         selectinload(Organisation.localities).selectinload(Locality.districts),
         selectinload(Organisation.target_groups),
+        selectinload(Organisation.indicators),
+        selectinload(Organisation.framework_statements),
         selectinload(Organisation.accreditations),
         selectinload(Organisation.safeguarding),
         selectinload(Organisation.organisation_type),

@@ -7,7 +7,9 @@ lives under ``SEARCH_INDEX_DIR``.
 Filter semantics: ``filters`` maps a facet field to a set of values — values within a field are ORed, fields
 are ANDed. ``age``/``age_to`` keep documents whose age range overlaps the wanted range (a document that states
 no ages serves all ages). ``max_price_pence`` keeps documents whose cheapest offer costs at most that much.
-Facet counts are computed over the whole filtered result set.
+Facet counts are computed over the whole filtered result set. ``near`` maps outcodes to their distance (km)
+from a searcher's postcode: only documents whose ``outcode`` is a key are kept, and ``sort="distance"`` orders
+them nearest first. It is a filter like any other, answered from the facet table's outcode bitsets.
 """
 
 from __future__ import annotations
@@ -49,12 +51,14 @@ class SearchQuery:
     age: int | None = None
     age_to: int | None = None
     max_price_pence: int | None = None
-    sort: Literal["relevance", "name"] = "relevance"
+    sort: Literal["relevance", "name", "distance"] = "relevance"
     page: int = 1
     page_size: int = 20
     facets: tuple[str, ...] = ()
     # "all": every word must match (directory search); "any": rank by any word (matching).
     text_mode: Literal["all", "any"] = "all"
+    # Outcode → km from the searcher; None: no distance filter.
+    near: Mapping[str, float] | None = None
 
     def normalised_filters(self) -> dict[str, frozenset[str]]:
         """Known facet fields only, values as strings ("true"/"false" for booleans); empty sets dropped."""
@@ -96,6 +100,7 @@ class SearchHit:
     score: float
     name: str
     snippet: str  # HTML: escaped text with query words in <mark>
+    outcode: str = ""  # the outcode of the organisation's (a consortium's lead's) postcode, for distances
 
 
 @dataclass
@@ -148,6 +153,9 @@ class SearchEngine(Protocol):
 
     def size_bytes(self) -> int:
         """Bytes on disk of the live index."""
+
+    def has_index(self) -> bool:
+        """Whether a live index exists (``flask search rebuild`` creates it); writes before then are queued."""
 
 
 def open_engine(kind: str, root: str) -> SearchEngine:

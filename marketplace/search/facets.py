@@ -10,7 +10,7 @@ rebuild.
 from __future__ import annotations
 
 import bisect
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 
 from marketplace.search.engine import (
     AGE_UNSTATED_MAX,
@@ -52,10 +52,12 @@ class FacetTable:
         self.values: list[dict[str, list[str]] | None] = []
         self.ages: list[tuple[int, int]] = []
         self.prices: list[int | None] = []
+        self.outcodes: list[str] = []
         self.alive = 0
         self.bits: dict[str, dict[str, int]] = {field: {} for field in FACET_FIELDS}
         self._by_age_min: dict[int, int] = {}
         self._by_age_max: dict[int, int] = {}
+        self._by_outcode: dict[str, int] = {}
         self._name_order: list[int] | None = None
         self._price_order: list[tuple[int, int]] | None = None
         for document in documents:
@@ -79,6 +81,7 @@ class FacetTable:
             self.values.append(None)
             self.ages.append((AGE_UNSTATED_MIN, AGE_UNSTATED_MAX))
             self.prices.append(None)
+            self.outcodes.append("")
         bit = 1 << position
         values = {field: document_values(document, field) for field in FACET_FIELDS}
         for field, field_values in values.items():
@@ -92,6 +95,9 @@ class FacetTable:
         self.values[position] = values
         self.ages[position] = (low, high)
         self.prices[position] = document.get("min_price_pence")
+        outcode = document.get("outcode") or ""
+        self.outcodes[position] = outcode
+        self._by_outcode[outcode] = self._by_outcode.get(outcode, 0) | bit
         self.alive |= bit
         self._name_order = self._price_order = None
 
@@ -106,6 +112,7 @@ class FacetTable:
         low, high = self.ages[position]
         self._by_age_min[low] &= mask
         self._by_age_max[high] &= mask
+        self._by_outcode[self.outcodes[position]] &= mask
         self.values[position] = None
         self.alive &= mask
         self._name_order = self._price_order = None
@@ -127,7 +134,43 @@ class FacetTable:
             bits &= self._union(self._by_age_max, lambda end: end >= low)
         if query.max_price_pence is not None:
             bits &= self._cheaper_than(query.max_price_pence)
+        if query.near is not None:
+            bits &= self.near_bits(query.near)
         return bits
+
+    def near_bits(self, near: Iterable[str]) -> int:
+        """The documents whose outcode is one of ``near`` (a few thousand ORs at most, however many documents)."""
+        by_outcode = self._by_outcode
+        result = 0
+        for outcode in near:
+            result |= by_outcode.get(outcode, 0)
+        return result
+
+    def outcode_of(self, doc_id: str) -> str:
+        position = self.ordinal.get(doc_id)
+        return "" if position is None else self.outcodes[position]
+
+    def distance_ordered(self, bits: int, near: Mapping[str, float], start: int, stop: int) -> list[str]:
+        """Ids of the documents in ``bits``, nearest outcode first (by name within one), ``start`` to ``stop``.
+
+        Walks the outcodes by distance counting each one's documents, so only the outcodes that reach the page
+        are opened and sorted.
+        """
+        found: list[str] = []
+        seen = 0
+        for outcode in sorted(near, key=lambda code: (near[code], code)):
+            here = bits & self._by_outcode.get(outcode, 0)
+            count = here.bit_count()
+            if not count or seen + count <= start:
+                seen += count
+                continue
+            ordered = sorted(bit_positions(here), key=lambda position: (self.names[position], self.ids[position]))
+            for position in ordered[max(0, start - seen) :]:
+                found.append(self.ids[position])
+                if len(found) >= stop - start:
+                    return found
+            seen += count
+        return found
 
     @staticmethod
     def _union(buckets: dict[int, int], keep) -> int:

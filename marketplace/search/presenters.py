@@ -1,15 +1,16 @@
 """The directory search page: URL parameters in, a page of results with facet counts out.
 
 Every parameter is validated against the vocabularies and localities; anything unknown or malformed is dropped
-(never an error). The engine is asked for the hits and the facet counts; a "within N km of a postcode" filter is
-applied here, from outcode centres, since the index holds no coordinates.
+(never an error), except a distance out of range, which the page says. "Within N km of a postcode" becomes the
+set of outcodes whose centres lie within N km (from the cached outcode centres), which the engine answers from
+its facet table like any other filter; distances are worked out for the page's results only.
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 from flask import current_app, url_for
 from markupsafe import Markup
@@ -20,10 +21,9 @@ from marketplace.core.clock import long_date
 from marketplace.directory.models import Consortium, Organisation
 from marketplace.extensions import db
 from marketplace.kitemark.status import KitemarkAward, awards_for
-from marketplace.search import geo
-from marketplace.search.documents import CONSORTIUM_PREFIX, ORGANISATION_PREFIX, documents_for_ids
-from marketplace.search.engine import MAX_PAGE_SIZE, SearchHit, SearchQuery, SearchResults, engine_for
-from marketplace.search.facets import FacetTable
+from marketplace.reference.postcodes import outcode_of
+from marketplace.search.documents import CONSORTIUM_PREFIX, ORGANISATION_PREFIX
+from marketplace.search.engine import SearchHit, SearchQuery, SearchResults, engine_for
 from marketplace.search.reference_cache import reference_snapshot
 
 logger = logging.getLogger(__name__)
@@ -35,7 +35,7 @@ PAGE_SIZE = 20
 MAX_AGE = 25
 DEFAULT_KM = 10
 MAX_KM = 500
-MAX_DISTANCE_CANDIDATES = 5000
+SORTS = ("relevance", "name", "distance")
 # URL parameter → (engine field, vocabulary key, heading); localities are handled apart.
 TERM_FILTERS: dict[str, tuple[str, str, str]] = {
     "outcome": ("outcome", "ecm_outcome", "Every Child Matters outcome"),
@@ -65,6 +65,8 @@ class SearchParams:
     max_price: int | None = None  # pounds
     postcode: str = ""
     km: int = DEFAULT_KM
+    km_text: str = ""  # as typed, to show again with its error
+    km_error: str = ""
     sort: str = "relevance"
     page: int = 1
 
@@ -73,7 +75,7 @@ class SearchParams:
         args: dict[str, object] = {"q": self.text, **self.filters, **dict.fromkeys(sorted(self.flags), "1")}
         args.update(age=self.age, max_price=self.max_price, postcode=self.postcode)
         if self.postcode:
-            args["km"] = self.km
+            args["km"] = self.km_text if self.km_error else self.km
         if self.sort != "relevance":
             args["sort"] = self.sort
         args.update(changes)
@@ -106,6 +108,7 @@ class ResultRow:
     snippet: Markup
     type_label: str
     badges: list[str]
+    distance: str = ""  # "12.5 km away" on a postcode search
 
 
 @dataclass
@@ -117,6 +120,12 @@ class SearchPage:
     facets: list[Facet] = field(default_factory=list)
     flags: list[FacetOption] = field(default_factory=list)
     postcode_message: str = ""
+    near: dict[str, float] | None = None  # outcode → km when the postcode filter applied
+
+    @property
+    def errors(self) -> list[dict[str, str]]:
+        """The GOV.UK error summary's items: a distance out of range is the one input the page refuses."""
+        return [{"text": self.params.km_error, "href": "#filter-km"}] if self.params.km_error else []
 
     @property
     def pages(self) -> int:
@@ -140,6 +149,19 @@ def _known_values(values: Iterable[str], known: Iterable[str]) -> list[str]:
     return chosen[:MAX_VALUES]
 
 
+def _km(value: str | None) -> tuple[int, str, str]:
+    """The distance, as typed, and its error: a distance out of range is refused, not quietly replaced."""
+    text = (value or "").strip()[:10]
+    if not text:
+        return DEFAULT_KM, "", ""
+    if not text.isdigit():
+        return DEFAULT_KM, text, "Distance must be a whole number of kilometres, like 25"
+    number = _int(text, 1, MAX_KM)
+    if number is None:
+        return DEFAULT_KM, text, f"Distance must be between 1 and {MAX_KM} km"
+    return number, text, ""
+
+
 def parse_params(args: Mapping) -> SearchParams:
     """Validated parameters from the query string (a MultiDict); unknown or malformed values are dropped."""
     text = (args.get("q") or "").encode("utf-8")[:MAX_TEXT_BYTES].decode("utf-8", "ignore").strip()
@@ -149,21 +171,26 @@ def parse_params(args: Mapping) -> SearchParams:
     }
     filters["locality"] = _known_values(args.getlist("locality"), reference.locality_names)
     flags = {name for name in FLAG_FILTERS if args.get(name) == "1"}
+    postcode = " ".join((args.get("postcode") or "").split())[:10]
+    km, km_text, km_error = _km(args.get("km"))
+    sort = args.get("sort") if args.get("sort") in SORTS else "relevance"
     return SearchParams(
         text=text,
         filters={name: values for name, values in filters.items() if values},
         flags=flags,
         age=_int(args.get("age"), 0, MAX_AGE),
         max_price=_int(args.get("max_price"), 0, 1_000_000),
-        postcode=" ".join((args.get("postcode") or "").split())[:10],
-        km=_int(args.get("km"), 1, MAX_KM) or DEFAULT_KM,
-        sort="name" if args.get("sort") == "name" else "relevance",
+        postcode=postcode,
+        km=km,
+        km_text=km_text,
+        km_error=km_error if postcode else "",  # a distance without a postcode limits nothing
+        sort="relevance" if sort == "distance" and not postcode else sort,
         page=_int(args.get("page"), 1, MAX_PAGE) or 1,
     )
 
 
-def engine_query(params: SearchParams) -> SearchQuery:
-    """The engine query for the parameters (without the distance filter)."""
+def engine_query(params: SearchParams, near: dict[str, float] | None = None) -> SearchQuery:
+    """The engine query for the parameters; ``near`` (outcode → km) is the distance filter, if any."""
     filters: dict[str, set[str]] = {}
     for name, values in params.filters.items():
         engine_field = "locality" if name == "locality" else TERM_FILTERS[name][0]
@@ -175,10 +202,11 @@ def engine_query(params: SearchParams) -> SearchQuery:
         filters=filters,
         age=params.age,
         max_price_pence=None if params.max_price is None else params.max_price * 100,
-        sort="name" if params.sort == "name" else "relevance",
+        sort=params.sort if params.sort == "name" or near is not None else "relevance",  # type: ignore[arg-type]
         page=params.page,
         page_size=PAGE_SIZE,
         facets=FACETS,
+        near=near,
     )
 
 
@@ -187,42 +215,25 @@ def _index_missing(engine: object) -> bool:
     return callable(live_directory) and live_directory() is None
 
 
-def _within_ids(centre, km: int) -> set[str]:
-    organisation_ids = geo.organisations_within(centre, km)
-    led = select(Consortium.id).where(Consortium.lead_organisation_id.in_(organisation_ids))
-    return {f"{ORGANISATION_PREFIX}{i}" for i in organisation_ids} | {
-        f"{CONSORTIUM_PREFIX}{i}" for i in db.session.scalars(led)
-    }
-
-
-def _search_within(engine, query: SearchQuery, allowed: set[str]) -> SearchResults:
-    """Every hit of ``query`` kept only when in ``allowed``; paginated and faceted here."""
-    hits: list[SearchHit] = []
-    page = 1
-    while len(hits) < MAX_DISTANCE_CANDIDATES:
-        batch = engine.search(replace(query, page=page, page_size=MAX_PAGE_SIZE, facets=()))
-        hits.extend(hit for hit in batch.hits if hit.id in allowed)
-        if page * MAX_PAGE_SIZE >= batch.total:
-            break
-        page += 1
-    table = FacetTable(documents_for_ids(db.session, [hit.id for hit in hits])[0])
-    facets = table.facet_counts(table.alive, query.facets)
-    return SearchResults(hits[query.offset : query.offset + query.safe_page_size], len(hits), facets)
-
-
-def _run(params: SearchParams, page: SearchPage) -> SearchResults:
-    engine = engine_for(current_app)
-    query = engine_query(params)
+def _near(params: SearchParams, page: SearchPage) -> dict[str, float] | None:
+    """The outcodes within the distance of the postcode, with their distances; None (and why) when not limited."""
     if not params.postcode:
-        return engine.search(query)
-    centre = geo.outcode_centre(params.postcode)
-    if centre is None:
+        return None
+    if params.km_error:  # the error summary says why; the results are not limited by distance
+        return None
+    outcode = outcode_of(params.postcode)
+    near = reference_snapshot().outcodes_within(outcode, params.km) if outcode else None
+    if near is None:
         page.postcode_message = (
             f"We could not find the postcode “{params.postcode}”. Enter a full postcode like DE1 3AB or the "
             "first half of one like DE1. Results are not limited by distance."
         )
-        return engine.search(query)
-    return _search_within(engine, query, _within_ids(centre, params.km))
+    return near
+
+
+def _run(params: SearchParams, page: SearchPage) -> SearchResults:
+    page.near = _near(params, page)
+    return engine_for(current_app).search(engine_query(params, page.near))
 
 
 def search_page(params: SearchParams) -> SearchPage:
@@ -233,13 +244,13 @@ def search_page(params: SearchParams) -> SearchPage:
             page.unavailable = True
             return page
         results = _run(params, page)
-    except Exception:  # noqa: BLE001 - any engine failure shows the unavailable page
+    except Exception:  # any engine failure shows the unavailable page
         logger.exception("Directory search failed")
         page.unavailable = True
         return page
     page.total = results.total
-    page.rows = result_rows(results.hits)
-    page.facets = facets_of(params, results.facets)
+    page.rows = result_rows(results.hits, page.near)
+    page.facets = facets_of(params, results.facets, every_option=results.total == 0)
     page.flags = [
         FacetOption(name, label, results.facets.get(engine_field, {}).get("true", 0), name in params.flags)
         for name, (engine_field, label) in FLAG_FILTERS.items()
@@ -247,25 +258,40 @@ def search_page(params: SearchParams) -> SearchPage:
     return page
 
 
-def _options(counts: dict[str, int], chosen: list[str], labels: Mapping[str, str]) -> list[FacetOption]:
-    values = [value for value in counts if value in labels] + [v for v in chosen if v not in counts]
+def _options(
+    counts: dict[str, int], chosen: list[str], labels: Mapping[str, str], every_option: bool = False
+) -> list[FacetOption]:
+    shown = labels if every_option else counts
+    values = [value for value in shown if value in labels] + [v for v in chosen if v not in shown]
     options = [FacetOption(value, labels[value], counts.get(value, 0), value in chosen) for value in values]
     return sorted(options, key=lambda option: option.label.casefold())
 
 
-def facets_of(params: SearchParams, counts: dict[str, dict[str, int]]) -> list[Facet]:
-    """Each filter's options that have results (or are chosen), labelled, with their counts."""
+def facets_of(params: SearchParams, counts: dict[str, dict[str, int]], every_option: bool = False) -> list[Facet]:
+    """Each filter's options that have results (or are chosen), labelled, with their counts.
+
+    With ``every_option`` (a search that found nothing) every option is offered, so the filters stay usable:
+    otherwise a search with no results would leave nothing to choose but what is already chosen.
+    """
     reference = reference_snapshot()
     facets = []
     for name, (engine_field, vocabulary, heading) in TERM_FILTERS.items():
         labels = reference.term_labels(vocabulary)
         facets.append(
-            Facet(name, heading, _options(counts.get(engine_field, {}), params.filters.get(name, []), labels))
+            Facet(
+                name,
+                heading,
+                _options(counts.get(engine_field, {}), params.filters.get(name, []), labels, every_option),
+            )
         )
     locality_counts = counts.get("locality", {})
     names = reference.locality_names
     facets.append(
-        Facet("locality", "Area served", _options(locality_counts, params.filters.get("locality", []), names))
+        Facet(
+            "locality",
+            "Area served",
+            _options(locality_counts, params.filters.get("locality", []), names, every_option),
+        )
     )
     return facets
 
@@ -280,8 +306,18 @@ def _badges(organisation: Organisation, award: KitemarkAward | None) -> list[str
     return badges
 
 
-def result_rows(hits: list[SearchHit]) -> list[ResultRow]:
-    """The hits with their profile links, type and badges (the snippet is already escaped by the engine)."""
+def distance_text(km: float | None) -> str:
+    if km is None:
+        return ""
+    return "Less than 1 km away" if km < 1 else f"{km:.0f} km away"
+
+
+def result_rows(hits: list[SearchHit], near: Mapping[str, float] | None = None) -> list[ResultRow]:
+    """The hits with their profile links, type, badges and distance (the engine escaped the snippet).
+
+    Distances are from outcode centre to outcode centre, the same approximation the filter uses.
+    """
+    near = near or {}
     org_ids = [int(h.id.removeprefix(ORGANISATION_PREFIX)) for h in hits if h.id.startswith(ORGANISATION_PREFIX)]
     consortium_ids = [int(h.id.removeprefix(CONSORTIUM_PREFIX)) for h in hits if h.id.startswith(CONSORTIUM_PREFIX)]
     # One query for the rows with their type and safeguarding record, one for the kitemarks in force.
@@ -299,14 +335,14 @@ def result_rows(hits: list[SearchHit]) -> list[ResultRow]:
             kind = organisation.organisation_type.label if organisation.organisation_type else "Organisation"
             url = url_for("directory.organisation", organisation_id=organisation.id)
             snippet = Markup(hit.snippet)  # nosec B704  # text.snippet escapes; adds only <mark>
-            rows.append(
-                ResultRow(organisation.name, url, snippet, kind, _badges(organisation, awards.get(organisation.id)))
-            )
+            badges = _badges(organisation, awards.get(organisation.id))
+            rows.append(ResultRow(organisation.name, url, snippet, kind, badges, distance_text(near.get(hit.outcode))))
         else:
             consortium = consortia.get(int(hit.id.removeprefix(CONSORTIUM_PREFIX)))
             if consortium is None:
                 continue
             url = url_for("consortia.consortium", consortium_id=consortium.id)
             snippet = Markup(hit.snippet)  # nosec B704  # text.snippet escapes; adds only <mark>
-            rows.append(ResultRow(consortium.name, url, snippet, "Consortium", []))
+            distance = distance_text(near.get(hit.outcode))
+            rows.append(ResultRow(consortium.name, url, snippet, "Consortium", [], distance))
     return rows

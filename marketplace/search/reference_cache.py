@@ -1,4 +1,5 @@
-"""The reference data the search page reads on every request (term codes and labels, localities), cached.
+"""The reference data the search page reads on every request (term codes and labels, localities, outcode
+centres), cached.
 
 Vocabularies and localities change only on ``flask reference load`` or an admin import, yet the search page
 needed about fifteen queries a request to re-read them. Each process keeps one snapshot per app: it is dropped
@@ -8,6 +9,7 @@ otherwise, so a change made by another process (a CLI load, another worker) show
 
 from __future__ import annotations
 
+import math
 import threading
 import time
 from collections.abc import Iterable
@@ -20,11 +22,11 @@ from sqlalchemy.orm import Session, aliased
 
 from marketplace.extensions import db
 from marketplace.reference.geography import overlapping
-from marketplace.reference.models import Locality, Term, Vocabulary
+from marketplace.reference.models import Locality, Outcode, Term, Vocabulary
 
 MAX_AGE_SECONDS = 60.0
 EXTENSION_KEY = "search_reference_cache"
-REFERENCE_MODELS = (Term, Vocabulary, Locality)
+REFERENCE_MODELS = (Term, Vocabulary, Locality, Outcode)
 
 _lock = threading.Lock()
 _changes = 0  # bumped by any flush of reference rows in this process
@@ -37,6 +39,7 @@ class ReferenceSnapshot:
     locality_names: dict[str, str]  # ONS code → name
     locality_parent: dict[str, str]  # district ONS code → county ONS code
     locality_districts: dict[str, tuple[str, ...]] = field(default_factory=dict)  # county → districts
+    outcode_centres: dict[str, tuple[int, int]] = field(default_factory=dict)  # outcode → (easting, northing)
     loaded_at: float = 0.0
     changes: int = 0
 
@@ -52,6 +55,23 @@ class ReferenceSnapshot:
                 code, self.locality_parent.get(code), self.locality_districts.get(code, ())
             )
         }
+
+    def outcodes_within(self, outcode: str, km: float) -> dict[str, float] | None:
+        """Every known outcode whose centre is within ``km`` of ``outcode``'s, with its distance in km.
+
+        None when ``outcode`` is unknown. A few thousand outcodes: one pass over them is about a millisecond,
+        which keeps a radius search as cheap as any other filter whatever the size of the directory.
+        """
+        centre = self.outcode_centres.get(outcode)
+        if centre is None:
+            return None
+        east, north = centre
+        found = {}
+        for code, (easting, northing) in self.outcode_centres.items():
+            distance = math.hypot(easting - east, northing - north) / 1000
+            if distance <= km:
+                found[code] = distance
+        return found
 
 
 def _note_reference_changes(session: Session, flush_context: object) -> None:
@@ -78,6 +98,10 @@ def _load(session: Session) -> ReferenceSnapshot:
         locality_names={code: name for code, name, _ in rows},
         locality_parent={code: county for code, _, county in rows if county is not None},
         locality_districts={county: tuple(sorted(codes)) for county, codes in districts.items()},
+        outcode_centres={
+            code: (easting, northing)
+            for code, easting, northing in session.execute(select(Outcode.outcode, Outcode.easting, Outcode.northing))
+        },
         loaded_at=time.monotonic(),
         changes=_changes,
     )
@@ -102,8 +126,3 @@ def reference_snapshot(app: Flask | None = None) -> ReferenceSnapshot:
         snapshot = _load(db.session)
         app.extensions[EXTENSION_KEY] = snapshot
     return snapshot  # type: ignore[return-value]
-
-
-def forget(app: Flask | None = None) -> None:
-    """Drop the cached snapshot (tests, or after changing reference data outside the ORM)."""
-    (app or current_app).extensions.pop(EXTENSION_KEY, None)

@@ -17,7 +17,7 @@ from marketplace.audit.services import record_event
 from marketplace.core.clock import utcnow
 from marketplace.core.links import external_url
 from marketplace.extensions import db
-from marketplace.notifications.services import dispatch_queued_now, queue_email
+from marketplace.notifications.services import send_email
 from marketplace.search.engine import MAX_PAGE_SIZE, SearchHit, engine_for
 from marketplace.search.models import SavedSearch
 from marketplace.search.presenters import engine_query, parse_params
@@ -104,7 +104,7 @@ def alert_one(saved: SavedSearch, email: str) -> int:
     known = set(saved.known_result_ids or [])
     new_hits = [hit for hit in hits if hit.id not in known]
     if new_hits and not first_run:
-        queue_email(email, f"New providers for “{saved.name}”", _alert_body(saved, new_hits))
+        send_email(email, f"New providers for “{saved.name}”", _alert_body(saved, new_hits))
     saved.known_result_ids = ids
     saved.last_alerted_at = utcnow()
     return 0 if first_run else len(new_hits)
@@ -123,7 +123,6 @@ def send_alerts() -> tuple[int, int]:
         if alert_one(saved, user.email):
             emails += 1
         db.session.commit()
-    dispatch_queued_now()
     return len(searches), emails
 
 

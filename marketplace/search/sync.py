@@ -1,10 +1,16 @@
-"""The index follows the database, after each commit.
+"""The index follows the database, after each (outermost) commit.
 
 ``after_flush`` notes which search documents a flush touched (organisations and the rows that feed their
-documents: offers, outcome contributions, safeguarding, accreditations, consortium memberships, consortia);
-``after_commit`` then rebuilds those documents from the database — in a session of its own, under the index
-write lock so the last writer always reads the latest committed rows — and writes them. Nothing is written
-before the commit, and a rollback forgets the notes.
+documents: offers, outcome contributions, safeguarding, accreditations, kitemarks, consortium memberships,
+consortia) as work for :mod:`marketplace.core.after_commit`; after the outermost commit those documents are
+rebuilt from the database — in a session of its own, under the index write lock so the last writer always reads
+the latest committed rows — and written in one index commit. Nothing is written before the commit (a savepoint
+released is not a commit: an import writing each record in a savepoint is indexed once per batch), and a
+rollback forgets the notes (a savepoint's rollback only its own).
+
+While there is no index at all (a fresh site before ``flask search rebuild``) the ids are queued without
+building any document: the rebuild reads the whole database anyway, and building every queued document on every
+commit would make a bulk import quadratic.
 
 A failed write (index locked by a long rebuild, disk full, missing directory…) never reaches the request: the
 ids go to the durable queue (``pending.jsonl``), drained by the next successful write and by
@@ -14,13 +20,14 @@ ids go to the durable queue (``pending.jsonl``), drained by the next successful 
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from itertools import chain
 
 from flask import Flask, current_app, has_app_context
 from sqlalchemy import event, inspect
 from sqlalchemy.orm import Session
 
+from marketplace.core.after_commit import after_commit
 from marketplace.directory.models import (
     Accreditation,
     Consortium,
@@ -32,6 +39,7 @@ from marketplace.directory.models import (
     SafeguardingRecord,
 )
 from marketplace.extensions import db
+from marketplace.kitemark.models import Kitemark
 from marketplace.search import pending
 from marketplace.search.documents import (
     consortium_doc_id,
@@ -43,10 +51,11 @@ from marketplace.search.engine import engine_for
 
 logger = logging.getLogger(__name__)
 
-PENDING_KEY = "search_document_ids"
+WORK_KEY = "search.sync"
 EXTENSION_KEY = "search_sync"
 DEFAULT_LOCK_TIMEOUT = 5.0
-CHILDREN = (Offer, OutcomeContribution, SafeguardingRecord, Accreditation, FrameworkStatement)
+# Rows with an ``organisation_id`` whose changes show in the organisation's document (a kitemark's status does).
+CHILDREN = (Offer, OutcomeContribution, SafeguardingRecord, Accreditation, FrameworkStatement, Kitemark)
 
 _registered = False
 
@@ -57,8 +66,6 @@ def init_search_sync(app: Flask) -> None:
     app.extensions[EXTENSION_KEY] = True
     if not _registered:
         event.listen(db.session, "after_flush", _note_changes)
-        event.listen(db.session, "after_commit", _write_changes)
-        event.listen(db.session, "after_rollback", _forget_changes)
         _registered = True
 
 
@@ -95,19 +102,19 @@ def document_ids_of(instance: object) -> set[str]:
 def _note_changes(session: Session, flush_context: object) -> None:
     if not _enabled():
         return
-    noted = session.info.setdefault(PENDING_KEY, set())
+    noted: set[str] = set()
     for instance in chain(session.new, session.dirty, session.deleted):
         noted |= document_ids_of(instance)
+    if noted:
+        after_commit(session, WORK_KEY, noted, run=_writer(current_app._get_current_object()))
 
 
-def _write_changes(session: Session) -> None:
-    ids = session.info.pop(PENDING_KEY, None)
-    if ids and _enabled():
-        apply_changes(current_app._get_current_object(), ids)
+def _writer(app: Flask) -> Callable[[set[str]], None]:
+    def write(ids: set[str]) -> None:
+        if ids and app.config.get("SEARCH_SYNC", True):
+            apply_changes(app, ids)
 
-
-def _forget_changes(session: Session) -> None:
-    session.info.pop(PENDING_KEY, None)
+    return write
 
 
 def apply_changes(app: Flask, ids: Iterable[str]) -> bool:
@@ -117,6 +124,10 @@ def apply_changes(app: Flask, ids: Iterable[str]) -> bool:
     taken: set[str] = set()
     try:
         engine = engine_for(app)
+        if not engine.has_index():
+            pending.enqueue(root, ids, reason="no index yet: `flask search rebuild` builds it")
+            logger.info("No search index yet; %d document(s) queued for `flask search rebuild`", len(ids))
+            return False
         with engine.lock.hold(app.config.get("SEARCH_LOCK_TIMEOUT", DEFAULT_LOCK_TIMEOUT)):
             taken = pending.take(root)
             with Session(db.engine) as session:

@@ -1,7 +1,7 @@
 """monitoring: framework measure details and key actions; contracts, measures, returns, ratings, challenge, close-out
 
 Revision ID: 0010
-Revises: 0006
+Revises: 0007
 Create Date: 2026-12-07 19:46:46.012375
 
 """
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = "0010"
-down_revision = "0006"
+down_revision = "0007"
 branch_labels = None
 depends_on = None
 

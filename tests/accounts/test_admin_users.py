@@ -10,8 +10,9 @@ from marketplace.core.roles import Role
 from marketplace.extensions import db
 from marketplace.notifications.models import Notification
 from tests import factories
-from tests.accounts.support import NEW_PASSWORD, audit_events, link_in, new_client, path_of, user_by_email
-from tests.helpers import text_of
+from tests.client import link_in, new_client, path_of, text_of
+from tests.factories import NEW_PASSWORD
+from tests.lookups import audit_events, user_by_email
 
 USERS = "/admin/users/"
 

@@ -12,8 +12,9 @@ from marketplace.core.clock import utcnow
 from marketplace.core.roles import Role
 from marketplace.extensions import db
 from tests import factories
-from tests.accounts.support import NEW_PASSWORD, audit_events, link_in, new_client, path_of, user_by_email
-from tests.helpers import error_summary, text_of
+from tests.client import error_summary, link_in, new_client, path_of, text_of
+from tests.factories import NEW_PASSWORD
+from tests.lookups import audit_events, user_by_email
 
 TEAM = "/account/team"
 COLLEAGUE = "colleague@example.org"
@@ -44,7 +45,7 @@ def test_org_admin_invitation_emails_the_colleague_a_link(org_admin, client, out
 
     assert response.status_code == 302
     assert [message["To"] for message in outbox] == [COLLEAGUE]
-    assert org_admin.organisation.name in outbox[0]["Subject"]
+    assert org_admin.organisation.name in outbox[0].get_content()
     assert path_of(link_in(outbox[0])).startswith("/account/invitations/")
     assert [event.actor_id for event in audit_events("invitation.sent")] == [org_admin.id]
 
@@ -174,3 +175,43 @@ def test_pending_commissioner_admin_cannot_invite_colleagues(client, outbox):
     assert "You cannot invite people to this organisation" in text_of(response)
     assert outbox == []
     assert invitation_count() == 0
+
+
+def test_the_subject_carries_no_text_the_organisation_chose(client, outbox):
+    admin = factories.make_provider(
+        factories.make_organisation("URGENT: verify your bank details at evil.example"), is_org_admin=True
+    )
+    client.sign_in(admin.email)
+
+    invite(client)
+
+    assert outbox[0]["Subject"] == "You have been invited to the Cultural Commissioning Marketplace"
+
+
+def test_an_organisation_can_send_a_limited_number_of_invitations_an_hour(app, org_admin, client, outbox):
+    app.config.update(INVITATIONS_PER_HOUR=3)
+    colleague = factories.make_provider(org_admin.organisation, is_org_admin=True)
+    for number in range(3):
+        assert invite(client, f"person{number}@example.org").status_code == 302
+    other_browser = new_client(app)
+    other_browser.sign_in(colleague.email)
+
+    response = invite(other_browser, "one-more@example.org")  # another admin of the same organisation
+
+    assert response.status_code == 200
+    assert error_summary(response) == ["You can send up to 3 invitations in an hour. Try again later"]
+    assert invitation_count() == 3 and len(outbox) == 3
+
+
+def test_the_hourly_allowance_comes_back_after_an_hour_and_the_daily_one_still_applies(app, org_admin, client):
+    app.config.update(INVITATIONS_PER_HOUR=2, INVITATIONS_PER_DAY=3)
+    for number in range(2):
+        invite(client, f"person{number}@example.org")
+    for invitation in db.session.scalars(select(Invitation)):
+        invitation.created_at = utcnow() - timedelta(hours=2)
+    db.session.commit()
+
+    assert invite(client, "later@example.org").status_code == 302
+    assert error_summary(invite(client, "too-many@example.org")) == [
+        "You can send up to 3 invitations in 24 hours. Try again later"
+    ]

@@ -4,15 +4,19 @@ from __future__ import annotations
 
 from marketplace.accounts.passwords import verify_password
 from tests import factories
-from tests.accounts.support import NEW_PASSWORD, audit_events, link_in, new_client, path_of
-from tests.helpers import CSRF_INPUT, text_of
+from tests.client import CSRF_INPUT, link_in, new_client, path_of, text_of
+from tests.factories import NEW_PASSWORD
+from tests.lookups import audit_events
 
 FORGOT = "/account/password/forgot"
 BASE_URL = "https://marketplace.example.org"
 
 
 def request_reset(client, email: str, **kwargs):
-    return client.submit(FORGOT, {"email": email}, **kwargs)
+    """Ask for a reset; the email goes once the response has been sent, i.e. when it is closed."""
+    response = client.submit(FORGOT, {"email": email}, **kwargs)
+    response.close()
+    return response
 
 
 def reset_link(client, outbox, email: str) -> str:
@@ -49,6 +53,7 @@ def test_reset_link_ignores_a_forged_host_header(app, client, outbox):
     token = CSRF_INPUT.search(page.get_data(as_text=True)).group(1)
 
     response = client.post(FORGOT, data={"email": user.email, "csrf_token": token}, headers=forged)
+    response.close()  # the email goes once the response has been sent
 
     assert response.status_code == 200
     assert len(outbox) == 1
@@ -138,3 +143,24 @@ def test_password_reset_signs_out_existing_sessions(app, client, outbox):
     choose_password(client, link)
 
     assert signed_in_elsewhere.get("/account/").status_code == 302
+
+
+def test_no_email_is_sent_until_the_response_has_gone(client, outbox):
+    user = factories.make_provider()
+
+    response = client.submit(FORGOT, {"email": user.email})
+
+    assert response.status_code == 200 and outbox == []  # queued, not sent while the person waits
+    response.close()
+    assert [message["To"] for message in outbox] == [user.email]
+
+
+def test_known_and_unknown_emails_do_the_same_work(client):
+    known = factories.make_provider(email="known@example.org")
+
+    request_reset(client, known.email)
+    request_reset(client, "nobody@example.org")
+
+    events = audit_events("account.password_reset_requested")
+    assert [event.object_id for event in events] == [str(known.id), ""]
+    assert events[1].summary == "no active account: nobody@example.org"

@@ -8,7 +8,8 @@ from config import Config, ProductionConfig
 from marketplace.accounts.passwords import hash_password, verify_password
 from marketplace.core.roles import Role
 from tests import factories
-from tests.accounts.support import NEW_PASSWORD, audit_events, user_by_email, user_count
+from tests.factories import NEW_PASSWORD
+from tests.lookups import audit_events, user_by_email, user_count
 
 OWASP_MIN_TIME_COST = 2
 OWASP_MIN_MEMORY_KIB = 19 * 1024

@@ -12,8 +12,9 @@ from marketplace.extensions import db
 from marketplace.notifications.models import Notification
 from marketplace.reference.services import terms_by_code
 from tests import factories
-from tests.accounts.support import NEW_PASSWORD, audit_events, page_title, user_by_email, user_count
-from tests.helpers import error_summary, text_of
+from tests.client import error_summary, page_title, text_of
+from tests.factories import NEW_PASSWORD
+from tests.lookups import audit_events, user_by_email, user_count
 
 REGISTER = "/account/register"
 

@@ -8,8 +8,9 @@ import pytest
 
 from marketplace.core.roles import Role
 from tests import factories
-from tests.accounts.support import NEW_PASSWORD, audit_events, new_client
-from tests.helpers import text_of
+from tests.client import new_client, text_of
+from tests.factories import NEW_PASSWORD
+from tests.lookups import audit_events
 
 SIGN_IN = "/account/sign-in"
 GENERIC_FAILURE = "Enter a correct email address and password"

@@ -8,21 +8,10 @@ from marketplace.api import serializers
 from marketplace.directory.models import OrganisationStatus, OutcomeContribution
 from marketplace.extensions import db
 from tests import factories
-from tests.api.builders import (
-    AMBER_VALLEY,
-    DERBY,
-    DERBYSHIRE,
-    NOTTINGHAM,
-    get_json,
-    localities,
-    make_offer,
-    make_published,
-    names,
-    org_url,
-    service_url,
-    term,
-    term_uuid,
-)
+from tests.api.addresses import org_url, service_url, term_uuid
+from tests.client import get_json, names
+from tests.factories import make_offer, make_published
+from tests.lookups import AMBER_VALLEY, DERBY, DERBYSHIRE, NOTTINGHAM, localities, term
 
 
 @pytest.fixture

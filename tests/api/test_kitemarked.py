@@ -14,17 +14,10 @@ from marketplace.api import serializers
 from marketplace.directory.models import OrganisationStatus
 from marketplace.kitemark import status as kitemark_status
 from tests import factories
-from tests.api.builders import (
-    DERBY,
-    NOTTINGHAM,
-    get_json,
-    localities,
-    make_offer,
-    make_published,
-    names,
-    org_url,
-    service_url,
-)
+from tests.api.addresses import org_url, service_url
+from tests.client import get_json, names
+from tests.factories import make_offer, make_published
+from tests.lookups import DERBY, NOTTINGHAM, localities
 
 AWARD = kitemark_status.KitemarkAward(awarded_on=date(2026, 6, 1), expires_on=date(2027, 5, 31))
 

@@ -7,9 +7,10 @@ import pytest
 from marketplace.commissioning.models import NeedStatus
 from marketplace.extensions import db
 from tests import factories
-from tests.api.builders import AMBER_VALLEY, DERBY, DERBYSHIRE, get_json, names, term
-from tests.api.builders import localities as places
-from tests.commissioning.factories import make_need
+from tests.client import get_json, names
+from tests.factories import make_need
+from tests.lookups import AMBER_VALLEY, DERBY, DERBYSHIRE, term
+from tests.lookups import localities as places
 
 
 @pytest.fixture

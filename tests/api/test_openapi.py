@@ -15,9 +15,9 @@ from marketplace.directory.models import OutcomeContribution
 from marketplace.extensions import db
 from marketplace.kitemark import status as kitemark_status
 from tests import factories
-from tests.api.builders import AMBER_VALLEY, DERBYSHIRE, localities, make_offer, make_published, term
-from tests.commissioning.factories import make_need
-from tests.helpers import text_of
+from tests.client import text_of
+from tests.factories import make_need, make_offer, make_published
+from tests.lookups import AMBER_VALLEY, DERBYSHIRE, localities, term
 
 PREFIX = "/api/v1"
 

@@ -8,7 +8,10 @@ import pytest
 
 from marketplace.api import serializers
 from marketplace.core.clock import utcnow
-from tests.api.builders import get_json, make_offer, make_published, names, term, term_uuid
+from tests.api.addresses import term_uuid
+from tests.client import get_json, names
+from tests.factories import make_offer, make_published
+from tests.lookups import term
 
 
 @pytest.fixture

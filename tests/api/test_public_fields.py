@@ -33,8 +33,9 @@ from marketplace.directory.models import (
 from marketplace.extensions import db
 from marketplace.kitemark import status as kitemark_status
 from tests import factories
-from tests.api.builders import make_offer, make_published, org_url, service_url, term
-from tests.commissioning.factories import make_framework, make_need, make_response
+from tests.api.addresses import org_url, service_url
+from tests.factories import make_framework, make_need, make_offer, make_published, make_response
+from tests.lookups import term
 
 SECRETS = [
     # Value for money (commissioners only)

@@ -7,7 +7,9 @@ import pytest
 from marketplace.core.roles import Role
 from marketplace.extensions import db
 from tests import factories
-from tests.api.builders import get_json, make_published, org_url
+from tests.api.addresses import org_url
+from tests.client import get_json
+from tests.factories import make_published
 
 LIST_URLS = ["/api/v1/organizations", "/api/v1/services", "/api/v1/kitemarked", "/api/v1/needs"]
 

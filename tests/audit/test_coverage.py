@@ -15,8 +15,8 @@ from marketplace.commissioning.models import ResponseStatus
 from marketplace.commissioning.shortlists.services import Candidate, add_to_shortlist, award_need, remove_entry
 from marketplace.extensions import db
 from tests import factories
-from tests.commissioning.factories import make_need, make_response
 from tests.commissioning.shortlists.conftest import published_organisation, put_on_shortlist
+from tests.factories import make_need, make_response
 
 
 def events(action: str, obj=None) -> list[AuditEvent]:

@@ -18,7 +18,7 @@ from marketplace.audit.queries import PER_PAGE
 from marketplace.core.roles import Role
 from marketplace.extensions import db
 from tests import factories
-from tests.helpers import error_summary, text_of
+from tests.client import error_summary, text_of
 
 PAGE = "/admin/audit/"
 CSV_URL = "/admin/audit/events.csv"

@@ -31,7 +31,7 @@ from marketplace.reference.services import load_all
 from tests import factories
 from tests.databases import ON_POSTGRES, copy_of, migrate_to_head, migrated_template, preserved_logging
 from tests.directory.evidence.files import pdf, png
-from tests.directory.evidence.support import file_storage
+from tests.forms import file_storage
 
 
 def nothing() -> tuple[dict[str, list[tuple]], dict[str, bytes]]:

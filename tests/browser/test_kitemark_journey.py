@@ -20,8 +20,7 @@ from marketplace.core.templating import format_date
 from marketplace.extensions import db
 from marketplace.kitemark.models import Kitemark, KitemarkApplication
 from marketplace.search.maintenance import rebuild
-from tests.factories import PASSWORD
-from tests.kitemark.factories import make_ready_organisation
+from tests.factories import PASSWORD, make_ready_organisation
 
 pytestmark = pytest.mark.browser
 

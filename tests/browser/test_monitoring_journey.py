@@ -21,8 +21,8 @@ from marketplace.commissioning.models import FrameworkMeasure, ResponseStatus
 from marketplace.directory.models import OrganisationStatus
 from tests import factories
 from tests.browser.test_commissioning_journey import fieldset
-from tests.commissioning.factories import make_need, make_response
 from tests.commissioning.shortlists.conftest import put_on_shortlist
+from tests.factories import make_need, make_response
 from tests.monitoring.test_framework_import import SEED_FILE
 
 pytestmark = pytest.mark.browser

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from marketplace.core.permissions import public
 from tests import factories
-from tests.helpers import text_of
+from tests.client import text_of
 
 SERVICE_HEADER = '<a class="app-header__service-name" href="/">Cultural Commissioning Marketplace</a>'
 

@@ -14,7 +14,7 @@ from marketplace.directory.models import Consortium, ConsortiumMembership, Impac
 from marketplace.extensions import db
 from marketplace.reference.services import terms_by_code
 from tests import factories
-from tests.commissioning.factories import make_framework
+from tests.factories import make_framework
 
 PROFILE_STEPS = ["basics", "localities", "ages-and-groups", "outcomes", "frameworks", "indicators", "value-for-money"]
 

@@ -7,7 +7,7 @@ import pytest
 from marketplace.core.roles import Role
 from marketplace.directory.models import OrganisationStatus
 from tests import factories
-from tests.helpers import text_of
+from tests.client import text_of
 
 
 @pytest.fixture

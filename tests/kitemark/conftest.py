@@ -7,7 +7,7 @@ from datetime import date, datetime
 import pytest
 
 from marketplace.core import clock
-from tests.kitemark.factories import make_assessor, make_ready_organisation
+from tests.factories import make_assessor, make_ready_organisation
 
 
 @pytest.fixture

@@ -10,8 +10,8 @@ from marketplace.extensions import db
 from marketplace.kitemark import services
 from marketplace.kitemark.models import ApplicationStatus, KitemarkApplication
 from tests import factories
-from tests.helpers import error_summary, text_of
-from tests.kitemark.factories import all_verified, review_ready
+from tests.client import error_summary, text_of
+from tests.factories import all_verified, review_ready
 
 CONFIRM = {"confirm": "y"}
 

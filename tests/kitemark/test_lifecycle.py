@@ -16,8 +16,8 @@ from marketplace.kitemark.models import KitemarkStatus
 from marketplace.kitemark.status import current_award, is_kitemarked, kitemark_status, kitemarked_organisation_ids
 from marketplace.search.engine import SearchQuery, engine_for
 from marketplace.search.sync import init_search_sync
-from tests.helpers import error_summary, text_of
-from tests.kitemark.factories import awarded
+from tests.client import error_summary, text_of
+from tests.factories import awarded
 
 
 def test_an_award_is_in_force_for_12_months_and_not_a_day_more(ready, assessor, set_today):

@@ -9,8 +9,8 @@ from marketplace.core.templating import format_date
 from marketplace.extensions import db
 from marketplace.reference.services import terms_by_code
 from marketplace.search.maintenance import rebuild
-from tests.helpers import text_of
-from tests.kitemark.factories import awarded, make_ready_organisation
+from tests.client import text_of
+from tests.factories import awarded, make_ready_organisation
 
 LEICESTER = "E06000016"
 DERBYSHIRE = "E10000007"
@@ -87,3 +87,12 @@ def test_the_badge_shows_award_and_expiry_on_the_profile_and_in_search(app, clie
     results = text_of(client.get("/search?q=Peak&kitemarked=1"))
     badge = f"Kitemarked: awarded {format_date(kitemark.awarded_on)}, expires {format_date(kitemark.expires_on)}"
     assert organisation.name in results and badge in results
+
+
+def test_the_csv_neutralises_a_formula_hidden_behind_a_separator(client, assessor):
+    organisation, provider = make_ready_organisation(';=HYPERLINK("http://evil.example")')
+    awarded(organisation, provider, assessor)
+
+    rows = list(csv.reader(io.StringIO(client.get("/kitemarked.csv").get_data(as_text=True))))
+
+    assert rows[1][0] == '\';=HYPERLINK("http://evil.example")'

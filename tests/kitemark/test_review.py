@@ -13,8 +13,8 @@ from marketplace.kitemark import services
 from marketplace.kitemark.checklist import CHECKLIST_KEYS
 from marketplace.kitemark.models import ApplicationStatus, Kitemark
 from marketplace.reference.services import terms_by_code
-from tests.helpers import FormClient, error_summary, text_of
-from tests.kitemark.factories import all_verified, make_assessor, make_ready_organisation, review_ready
+from tests.client import FormClient, error_summary, text_of
+from tests.factories import all_verified, make_assessor, make_ready_organisation, review_ready
 
 LEICESTER = "E06000016"
 

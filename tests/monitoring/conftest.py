@@ -14,8 +14,8 @@ from marketplace.directory.models import OrganisationStatus
 from marketplace.extensions import db
 from marketplace.monitoring.models import Contract
 from tests import factories
-from tests.commissioning.factories import make_need, make_response
 from tests.commissioning.shortlists.conftest import put_on_shortlist
+from tests.factories import make_need, make_response
 from tests.monitoring.test_framework_import import import_seed_framework
 
 

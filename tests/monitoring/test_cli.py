@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.monitoring.factories import make_contract
+from tests.factories import make_contract
 
 
 def test_send_reminders_sends_each_reminder_once(app, body, manager, provider):
@@ -18,7 +18,7 @@ def test_send_reminders_sends_each_reminder_once(app, body, manager, provider):
 
 def test_a_review_without_consent_is_not_public(app, awarded, manager, provider):
     from marketplace.monitoring.reviews import close_out
-    from tests.helpers import text_of
+    from tests.client import text_of
 
     close_out(awarded, summary="Private summary", actor=manager)
     page = text_of(app.test_client().get(f"/providers/{provider.organisation_id}/track-record"))

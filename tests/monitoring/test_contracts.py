@@ -19,7 +19,7 @@ from marketplace.monitoring.services import (
     record_existing_contract,
 )
 from tests import factories
-from tests.monitoring.factories import make_measure
+from tests.factories import make_measure
 
 
 def test_the_award_creates_the_contract_with_the_needs_framework_measures(awarded, manager, provider):

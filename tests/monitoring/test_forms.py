@@ -8,7 +8,7 @@ import pytest
 
 from marketplace.extensions import db
 from marketplace.monitoring.models import Contract, PerformanceReturn
-from tests.helpers import FormClient, error_summary, text_of
+from tests.client import FormClient, error_summary, text_of
 
 
 def _client(app, user) -> FormClient:

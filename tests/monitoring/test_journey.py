@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from tests.helpers import FormClient, error_summary, text_of
+from tests.client import FormClient, error_summary, text_of
 
 
 def _client(app, user) -> FormClient:

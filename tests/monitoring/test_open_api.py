@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from marketplace.api.serializers import organisation_uuid
 from marketplace.monitoring import returns
 from marketplace.monitoring.returns import Figure, ReturnDetails
 
@@ -20,7 +21,7 @@ def test_the_providers_api_record_says_nothing_of_its_contract(app, awarded, pro
         actor=provider,
     )
     client = app.test_client()
-    record = client.get(f"/api/v1/organizations/{provider.organisation_id}")
+    record = client.get(f"/api/v1/organizations/{organisation_uuid(provider.organisation_id)}")
     assert record.status_code == 200
     for text in (record.get_data(as_text=True), client.get("/api/v1/needs").get_data(as_text=True)):
         assert "Private story" not in text and "14.6" not in text and "Off track" not in text

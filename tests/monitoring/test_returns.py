@@ -13,7 +13,7 @@ from marketplace.monitoring import ratings, returns
 from marketplace.monitoring.models import ReturnStatus
 from marketplace.monitoring.returns import Figure, ReturnDetails, ReturnError
 from marketplace.notifications.models import Notification, OutboxEmail
-from tests.monitoring.factories import make_contract
+from tests.factories import make_contract
 
 
 def sdq(contract):

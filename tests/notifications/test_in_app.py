@@ -8,7 +8,7 @@ from marketplace.extensions import db
 from marketplace.notifications.models import Notification
 from marketplace.notifications.services import notify, unread_count
 from tests import factories
-from tests.helpers import text_of
+from tests.client import text_of
 
 
 def test_a_user_sees_only_their_own_notifications(client):

@@ -9,7 +9,7 @@ import pytest
 from marketplace.core.clock import utcnow
 from marketplace.extensions import db
 from marketplace.notifications.models import EmailStatus, OutboxEmail
-from marketplace.notifications.services import queue_email, send_due_emails
+from marketplace.notifications.services import queue_email, send_due_emails, send_email
 
 
 @pytest.fixture
@@ -122,3 +122,36 @@ def test_an_email_is_marked_failed_after_the_maximum_number_of_attempts(app, sen
     sender.fail = False
     assert send_due_emails(include_not_due=True) == (0, 0)
     assert outbox == []
+
+
+def test_an_email_sent_by_a_service_leaves_once_its_change_is_committed(app, outbox):
+    app.config["MAIL_DISPATCH_ON_QUEUE"] = True
+    email = send_email("someone@example.org", "Your account", "Hello from the marketplace.")
+    with db.session.begin_nested():  # a savepoint released is not the commit
+        pass
+    assert outbox == []
+
+    db.session.commit()
+
+    assert [message["Subject"] for message in outbox] == ["Your account"]
+    assert _email(email.id).status == EmailStatus.SENT
+
+
+def test_an_email_sent_for_a_change_rolled_back_never_leaves(app, outbox):
+    app.config["MAIL_DISPATCH_ON_QUEUE"] = True
+    send_email("someone@example.org", "Your account", "Hello from the marketplace.")
+
+    db.session.rollback()
+    db.session.commit()
+
+    assert outbox == []
+    assert db.session.scalars(db.select(OutboxEmail)).all() == []
+
+
+def test_with_dispatch_off_a_sent_email_waits_in_the_outbox(app, outbox):
+    app.config["MAIL_DISPATCH_ON_QUEUE"] = False
+    email = send_email("someone@example.org", "Your account", "Hello from the marketplace.")
+    db.session.commit()
+
+    assert outbox == []
+    assert _email(email.id).status == EmailStatus.QUEUED

@@ -22,7 +22,7 @@ import pytest
 import requests
 
 from scripts.load_test import GunicornServer, form_of, prepare_site
-from tests.ops.support import UNAVAILABLE, flask, post_form, query, signed_in
+from tests.ops.live import UNAVAILABLE, flask, post_form, query, signed_in
 
 # These tests build and serve their own SQLite site; the PostgreSQL run of the suite would only repeat them.
 

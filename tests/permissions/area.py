@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from marketplace.extensions import db
-from tests.commissioning.factories import locality
+from tests.lookups import locality
 from tests.permissions.roles import only
 
 EXPECTED: dict[tuple[str, str], dict[str, int]] = {

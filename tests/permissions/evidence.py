@@ -7,7 +7,7 @@ from datetime import date
 from marketplace.directory.evidence import services, storage
 from marketplace.reference.services import terms_by_code
 from tests.directory.evidence import files
-from tests.directory.evidence.support import file_storage
+from tests.forms import file_storage
 from tests.permissions.roles import everyone, only
 
 PROVIDERS = ("provider_a", "provider_b")

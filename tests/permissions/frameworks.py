@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.commissioning.factories import make_framework
+from tests.factories import make_framework
 from tests.permissions.roles import only
 
 EXPECTED: dict[tuple[str, str], dict[str, int]] = {

@@ -43,7 +43,7 @@ def make_url_args(users: dict) -> dict:
     if document is None:  # the evidence table (which makes one) runs first; keep working without it
         from marketplace.directory.evidence import storage
         from tests.directory.evidence import files
-        from tests.directory.evidence.support import file_storage
+        from tests.forms import file_storage
 
         document = storage.store_upload(file_storage(files.pdf(), "policy.pdf"), organisation, users["provider_a"])
     application = KitemarkApplication(

@@ -8,7 +8,7 @@ Provider A's (draft) organisation gets its opportunities; provider B's (publishe
 from __future__ import annotations
 
 from marketplace.commissioning.models import NeedStatus
-from tests.commissioning.factories import make_need
+from tests.factories import make_need
 from tests.permissions.roles import only
 
 EXPECTED: dict[tuple[str, str], dict[str, int]] = {

@@ -4,7 +4,7 @@ only they see it (provider B, other roles and admins get 404: contracts are priv
 from __future__ import annotations
 
 from marketplace.monitoring.returns import Figure, ReturnDetails, period_of, submit_return
-from tests.monitoring.factories import make_contract
+from tests.factories import make_contract
 from tests.permissions.roles import everyone, only, signed_in
 
 PROVIDERS = ("provider_a", "provider_b")

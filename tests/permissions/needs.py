@@ -7,7 +7,7 @@ shortlists tables use too.
 from __future__ import annotations
 
 from marketplace.commissioning.models import NeedStatus
-from tests.commissioning.factories import make_need
+from tests.factories import make_need
 from tests.permissions.roles import everyone, only
 
 EXPECTED: dict[tuple[str, str], dict[str, int]] = {

@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from marketplace.commissioning.models import Need
 from marketplace.extensions import db
-from tests.commissioning.factories import make_response
+from tests.factories import make_response
 from tests.permissions.roles import only, signed_in
 
 PROVIDERS = ("provider_a", "provider_b")

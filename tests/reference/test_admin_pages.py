@@ -12,7 +12,7 @@ from marketplace.extensions import db
 from marketplace.reference.models import Locality
 from marketplace.reference.services import terms_by_code
 from tests import factories
-from tests.helpers import error_summary, text_of
+from tests.client import error_summary, text_of
 
 IMPORT_URL = "/admin/reference/localities/import"
 HEADER = b"ons_code,name,tier,parent_ons_code,region\n"

@@ -333,7 +333,7 @@ def test_concurrent_searches_in_one_process_are_safe(engine):
                 found = shared.search(query if number % 2 else replace(query, page=2, page_size=10))
                 if number % 2:
                     results.append((found.ids, found.total, found.facets))
-        except BaseException as error:  # noqa: BLE001 - reported below
+        except BaseException as error:  # reported below
             errors.append(error)
 
     def write_many() -> None:
@@ -359,3 +359,27 @@ def test_concurrent_searches_in_one_process_are_safe(engine):
     assert {(tuple(sorted(ids)), total, repr(facets)) for ids, total, facets in results} == {
         (tuple(sorted(expected.ids)), expected.total, repr(expected.facets))
     }
+
+
+def test_near_keeps_only_documents_in_the_outcodes_and_sorts_nearest_first(engine):
+    documents = [
+        doc(1, "Alpha Arts", outcode="DE1", description="drama"),
+        doc(2, "Beta Books", outcode="DE4", description="drama"),
+        doc(3, "Gamma Galleries", outcode="LA1", description="drama"),
+        doc(4, "Delta Dance", description="drama"),  # no postcode: never within a distance
+        doc(5, "Epsilon Events", outcode="DE1", description="drama drama drama"),
+    ]
+    engine.index(documents)
+    near = {"DE4": 20.0, "DE1": 2.5}
+
+    for text in ("", "drama"):
+        found = engine.search(SearchQuery(text=text, near=near, facets=("kind",), page_size=10))
+        assert set(found.ids) == {"org-1", "org-2", "org-5"}
+        assert found.total == 3
+        assert found.facets["kind"] == {"organisation": 3}
+        by_distance = engine.search(SearchQuery(text=text, near=near, sort="distance", page_size=10))
+        assert by_distance.ids[-1] == "org-2"
+        assert {hit.outcode for hit in by_distance.hits} == {"DE1", "DE4"}
+    second_page = engine.search(SearchQuery(near=near, sort="distance", page=2, page_size=2))
+    assert second_page.ids == ["org-2"]
+    assert engine.search(SearchQuery(text="drama", near={})).total == 0

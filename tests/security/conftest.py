@@ -12,8 +12,8 @@ from werkzeug.routing import IntegerConverter, Rule
 
 from marketplace.commissioning.models import NeedStatus
 from tests import factories
-from tests.commissioning.factories import make_need
-from tests.helpers import FormClient
+from tests.client import FormClient
+from tests.factories import make_need
 from tests.test_permissions import world  # noqa: F401 - the walk's fixture, reused as is
 
 

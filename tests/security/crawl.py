@@ -9,7 +9,7 @@ from flask import Flask
 from werkzeug.exceptions import MethodNotAllowed, NotFound
 from werkzeug.routing import MapAdapter
 
-from tests.helpers import FormClient
+from tests.client import FormClient
 from tests.security.conftest import build_url, routes
 from tests.security.html import Form, local_path, read_page
 

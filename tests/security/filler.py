@@ -10,8 +10,8 @@ from datetime import timedelta
 from html import unescape
 
 from marketplace.core.clock import today
+from tests.client import FormClient
 from tests.factories import PASSWORD
-from tests.helpers import FormClient
 from tests.security.html import Form, FormField
 
 # Starts with "=" so CSV exports are probed for formula injection too.

@@ -11,7 +11,7 @@ import limits.storage.memory
 import pytest
 
 from tests import factories
-from tests.helpers import FormClient
+from tests.client import FormClient
 
 WRONG = "not the right password at all"
 

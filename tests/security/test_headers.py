@@ -8,7 +8,7 @@ import pytest
 from marketplace import create_app
 from marketplace.extensions import db
 from tests import factories
-from tests.helpers import FormClient
+from tests.client import FormClient
 from tests.security.conftest import client_for
 from tests.security.crawl import crawl
 

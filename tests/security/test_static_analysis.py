@@ -1,7 +1,7 @@
 """Static checks: bandit finds no unexplained medium/high issue.
 
 A finding is explained with ``# nosec BXXX  # reason`` on its line (or the reason in a comment just above), so
-``make audit`` and this test agree. pip-audit is not part of the suite: it needs PyPI's vulnerability service,
+``make audit`` and this test agree. pip-audit is not part of the suite: it needs its online vulnerability service,
 which is unreachable from the build machines, so it runs from ``make audit``, which says plainly when it could not
 run (CI never depends on the network, and no test is skipped for it)."""
 

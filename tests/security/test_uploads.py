@@ -9,10 +9,11 @@ import pytest
 
 from marketplace.directory.models import EvidenceDocument
 from marketplace.extensions import db
+from tests.client import error_summary
 from tests.directory.evidence import files
-from tests.directory.evidence.support import document_count, stored_files, upload
 from tests.directory.evidence.test_uploads import NEW_IMPACT, impact_form
-from tests.helpers import error_summary
+from tests.forms import upload
+from tests.lookups import document_count, stored_files
 
 UNSUPPORTED = "The selected file must be a PDF, DOCX, ODT, PNG or JPEG"
 HTML_PAYLOAD = b"<html><body><script>alert(document.cookie)</script></body></html>"

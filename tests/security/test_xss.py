@@ -20,7 +20,8 @@ from wtforms import EmailField, HiddenField, PasswordField, StringField, TelFiel
 from wtforms.fields.core import UnboundField
 
 import marketplace
-from tests.helpers import FormClient
+from marketplace.core.spreadsheets import is_runnable
+from tests.client import FormClient
 from tests.security.conftest import client_for
 from tests.security.crawl import crawl, endpoint_of
 from tests.security.filler import PAYLOAD, submit
@@ -35,7 +36,6 @@ NOT_SUBMITTED = {
 }
 # Button-only forms that would undo the probe's work (or end its session) are not pressed.
 DESTRUCTIVE = re.compile(r"delete|remove|withdraw|cancel|decline|leave|deactivate|revoke|unpublish|close|sign_out")
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 FRAMEWORK_CSV = (
     "theme,aim,outcome,measure,current_position,target,timescale,lead,ecm_outcomes\n"
     f'"{PAYLOAD}","{PAYLOAD}","{PAYLOAD}","{PAYLOAD}","{PAYLOAD}","{PAYLOAD}","{PAYLOAD}","{PAYLOAD}",enjoy-and-achieve\n'
@@ -52,7 +52,7 @@ NOT_REACHED: dict[tuple[str, str], str] = {}
 
 def _csv_problems(url: str, response) -> list[str]:
     rows = csv.reader(io.StringIO(response.get_data(as_text=True)))
-    return [f"{url}: formula cell {cell[:40]!r}" for row in rows for cell in row if cell.startswith(FORMULA_START)]
+    return [f"{url}: formula cell {cell[:40]!r}" for row in rows for cell in row if is_runnable(cell)]
 
 
 class Probe:

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from govuk_frontend_wtf.wtforms_widgets import GovFileInput, GovSubmitInput, GovTextInput
-from wtforms import StringField, SubmitField
-from wtforms.validators import Length
+from govuk_frontend_wtf.wtforms_widgets import GovFileInput, GovSubmitInput
+from wtforms import SubmitField
 
-from marketplace.core.fields import CheckboxesField, strip_text
+from marketplace.core.fields import CheckboxesField, text_field
 from marketplace.reference.choices import term_choices
 
 
@@ -19,13 +18,12 @@ class ImportFrameworkForm(FlaskForm):
         description="A JSON or CSV file in the framework format, smaller than 2MB.",
         validators=[FileRequired(message="Select a JSON or CSV file")],
     )
-    name = StringField(
+    name = text_field(
         "Framework name",
-        widget=GovTextInput(),
-        filters=[strip_text],
+        noun="Framework name",
+        max_length=200,
         description="Needed for a CSV file. For a JSON file, leave blank to use the name in the file. "
         "Importing a framework with the name of an existing one replaces it.",
-        validators=[Length(max=200, message="Framework name must be 200 characters or fewer")],
     )
     submit = SubmitField("Import framework", widget=GovSubmitInput())
 

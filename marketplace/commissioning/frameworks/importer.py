@@ -62,6 +62,9 @@ OPTIONAL_MEASURE_COLUMNS = (
     "frequency",
 )
 MEASURE_DETAIL_LIMITS = {"unit": 40, "target_reference": 200, "lead_officer": 200, "data_source": 200}
+# Themes, aims, outcomes and measures together. Real frameworks have tens to a few hundred; the bound keeps one
+# upload (each item is a row to check and save) to a few seconds of one worker.
+MAX_ITEMS = 3000
 # level → (its children's key, the child level)
 CHILDREN = {"theme": ("aims", "aim"), "aim": ("outcomes", "outcome"), "outcome": ("measures", "measure")}
 
@@ -103,6 +106,7 @@ def read_framework_file(filename: str, content: bytes, *, name: str = "") -> dic
             problems.insert(0, "Enter a name for the framework (a CSV file does not include one)")
     else:
         raise FrameworkFileError(["The selected file must be a JSON or CSV file"])
+    _check_item_count(data)
     if name.strip():
         data["name"] = name.strip()
     try:
@@ -121,9 +125,31 @@ def parse_json(text: str) -> dict[str, Any]:
         data = json.loads(text)
     except json.JSONDecodeError as error:
         raise FrameworkFileError([f"Line {error.lineno}: the file is not valid JSON ({error.msg})"]) from error
+    except RecursionError as error:  # brackets nested thousands deep: no framework looks like that
+        raise FrameworkFileError(["The file is nested too deeply to be a framework: check its brackets"]) from error
     if not isinstance(data, dict):
         raise FrameworkFileError(["The file must hold one JSON object with a name and a list of themes"])
     return data
+
+
+def _check_item_count(data: dict[str, Any]) -> None:
+    """Refuse a framework with more than MAX_ITEMS themes, aims, outcomes and measures (counted leniently: the
+    shape itself is checked later, with every problem listed)."""
+    count, level_items = 0, [data]
+    for key in ("themes", "aims", "outcomes", "measures"):
+        children = [child for item in level_items if isinstance(item, dict) for child in _as_list(item.get(key)) or []]
+        count += len(children)
+        if count > MAX_ITEMS:
+            raise FrameworkFileError(
+                [f"The file has more than {MAX_ITEMS:,} themes, aims, outcomes and measures: split the framework"]
+            )
+        level_items = children
+
+
+def _as_list(value: Any) -> list:
+    if isinstance(value, list):
+        return value
+    return list(value.values()) if isinstance(value, dict) else []
 
 
 def parse_csv(text: str) -> tuple[dict[str, Any], list[str]]:

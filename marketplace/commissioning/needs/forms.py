@@ -14,15 +14,13 @@ from govuk_frontend_wtf.wtforms_widgets import (
     GovCheckboxInput,
     GovSelect,
     GovSubmitInput,
-    GovTextArea,
-    GovTextInput,
 )
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 from werkzeug.datastructures import MultiDict
-from wtforms import BooleanField, SelectField, StringField, SubmitField, TextAreaField
+from wtforms import BooleanField, SelectField, SubmitField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import InputRequired, Length, StopValidation, ValidationError
+from wtforms.validators import StopValidation, ValidationError
 
 from marketplace.commissioning.frameworks.services import frameworks_of
 from marketplace.commissioning.models import (
@@ -35,14 +33,21 @@ from marketplace.commissioning.models import (
 )
 from marketplace.commissioning.needs.services import LINKS, SCALAR_FIELDS, BoardFilters, NeedDetails
 from marketplace.core.clock import today
-from marketplace.core.fields import CheckboxesField, GovDateField, PoundsField, WholeNumberField, strip_text
+from marketplace.core.fields import (
+    CheckboxesField,
+    GovDateField,
+    PoundsField,
+    WholeNumberField,
+    text_area,
+    text_field,
+)
 from marketplace.core.forms import optional_int
 from marketplace.extensions import db
 from marketplace.reference.choices import term_choices, tick_parents
 from marketplace.reference.models import Locality, Term
 from marketplace.reference.services import terms_by_code
 
-MAX_AGE = 25
+MAX_AGE = 120
 TEXT_FILTER_LIMIT = 200
 
 
@@ -130,28 +135,15 @@ def framework_choices(body: CommissioningBody) -> tuple[list[SelectChoice], list
 
 
 class NeedForm(FlaskForm):
-    title = StringField(
-        "Title",
-        widget=GovTextInput(),
-        filters=[strip_text],
-        validators=[
-            InputRequired(message="Enter a title for the need"),
-            Length(max=200, message="Title must be 200 characters or fewer"),
-        ],
+    title = text_field("Title", noun="Title", max_length=200, required="Enter a title for the need")
+    summary = text_area(
+        "Summary", noun="Summary", max_length=500, description="One or two sentences shown on the opportunities board."
     )
-    summary = TextAreaField(
-        "Summary",
-        widget=GovTextArea(),
-        filters=[strip_text],
-        description="One or two sentences shown on the opportunities board.",
-        validators=[Length(max=500, message="Summary must be 500 characters or fewer")],
-    )
-    description = TextAreaField(
+    description = text_area(
         "Description",
-        widget=GovTextArea(),
-        filters=[strip_text],
+        noun="Description",
+        max_length=10_000,
         description="What you want to achieve, for whom, and what you expect from providers.",
-        validators=[Length(max=10000, message="Description must be 10,000 characters or fewer")],
     )
     level_id = _select("Commissioning level", "a commissioning level")
     kind_id = _select("Kind of need", "a kind of need")
@@ -176,6 +168,8 @@ class NeedForm(FlaskForm):
     requires_kitemark = _checkbox("Providers must hold the kitemark")
     required_accreditation_id = _select("Required accreditation", "an accreditation")
     consortium_welcome = _checkbox("Consortia are welcome to respond")
+    # Unticked (the default), matches list providers serving the localities first, then those nearby.
+    localities_required = _checkbox("Providers must serve this need's localities")
     submit = SubmitField("Save need", widget=GovSubmitInput())
 
     def __init__(self, body: CommissioningBody, need: Need | None = None, *args: Any, **kwargs: Any) -> None:
@@ -225,7 +219,12 @@ class NeedForm(FlaskForm):
         values = {name: getattr(self, name).data for name in SCALAR_FIELDS if hasattr(self, name)}
         values["budget_min_pence"] = self.budget_min.data
         values["budget_max_pence"] = self.budget_max.data
-        for name in ("requires_safeguarding_verified", "requires_kitemark", "consortium_welcome"):
+        for name in (
+            "requires_safeguarding_verified",
+            "requires_kitemark",
+            "consortium_welcome",
+            "localities_required",
+        ):
             values[name] = bool(values[name])
         values["summary"] = values["summary"] or ""
         values["description"] = values["description"] or ""

@@ -16,8 +16,14 @@ from sqlalchemy import select
 from marketplace.audit.services import record_event
 from marketplace.commissioning.frameworks.services import all_outcomes
 from marketplace.commissioning.models import CommissioningBody, Need, NeedStatus, OutcomesFramework
-from marketplace.commissioning.needs.services import NeedDetails, apply_details, publication_problems, snapshot
-from marketplace.core.clock import today, utcnow
+from marketplace.commissioning.needs.services import (
+    NeedDetails,
+    apply_details,
+    mark_open,
+    publication_problems,
+    snapshot,
+)
+from marketplace.core.clock import today
 from marketplace.core.refs import is_ref
 from marketplace.extensions import db
 from marketplace.reference.models import Locality
@@ -185,7 +191,7 @@ def _integer(record: dict, name: str, minimum: int, maximum: int, problems: list
 
 
 def _check_numbers(record: dict, problems: list[str], parsed: dict) -> None:
-    for low, high, limit in (("age_min", "age_max", 25), ("budget_min_pence", "budget_max_pence", MAX_BUDGET_PENCE)):
+    for low, high, limit in (("age_min", "age_max", 120), ("budget_min_pence", "budget_max_pence", MAX_BUDGET_PENCE)):
         parsed[low] = _integer(record, low, 0, limit, problems)
         parsed[high] = _integer(record, high, 0, limit, problems)
         if None not in (parsed[low], parsed[high]) and parsed[low] > parsed[high]:
@@ -227,6 +233,7 @@ def _check_requirements(value: Any, vocab: Vocab, problems: list[str], parsed: d
         ("safeguarding_verified", "requires_safeguarding_verified", False),
         ("kitemark", "requires_kitemark", False),
         ("consortium_welcome", "consortium_welcome", True),
+        ("localities_required", "localities_required", False),
     ):
         flag = value.get(key, default)
         if not isinstance(flag, bool):
@@ -293,8 +300,7 @@ def _save(parsed: dict, report: ImportReport) -> None:
     details.links["framework_measures"] = [m.id for m in need.framework_measures] if not created else []
     apply_details(need, details)
     if parsed["status"] == NeedStatus.OPEN and need.status == NeedStatus.DRAFT:
-        need.status = NeedStatus.OPEN
-        need.published_at = utcnow()
+        mark_open(need)
     db.session.flush()
     after = snapshot(need)
     if created:

@@ -14,7 +14,7 @@ from typing import Any
 from flask import has_request_context, url_for
 from sqlalchemy import Select, func, or_, select
 
-from marketplace.audit.services import record_event
+from marketplace.audit.services import record_event, record_status_change
 from marketplace.commissioning.models import (
     CommissioningBody,
     FrameworkMeasure,
@@ -27,7 +27,7 @@ from marketplace.commissioning.models import (
 )
 from marketplace.core.clock import today, utcnow
 from marketplace.extensions import db
-from marketplace.notifications.services import dispatch_queued_now, notify, queue_email
+from marketplace.notifications.services import notify, send_email
 from marketplace.reference.geography import overlapping_ids
 from marketplace.reference.models import Locality, Term
 
@@ -52,6 +52,7 @@ SCALAR_FIELDS = (
     "requires_kitemark",
     "required_accreditation_id",
     "consortium_welcome",
+    "localities_required",
 )
 # relationship → the model its ids refer to
 LINKS: dict[str, type] = {
@@ -94,6 +95,7 @@ class NeedDetails:
     requires_kitemark: bool = False
     required_accreditation_id: int | None = None
     consortium_welcome: bool = True
+    localities_required: bool = False
     links: dict[str, list[int]] = field(default_factory=dict)
 
 
@@ -175,6 +177,13 @@ def publication_problems(need: Need) -> list[str]:
     return problems
 
 
+def mark_open(need: Need) -> None:
+    """Draft → open, stamped, without the checks, audit or commit (the caller has checked
+    :func:`publication_problems` and audits and commits: :func:`publish_need`, the importer)."""
+    need.status = NeedStatus.OPEN
+    need.published_at = utcnow()
+
+
 def publish_need(need: Need, *, actor: Any = None) -> Need:
     """Draft → open, if complete. Raises :class:`NeedStateError` listing what is missing. Commits."""
     if need.status != NeedStatus.DRAFT:
@@ -182,8 +191,7 @@ def publish_need(need: Need, *, actor: Any = None) -> Need:
     problems = publication_problems(need)
     if problems:
         raise NeedStateError(problems)
-    need.status = NeedStatus.OPEN
-    need.published_at = utcnow()
+    mark_open(need)
     record_event(
         "need.published",
         obj=need,
@@ -206,36 +214,20 @@ def close_need(need: Need, *, actor: Any = None, reason: str = "Closed early") -
 
 
 def _close(need: Need, *, actor: Any, reason: str) -> None:
-    need.status = NeedStatus.CLOSED
-    need.closed_at = utcnow()
-    record_event(
-        "need.closed",
-        obj=need,
-        actor=actor,
-        summary=f"{reason}: {need.title}",
-        before={"status": NeedStatus.OPEN},
-        after={"status": NeedStatus.CLOSED},
-    )
+    summary = f"{reason}: {need.title}"
+    record_status_change(need, NeedStatus.CLOSED, "need.closed", actor=actor, summary=summary, stamp="closed_at")
 
 
 def cancel_need(need: Need, *, actor: Any = None) -> Need:
     """Draft/open/closed → cancelled; everyone who responded is told. Commits and records ``need.cancelled``."""
     if need.status not in CANCELLABLE:
         raise NeedStateError([f"A {need.status} need cannot be cancelled"])
-    before = need.status
-    need.status = NeedStatus.CANCELLED
-    need.cancelled_at = utcnow()
-    record_event(
-        "need.cancelled",
-        obj=need,
-        actor=actor,
-        summary=f"Cancelled need {need.title}",
-        before={"status": before},
-        after={"status": NeedStatus.CANCELLED},
+    summary = f"Cancelled need {need.title}"
+    record_status_change(
+        need, NeedStatus.CANCELLED, "need.cancelled", actor=actor, summary=summary, stamp="cancelled_at"
     )
     _tell_responders(need)
     db.session.commit()
-    dispatch_queued_now()
     return need
 
 
@@ -255,7 +247,7 @@ def _tell_responders(need: Need) -> None:
                 continue
             told.add(user.id)
             notify(user.id, message, link)
-            queue_email(user.email, f"Need cancelled: {need.title}", body)
+            send_email(user.email, f"Need cancelled: {need.title}", body)
 
 
 def close_expired_needs(on: date | None = None) -> int:

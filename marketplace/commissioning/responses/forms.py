@@ -21,13 +21,19 @@ from wtforms.validators import DataRequired, Length, ValidationError
 
 from marketplace.commissioning.models import Need, Response
 from marketplace.commissioning.responses import services
-from marketplace.core.fields import CheckboxesField, format_pounds, parse_pounds, strip_text
+from marketplace.core.fields import (
+    MAX_PRICE_PENCE,
+    PRICE_TOO_PRECISE,
+    CheckboxesField,
+    format_pounds,
+    parse_pounds,
+    strip_text,
+    text_area,
+)
 from marketplace.directory.models import Consortium, Organisation
 from marketplace.reference.choices import term_choices
 
-MAX_PRICE_PENCE = 100_000_000 * 100  # £100 million: anything above is a typing mistake
 INVALID_PRICE = "Enter a price in pounds, like 7500 or 7500.00"
-TOO_PRECISE = "Price must be in pounds and pence, with no more than 2 decimal places"
 AS_ORGANISATION = "organisation"
 
 
@@ -45,11 +51,8 @@ class ResponseForm(FlaskForm):
         ],
     )
     outcomes = CheckboxesField("Which Every Child Matters outcomes will you deliver?", noun="outcomes")
-    outcomes_statement = TextAreaField(
-        "How you will deliver and show these outcomes",
-        widget=GovTextArea(),
-        filters=[strip_text],
-        validators=[Length(max=5_000, message="Outcomes statement must be 5,000 characters or fewer")],
+    outcomes_statement = text_area(
+        "How you will deliver and show these outcomes", noun="Outcomes statement", max_length=5000
     )
     price = StringField("Your price in pounds", widget=GovTextInput(), filters=[strip_text])
     evidence = CheckboxesField(
@@ -91,7 +94,7 @@ class ResponseForm(FlaskForm):
                 field.data or "",
                 noun="Price",
                 invalid=INVALID_PRICE,
-                too_precise=TOO_PRECISE,
+                too_precise=PRICE_TOO_PRECISE,
                 max_length=15,
                 max_pence=MAX_PRICE_PENCE,
             )

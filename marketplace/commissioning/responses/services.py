@@ -22,6 +22,7 @@ from urllib.parse import urlsplit
 
 from flask import current_app
 from sqlalchemy import or_, select
+from sqlalchemy.exc import IntegrityError
 
 from marketplace.accounts.models import User
 from marketplace.audit.services import record_event
@@ -40,7 +41,7 @@ from marketplace.directory.models import (
 )
 from marketplace.extensions import db
 from marketplace.kitemark.status import is_kitemarked
-from marketplace.notifications.services import dispatch_queued_now, notify, queue_email
+from marketplace.notifications.services import notify, send_email
 from marketplace.reference.models import Term, Vocabulary
 
 CHANGEABLE_STATUSES = (ResponseStatus.SUBMITTED, ResponseStatus.SHORTLISTED)
@@ -233,8 +234,14 @@ def check_responder(need: Need, organisation: Organisation, consortium: Consorti
             raise ResponseRefused(f"Only the lead organisation of {consortium.name} can respond for it")
     existing = live_response(need, organisation, consortium)
     if existing is not None:
-        name = consortium.name if consortium is not None else organisation.name
-        raise ResponseRefused(f"{name} has already responded to this need", existing=existing)
+        raise _already_responded(organisation, consortium, existing)
+
+
+def _already_responded(
+    organisation: Organisation, consortium: Consortium | None, existing: Response | None
+) -> ResponseRefused:
+    name = consortium.name if consortium is not None else organisation.name
+    return ResponseRefused(f"{name} has already responded to this need", existing=existing)
 
 
 def submit_response(
@@ -252,11 +259,15 @@ def submit_response(
     response = Response(need=need, organisation=organisation, consortium=consortium, submitted_by=actor)
     _apply(response, details, links)
     db.session.add(response)
-    db.session.flush()
+    try:
+        db.session.flush()
+    except IntegrityError as error:  # a concurrent submission landed between the check and this insert
+        db.session.rollback()
+        existing = live_response(need, organisation, consortium)
+        raise _already_responded(organisation, consortium, existing) from error
     record_event("response.submitted", obj=response, actor=actor, summary=_summary(response), after=snapshot(response))
     _tell_commissioners(response, f"{response.responder_name} responded to ‘{need.title}’", "New response")
     db.session.commit()
-    dispatch_queued_now()
     return response
 
 
@@ -297,7 +308,6 @@ def withdraw_response(response: Response, *, actor: User) -> Response:
     message = f"{response.responder_name} withdrew its response to ‘{response.need.title}’"
     _tell_commissioners(response, message, "Response withdrawn")
     db.session.commit()
-    dispatch_queued_now()
     return response
 
 
@@ -322,7 +332,7 @@ def _tell_commissioners(response: Response, message: str, subject: str) -> None:
     service = current_app.config["SERVICE_NAME"]
     for user in body_commissioners(response.need):
         notify(user.id, message, urlsplit(link).path)
-        queue_email(
+        send_email(
             user.email,
             f"{subject}: {response.need.title}"[:200],
             f"Hello {user.name},\n\n{message}.\n\nSee it on the {service}:\n\n{link}\n",

@@ -8,20 +8,14 @@ import re
 
 from marketplace.commissioning.models import Need
 from marketplace.commissioning.shortlists.comparison import ComparisonTable
-
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def neutralise(value: str) -> str:
-    """Prefix a cell a spreadsheet would run as a formula with a quote (CSV/formula injection)."""
-    return f"'{value}" if value.startswith(FORMULA_START) else value
+from marketplace.core.spreadsheets import safe_cell
 
 
 def comparison_csv(table: ComparisonTable) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     for row in table.as_lists():
-        writer.writerow([neutralise(cell) for cell in row])
+        writer.writerow([safe_cell(cell) for cell in row])
     return buffer.getvalue()
 
 

@@ -15,14 +15,14 @@ from urllib.parse import urlsplit
 from sqlalchemy import select
 
 from marketplace.accounts.models import User
-from marketplace.audit.services import record_event
+from marketplace.audit.services import record_event, record_status_change
 from marketplace.commissioning.models import Need, NeedStatus, Response, ResponseStatus, Shortlist, ShortlistEntry
 from marketplace.commissioning.signals import need_awarded
 from marketplace.core.clock import long_date, utcnow
 from marketplace.core.links import external_url
 from marketplace.directory.models import Consortium, Organisation
 from marketplace.extensions import db
-from marketplace.notifications.services import dispatch_queued_now, notify, queue_email
+from marketplace.notifications.services import notify, send_email
 
 MAX_NOTES = 5000
 AWARD_REFUSED = "You can only award to a provider that responded and is on the shortlist"
@@ -43,6 +43,29 @@ def shortlist_for(need: Need) -> Shortlist | None:
 def entries_of(need: Need) -> list[ShortlistEntry]:
     shortlist = shortlist_for(need)
     return list(shortlist.entries) if shortlist is not None else []
+
+
+def candidate_states(need: Need) -> dict[tuple[str, int], str]:
+    """What a page listing candidates shows instead of "Add to shortlist": "Awarded" or "On the shortlist".
+
+    Keyed ("consortium", id) or ("organisation", id), as a match is. Adding one of these again would only be
+    refused, so pages show the state and no button.
+    """
+    states: dict[tuple[str, int], str] = {}
+    for entry in entries_of(need):
+        states[_candidate_key(entry.organisation_id, entry.consortium_id)] = "On the shortlist"
+    awarded = need.awarded_response if need.status == NeedStatus.AWARDED else None
+    if awarded is not None:
+        states[_candidate_key(awarded.organisation_id, awarded.consortium_id)] = "Awarded"
+    return states
+
+
+def _candidate_key(organisation_id: int, consortium_id: int | None) -> tuple[str, int]:
+    return ("consortium", consortium_id) if consortium_id is not None else ("organisation", organisation_id)
+
+
+def shortlist_can_change(need: Need) -> bool:
+    return need.status not in LOCKED_STATUSES
 
 
 def live_response(need: Need, organisation_id: int, consortium_id: int | None) -> Response | None:
@@ -188,18 +211,9 @@ def add_to_shortlist(need: Need, candidate: Candidate, *, actor: User) -> Shortl
 
 def _set_response_status(response: Response, status: str, *, actor: User, reason: str) -> None:
     """Change a response's status with its own audit event, so each response's history reads in one place."""
-    before = response.status
-    if before == status:
-        return
-    response.status = status
-    record_event(
-        "response.status_changed",
-        obj=response,
-        actor=actor,
-        summary=f"{response.responder_name}: {reason}",
-        before={"status": before},
-        after={"status": status},
-    )
+    if response.status != status:
+        summary = f"{response.responder_name}: {reason}"
+        record_status_change(response, status, "response.status_changed", actor=actor, summary=summary)
 
 
 # Notes, ranking and removal --------------------------------------------------------------------------------------
@@ -302,7 +316,7 @@ def invite_to_respond(entry: ShortlistEntry, *, actor: User) -> ShortlistEntry:
         notify(
             user.id, f"{need.body.name} invites {name} to respond to ‘{need.title}’ by {deadline}", urlsplit(link).path
         )
-        queue_email(
+        send_email(
             user.email,
             f"Invitation to respond: {need.title}",
             f"Hello {user.name},\n\n{need.body.name} has shortlisted {name} and invites you to respond to "
@@ -319,7 +333,6 @@ def invite_to_respond(entry: ShortlistEntry, *, actor: User) -> ShortlistEntry:
         after={"invited_at": entry.invited_at.isoformat()},
     )
     db.session.commit()
-    dispatch_queued_now()
     return entry
 
 
@@ -364,7 +377,7 @@ def _notify_result(need: Need, response: Response, *, successful: bool) -> None:
         )
     for user in account_managers(response.organisation):
         notify(user.id, message, urlsplit(link).path)
-        queue_email(user.email, subject, f"Hello {user.name},\n\n{body}\n\nThe need: {link}\n")
+        send_email(user.email, subject, f"Hello {user.name},\n\n{body}\n\nThe need: {link}\n")
 
 
 def check_award(need: Need, response: Response | None) -> Response:
@@ -404,5 +417,4 @@ def award_need(need: Need, response: Response | None, *, commissioner: User, not
     )
     need_awarded.send(need, response=response, commissioner=commissioner)
     db.session.commit()
-    dispatch_queued_now()
     return need

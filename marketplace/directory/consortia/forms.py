@@ -3,26 +3,20 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from govuk_frontend_wtf.wtforms_widgets import GovSelect, GovSubmitInput, GovTextArea, GovTextInput
-from wtforms import SelectField, StringField, SubmitField, TextAreaField
+from govuk_frontend_wtf.wtforms_widgets import GovSelect, GovSubmitInput
+from wtforms import SelectField, SubmitField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import InputRequired, Length
+from wtforms.validators import InputRequired
 
-from marketplace.core.fields import strip_text
+from marketplace.core.fields import text_area, text_field
 from marketplace.core.forms import optional_int
 from marketplace.directory.models import Organisation
 from marketplace.reference.choices import term_choices
 
 
 class ConsortiumForm(FlaskForm):
-    name = StringField(
-        "Name of the consortium",
-        widget=GovTextInput(),
-        filters=[strip_text],
-        validators=[
-            InputRequired(message="Enter the name of the consortium"),
-            Length(max=200, message="Name must be 200 characters or fewer"),
-        ],
+    name = text_field(
+        "Name of the consortium", noun="Name", max_length=200, required="Enter the name of the consortium"
     )
     legal_form_id = SelectField(
         "Legal form",
@@ -33,12 +27,11 @@ class ConsortiumForm(FlaskForm):
         invalid_value_message="Select the legal form of the consortium",
         invalid_choice_message="Select the legal form of the consortium",
     )
-    description = TextAreaField(
+    description = text_area(
         "Description",
-        widget=GovTextArea(),
-        filters=[strip_text],
+        noun="Description",
+        max_length=5000,
         description="What the members offer together, and how the consortium works.",
-        validators=[Length(max=5000, message="Description must be 5,000 characters or fewer")],
     )
     submit = SubmitField("Create consortium", widget=GovSubmitInput())
 

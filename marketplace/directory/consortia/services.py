@@ -11,6 +11,7 @@ through a consortium page: its offers, localities and outcomes are left out unti
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
@@ -32,7 +33,7 @@ from marketplace.directory.models import (
     OrganisationStatus,
 )
 from marketplace.extensions import db
-from marketplace.notifications.services import dispatch_queued_now, notify, queue_email
+from marketplace.notifications.services import notify, send_email
 from marketplace.reference.models import Locality, Term
 
 CURRENT = (MembershipStatus.INVITED, MembershipStatus.ACCEPTED)
@@ -208,7 +209,7 @@ def _tell(organisation: Organisation, subject: str, message: str, endpoint: str,
     link = external_url(endpoint, **values)
     for admin in _org_admins(organisation):
         notify(admin.id, message, urlsplit(link).path)
-        queue_email(
+        send_email(
             admin.email,
             subject,
             f"Hello {admin.name},\n\n{message}.\n\nSee it on the {current_app.config['SERVICE_NAME']}:\n\n{link}\n",
@@ -242,6 +243,26 @@ def create_consortium(
     return consortium
 
 
+def apply_members(consortium: Consortium, members: Iterable[Organisation]) -> None:
+    """Make ``members`` the accepted members (accepted at once) and let accepted members not listed leave.
+
+    For writers that state the membership outright (imports); it does not commit. The pages use invitations.
+    """
+    now = utcnow()
+    wanted = {organisation.id: organisation for organisation in members}
+    current = {membership.organisation_id: membership for membership in consortium.memberships}
+    for organisation_id, organisation in sorted(wanted.items()):
+        membership = current.get(organisation_id)
+        if membership is None:
+            membership = ConsortiumMembership(organisation=organisation, invited_at=now)
+            consortium.memberships.append(membership)
+        if membership.status != MembershipStatus.ACCEPTED:
+            membership.status, membership.responded_at, membership.left_at = MembershipStatus.ACCEPTED, now, None
+    for organisation_id, membership in current.items():
+        if organisation_id not in wanted and membership.status == MembershipStatus.ACCEPTED:
+            membership.status, membership.left_at = MembershipStatus.LEFT, now
+
+
 def invite_organisation(consortium: Consortium, organisation: Organisation, *, actor: User) -> ConsortiumMembership:
     """Invite ``organisation`` (again, if it declined or left); its org-admins are notified and emailed."""
     if organisation.id == consortium.lead_organisation_id:
@@ -272,7 +293,6 @@ def invite_organisation(consortium: Consortium, organisation: Organisation, *, a
         "consortia.index",
     )
     db.session.commit()
-    dispatch_queued_now()
     return membership
 
 
@@ -292,7 +312,6 @@ def _respond(membership: ConsortiumMembership, status: str, action: str, verb: s
         consortium_id=consortium.id,
     )
     db.session.commit()
-    dispatch_queued_now()
 
 
 def accept_invitation(membership: ConsortiumMembership, *, actor: User) -> None:
@@ -324,4 +343,3 @@ def leave_consortium(membership: ConsortiumMembership, *, actor: User) -> None:
         consortium_id=consortium.id,
     )
     db.session.commit()
-    dispatch_queued_now()

@@ -31,7 +31,7 @@ from wtforms.validators import (
 )
 
 from marketplace.core.clock import today
-from marketplace.core.fields import GovDateField, strip_text
+from marketplace.core.fields import GovDateField, strip_text, text_field
 from marketplace.core.forms import optional_int
 from marketplace.reference.choices import term_choices
 from marketplace.reference.services import terms_by_code
@@ -132,12 +132,7 @@ class AccreditationForm(UploadMixin, FlaskForm):
         invalid_choice_message="Select an accreditation scheme from the list",
     )
     # No Optional(): it would stop the chain before validate_scheme_other_name could ask for the name.
-    scheme_other_name = StringField(
-        "Name of the scheme, if other",
-        widget=GovTextInput(),
-        validators=[Length(max=200, message="Name of the scheme must be 200 characters or fewer")],
-        filters=[strip_text],
-    )
+    scheme_other_name = text_field("Name of the scheme, if other", noun="Name of the scheme", max_length=200)
     reference = _text("Reference or certificate number", max_length=100)
     awarded_on = GovDateField(
         "Date awarded",

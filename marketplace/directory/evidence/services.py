@@ -79,14 +79,6 @@ def policy_is_out_of_date(record: SafeguardingRecord | None, on: date | None = N
     return record.policy_reviewed_on < months_before(on or today(), POLICY_MAX_AGE_MONTHS)
 
 
-def policy_review_due_on(record: SafeguardingRecord) -> date | None:
-    """The date the policy's next review is due (12 months after the last review)."""
-    if record.policy_reviewed_on is None:
-        return None
-    reviewed = record.policy_reviewed_on
-    return months_before(reviewed, -POLICY_MAX_AGE_MONTHS)
-
-
 def accreditation_status(accreditation: Accreditation, on: date | None = None) -> str:
     """``expired``, ``expires_soon`` (within 30 days) or ``current``."""
     on = on or today()

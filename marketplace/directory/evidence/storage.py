@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import IO, Any
 
 import filetype
-from flask import current_app
+from flask import Response, abort, current_app, send_file
 
 from marketplace.audit.services import record_event
 from marketplace.directory.models import EvidenceDocument, Organisation
@@ -137,6 +137,27 @@ def download_name(document: EvidenceDocument) -> str:
     if extensions and not name.lower().endswith(extensions):
         name = f"{name}{extensions[0]}"
     return name
+
+
+def document_response(document: EvidenceDocument, *, as_attachment: bool = True) -> Response:
+    """The stored file as a private, uncached, unsniffable response (404 if the file is missing).
+
+    Served from memory (at most the upload limit), so no file handle outlives the request.
+    """
+    data = read_document(document)
+    if data is None:
+        abort(404)
+    response = send_file(
+        io.BytesIO(data),
+        mimetype=document.content_type,
+        as_attachment=as_attachment,
+        download_name=download_name(document),
+        etag=False,
+    )
+    response.content_length = len(data)
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
 
 
 def sanitise_filename(name: str | None) -> str:
@@ -261,7 +282,7 @@ def _write_file(data: bytes) -> tuple[str, Path]:
         folder = upload_dir()
         stored_name = secrets.token_hex(16)
         final = folder / stored_name
-        handle = tempfile.NamedTemporaryFile(dir=folder, prefix=".upload-", delete=False)  # noqa: SIM115
+        handle = tempfile.NamedTemporaryFile(dir=folder, prefix=".upload-", delete=False)
         temporary = Path(handle.name)
         try:
             with handle:

@@ -6,12 +6,11 @@ Documents are downloadable by whoever :func:`access.can_download_document` allow
 
 from __future__ import annotations
 
-import io
 from collections.abc import Callable
 from functools import partial
 from typing import Any
 
-from flask import abort, flash, redirect, render_template, send_file, url_for
+from flask import flash, redirect, render_template, url_for
 from flask_login import current_user
 from werkzeug.datastructures import FileStorage
 
@@ -87,21 +86,7 @@ def index():
 def download_document(document_id: int):
     document = db.get_or_404(EvidenceDocument, document_id)
     require_access(access.can_download_document(current_user, document))
-    data = storage.read_document(document)
-    if data is None:
-        abort(404)
-    # Served from memory (at most the upload limit), so no file handle outlives the request.
-    response = send_file(
-        io.BytesIO(data),
-        mimetype=document.content_type,
-        as_attachment=True,
-        download_name=storage.download_name(document),
-        etag=False,
-    )
-    response.content_length = len(data)
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
+    return storage.document_response(document)
 
 
 @bp.route("/provider/evidence/safeguarding", methods=["GET", "POST"])

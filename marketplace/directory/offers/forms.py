@@ -14,15 +14,24 @@ from govuk_frontend_wtf.wtforms_widgets import (
     GovRadioInput,
     GovSelect,
     GovSubmitInput,
-    GovTextArea,
     GovTextInput,
 )
 from sqlalchemy import select
-from wtforms import RadioField, SelectField, StringField, SubmitField, TextAreaField
+from wtforms import RadioField, SelectField, StringField, SubmitField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import InputRequired, Length, ValidationError
+from wtforms.validators import InputRequired, ValidationError
 
-from marketplace.core.fields import CheckboxesField, WholeNumberField, format_pounds, parse_pounds, strip_text
+from marketplace.core.fields import (
+    MAX_PRICE_PENCE,
+    PRICE_TOO_PRECISE,
+    CheckboxesField,
+    WholeNumberField,
+    format_pounds,
+    parse_pounds,
+    strip_text,
+    text_area,
+    text_field,
+)
 from marketplace.core.forms import optional_int
 from marketplace.directory.models import Offer
 from marketplace.directory.offers.services import LINKS, SCALAR_FIELDS, OfferDetails
@@ -30,9 +39,7 @@ from marketplace.extensions import db
 from marketplace.reference.choices import term_choices, tick_parents
 from marketplace.reference.models import Locality, Term, Vocabulary
 
-MAX_PRICE_PENCE = 100_000_000 * 100  # £100 million: anything above is a typing mistake
 INVALID_PRICE = "Enter a price in pounds, like 250 or 250.00"
-TOO_PRECISE = "Price must be in pounds and pence, with no more than 2 decimal places"
 WHOLE_NUMBER = re.compile(r"^[+-]?\d+$")
 
 
@@ -85,32 +92,16 @@ def locality_choices() -> list[SelectChoice]:
 
 
 class OfferForm(FlaskForm):
-    title = StringField(
-        "Title",
-        widget=GovTextInput(),
-        filters=[strip_text],
-        validators=[
-            InputRequired(message="Enter a title for the offer"),
-            Length(max=200, message="Title must be 200 characters or fewer"),
-        ],
-    )
-    description = TextAreaField(
-        "Description",
-        widget=GovTextArea(),
-        filters=[strip_text],
-        description="What participants do and what it achieves.",
-        validators=[Length(max=5000, message="Description must be 5,000 characters or fewer")],
+    title = text_field("Title", noun="Title", max_length=200, required="Enter a title for the offer")
+    description = text_area(
+        "Description", noun="Description", max_length=5000, description="What participants do and what it achieves."
     )
     delivery_modes = CheckboxesField("How is it delivered?", noun="how the offer is delivered")
-    venue = StringField(
-        "Venue",
-        widget=GovTextInput(),
-        filters=[strip_text],
-        description="Where it takes place, if at your venue or a fixed place.",
-        validators=[Length(max=200, message="Venue must be 200 characters or fewer")],
+    venue = text_field(
+        "Venue", noun="Venue", max_length=200, description="Where it takes place, if at your venue or a fixed place."
     )
-    age_min = SignedWholeNumberField("Youngest age", minimum=0, maximum=25, noun="Youngest age")
-    age_max = SignedWholeNumberField("Oldest age", minimum=0, maximum=25, noun="Oldest age")
+    age_min = SignedWholeNumberField("Youngest age", minimum=0, maximum=120, noun="Youngest age")
+    age_max = SignedWholeNumberField("Oldest age", minimum=0, maximum=120, noun="Oldest age")
     group_size_min = SignedWholeNumberField("Smallest group", minimum=1, maximum=100_000, noun="Smallest group")
     group_size_max = SignedWholeNumberField("Largest group", minimum=1, maximum=100_000, noun="Largest group")
     capacity_per_year = SignedWholeNumberField(
@@ -179,7 +170,7 @@ class OfferForm(FlaskForm):
                 field.data or "",
                 noun="Price",
                 invalid=INVALID_PRICE,
-                too_precise=TOO_PRECISE,
+                too_precise=PRICE_TOO_PRECISE,
                 max_pence=MAX_PRICE_PENCE,
             )
         except ValueError as error:

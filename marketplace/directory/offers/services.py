@@ -74,14 +74,26 @@ def _by_ids(model: type, ids: list[int]) -> list[Any]:
     return list(db.session.scalars(select(model).where(model.id.in_(ids))))
 
 
+def set_offer(offer: Offer, values: dict[str, Any], links: dict[str, list[Any]]) -> None:
+    """Set an offer's fields (:data:`SCALAR_FIELDS`) and linked terms and localities (:data:`LINKS`), resolved.
+
+    The one way offers are written, by the offer pages and by imports; it does not commit.
+    """
+    unknown = (set(values) - set(SCALAR_FIELDS)) | (set(links) - set(LINKS))
+    if unknown:
+        raise ValueError(f"Not offer fields: {', '.join(sorted(unknown))}")
+    for name, value in values.items():
+        setattr(offer, name, value)
+    for relation, items in links.items():
+        setattr(offer, relation, items)
+
+
 def _apply(offer: Offer, details: OfferDetails) -> None:
-    for name in SCALAR_FIELDS:
-        setattr(offer, name, getattr(details, name))
-    offer.delivery_modes = _by_ids(Term, details.delivery_mode_ids)
-    offer.localities = _by_ids(Locality, details.locality_ids)
-    offer.outcomes = _by_ids(Term, details.outcome_ids)
-    offer.aims = _by_ids(Term, details.aim_ids)
-    offer.service_areas = _by_ids(Term, details.service_area_ids)
+    links = {
+        relation: _by_ids(Locality if relation == "localities" else Term, getattr(details, ids))
+        for relation, ids in LINKS.items()
+    }
+    set_offer(offer, {name: getattr(details, name) for name in SCALAR_FIELDS}, links)
 
 
 def create_offer(organisation: Organisation, details: OfferDetails, *, actor: User) -> Offer:

@@ -12,8 +12,7 @@ from marketplace.commissioning.frameworks.importer import FrameworkFileError, re
 from marketplace.commissioning.frameworks.services import framework_counts, import_framework
 from marketplace.commissioning.models import FrameworkMeasure, OutcomesFramework
 from marketplace.extensions import db
-from tests.commissioning.factories import make_need
-from tests.factories import make_body
+from tests.factories import make_body, make_need
 
 DATA = Path(__file__).resolve().parents[3] / "marketplace" / "demo" / "data"
 JSON_FILE = DATA / "framework_council.json"

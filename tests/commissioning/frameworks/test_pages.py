@@ -11,9 +11,8 @@ from marketplace.audit.models import AuditEvent
 from marketplace.commissioning.models import OutcomesFramework
 from marketplace.extensions import db
 from marketplace.reference.services import terms_by_code
-from tests.commissioning.factories import make_framework
-from tests.factories import make_body, make_commissioner
-from tests.helpers import error_summary, text_of
+from tests.client import error_summary, text_of
+from tests.factories import make_body, make_commissioner, make_framework
 
 DATA = Path(__file__).resolve().parents[3] / "marketplace" / "demo" / "data"
 IMPORT_URL = "/commissioner/frameworks/import"

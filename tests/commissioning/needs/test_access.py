@@ -6,10 +6,9 @@ import pytest
 
 from marketplace.commissioning.models import NeedStatus
 from marketplace.core.roles import Role
-from tests.commissioning.factories import make_need
-from tests.commissioning.needs.support import need_form
-from tests.factories import make_body, make_commissioner, make_provider, make_user
-from tests.helpers import text_of
+from tests.client import text_of
+from tests.factories import make_body, make_commissioner, make_need, make_provider, make_user
+from tests.forms import need_form
 
 
 @pytest.fixture

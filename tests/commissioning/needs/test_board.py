@@ -8,9 +8,9 @@ import pytest
 
 from marketplace.commissioning.models import NeedStatus
 from marketplace.reference.services import terms_by_code
-from tests.commissioning.factories import locality, make_need
-from tests.factories import make_body
-from tests.helpers import text_of
+from tests.client import text_of
+from tests.factories import make_body, make_need
+from tests.lookups import locality
 
 
 def _titles(client, query: str = "") -> list[str]:
@@ -81,7 +81,7 @@ def test_filters_combine_and_are_kept_in_the_form(client, needs):
     "query",
     [
         "?age=old",
-        "?age=99",
+        "?age=999",
         "?kind=nonsense",
         "?locality=<script>",
         "?page=-1",

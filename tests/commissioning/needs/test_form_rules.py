@@ -10,10 +10,9 @@ from sqlalchemy import func, select
 from marketplace.commissioning.models import Need
 from marketplace.core.clock import today
 from marketplace.extensions import db
-from tests.commissioning.factories import make_framework
-from tests.commissioning.needs.support import date_parts, need_form, term_id
-from tests.factories import make_body, make_commissioner
-from tests.helpers import error_summary
+from tests.client import error_summary
+from tests.factories import make_body, make_commissioner, make_framework
+from tests.forms import date_fields, need_form, term_value
 
 CASES = {
     "no title": ({"title": ""}, "Enter a title for the need"),
@@ -25,8 +24,8 @@ CASES = {
     ),
     "negative budget": ({"budget_min": "-5"}, "Budget from must be £0 or more"),
     "budget not money": ({"budget_max": "lots"}, "Budget up to must be an amount in pounds, like 5000 or 5000.00"),
-    "age over 25": ({"age_max": "26"}, "Oldest age must be a whole number between 0 and 25"),
-    "age not a number": ({"age_min": "five"}, "Youngest age must be a whole number between 0 and 25"),
+    "age over 120": ({"age_max": "121"}, "Oldest age must be a whole number between 0 and 120"),
+    "age not a number": ({"age_min": "five"}, "Youngest age must be a whole number between 0 and 120"),
     "ages reversed": (
         {"age_min": "12", "age_max": "8"},
         "Oldest age must be the same as or more than the youngest age",
@@ -35,8 +34,8 @@ CASES = {
     "unknown locality": ({"localities": ["999999"]}, "Select localities from the list"),
     "contract ends before it starts": (
         {
-            **date_parts("contract_start", today() + timedelta(days=90)),
-            **date_parts("contract_end", today() + timedelta(days=60)),
+            **date_fields("contract_start", today() + timedelta(days=90)),
+            **date_fields("contract_end", today() + timedelta(days=60)),
         },
         "Contract end must be after the contract start",
     ),
@@ -62,7 +61,7 @@ def test_bad_input_is_refused_with_a_message(client, app, case):
 def test_an_aim_brings_its_outcome_with_it(client, app):
     # Issue 17: the form used to refuse an aim whose outcome was not also selected
     client.sign_in(make_commissioner().email)
-    form = need_form(outcomes=[term_id("ecm_outcome", "be-healthy")])
+    form = need_form(outcomes=[term_value("ecm_outcome", "be-healthy")])
     response = client.submit("/commissioner/needs/new", form)
     assert response.status_code == 302, error_summary(response)
     need = db.session.scalar(select(Need))
@@ -101,7 +100,7 @@ def test_bad_input_keeps_what_was_typed(client, app):
     )
     html = response.get_data(as_text=True)
     assert 'value="9000"' in html and "Keep this text" in html
-    assert 'value="' + term_id("need_kind", "short-breaks") + '" selected' in html
+    assert 'value="' + term_value("need_kind", "short-breaks") + '" selected' in html
 
 
 def test_a_draft_may_be_saved_with_only_a_title(client, app):
@@ -110,3 +109,13 @@ def test_a_draft_may_be_saved_with_only_a_title(client, app):
     assert response.status_code == 302
     need = db.session.scalar(select(Need))
     assert (need.title, need.kind_id, need.localities, need.consortium_welcome) == ("Just an idea", None, [], False)
+
+
+def test_a_need_can_require_providers_to_serve_its_localities_and_prefers_them_otherwise(client, app):
+    client.sign_in(make_commissioner().email)
+    assert client.submit("/commissioner/needs/new", need_form(localities_required="y")).status_code == 302
+    assert client.submit("/commissioner/needs/new", need_form(title="Nearby welcome")).status_code == 302
+    required, preferred = db.session.scalars(select(Need).order_by(Need.id))
+    assert (required.localities_required, preferred.localities_required) == (True, False)
+    page = client.get(f"/needs/{required.id}").get_data(as_text=True)
+    assert "Not considered: providers must serve the localities" in page

@@ -16,8 +16,7 @@ from marketplace.commissioning.needs.importer import import_needs
 from marketplace.core.clock import today
 from marketplace.demo.needs import dated_needs
 from marketplace.extensions import db
-from tests.commissioning.factories import make_framework
-from tests.factories import make_body
+from tests.factories import make_body, make_framework
 
 BODY_REFS = ("derby-cyps", "nottingham-cs", "leicester-cs", "lancashire-ct", "worcestershire-cs", "derbyshire-camhs")
 
@@ -110,7 +109,7 @@ def _bad_records() -> list[dict]:
     changes = [
         {"ref": "bad-body", "body": "nowhere"},
         {"ref": "bad-codes", "kind": "party", "outcomes": ["be-happy"], "localities": ["E99999999"]},
-        {"ref": "bad-ages", "age_min": 12, "age_max": 30},
+        {"ref": "bad-ages", "age_min": 12, "age_max": 130},
         {"ref": "bad-budget", "budget_min_pence": 500, "budget_max_pence": 100},
         {"ref": "bad-dates", "contract_start": "2027-09-01", "contract_end": "2027-01-01", "deadline": "15/02/2027"},
         {"ref": "past-open", "deadline": past},
@@ -135,7 +134,7 @@ def test_a_mixed_file_imports_valid_records_and_reports_each_rejected_one(app, b
         "kind: unknown code 'party'",
         "outcomes: unknown code be-happy",
         "localities (ONS codes): unknown code E99999999",
-        "age_max must be a whole number from 0 to 25",
+        "age_max must be a whole number from 0 to 120",
         "budget_min_pence must not be more than budget_max_pence",
         "contract_end must be after contract_start",
         "deadline must be a date like 2027-02-15, not '15/02/2027'",

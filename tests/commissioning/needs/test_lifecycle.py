@@ -11,10 +11,9 @@ from marketplace.commissioning.models import Need, NeedStatus, ResponseStatus
 from marketplace.core.clock import today
 from marketplace.extensions import db
 from marketplace.notifications.models import Notification
-from tests.commissioning.factories import make_need, make_response
-from tests.commissioning.needs.support import date_parts, need_form
-from tests.factories import make_body, make_commissioner, make_organisation, make_provider
-from tests.helpers import text_of
+from tests.client import text_of
+from tests.factories import make_body, make_commissioner, make_need, make_organisation, make_provider, make_response
+from tests.forms import date_fields, need_form
 
 
 def _actions(need: Need) -> list[str]:
@@ -122,7 +121,7 @@ def test_editing_an_open_need_keeps_it_open_but_refuses_a_past_deadline(client, 
     assert response.status_code == 302
     assert (need.title, need.status) == ("Still open", NeedStatus.OPEN)
 
-    past = date_parts("response_deadline", today() - timedelta(days=1))
+    past = date_fields("response_deadline", today() - timedelta(days=1))
     response = client.submit(f"/commissioner/needs/{need.id}/edit", need_form(title="Changed", **past))
     assert response.status_code == 200
     assert "Deadline for responses must be today or in the future: the need is open" in text_of(response)

@@ -18,8 +18,7 @@ from marketplace.directory.models import (
 )
 from marketplace.extensions import db
 from marketplace.reference.services import terms_by_code
-from tests.commissioning.factories import make_need
-from tests.factories import make_body, make_commissioner, make_organisation, make_provider
+from tests.factories import make_body, make_commissioner, make_need, make_organisation, make_provider
 
 
 @dataclass

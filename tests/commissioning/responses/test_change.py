@@ -13,10 +13,9 @@ from marketplace.core.clock import today
 from marketplace.directory.models import OrganisationStatus
 from marketplace.extensions import db
 from marketplace.notifications.models import Notification
-from tests.commissioning.factories import make_response
+from tests.client import error_summary, text_of
 from tests.commissioning.responses.conftest import form_data, make_consortium
-from tests.factories import make_organisation, make_provider
-from tests.helpers import error_summary, text_of
+from tests.factories import make_organisation, make_provider, make_response
 
 
 @pytest.fixture

@@ -5,10 +5,9 @@ from __future__ import annotations
 from marketplace.commissioning.models import ResponseStatus
 from marketplace.core.clock import utcnow
 from marketplace.extensions import db
-from tests.commissioning.factories import make_need, make_response
+from tests.client import text_of
 from tests.commissioning.responses.conftest import make_consortium, make_evidence
-from tests.factories import make_body, make_commissioner, make_organisation, make_provider
-from tests.helpers import text_of
+from tests.factories import make_body, make_commissioner, make_need, make_organisation, make_provider, make_response
 
 
 def test_provider_lists_its_own_and_its_consortia_responses_only(client, world):

@@ -14,10 +14,9 @@ from marketplace.directory.models import Accreditation, OrganisationStatus, Safe
 from marketplace.extensions import db
 from marketplace.notifications.models import Notification
 from marketplace.reference.services import terms_by_code
-from tests.commissioning.factories import make_need, make_response
+from tests.client import error_summary, text_of
 from tests.commissioning.responses.conftest import form_data, make_consortium, make_evidence
-from tests.factories import make_commissioner, make_organisation, make_provider
-from tests.helpers import error_summary, text_of
+from tests.factories import make_commissioner, make_need, make_organisation, make_provider, make_response
 
 
 def respond_url(need) -> str:

@@ -13,9 +13,8 @@ from marketplace.commissioning.responses.services import (
     update_response,
 )
 from marketplace.extensions import db
-from tests.commissioning.factories import make_response
 from tests.commissioning.responses.conftest import make_consortium, make_evidence
-from tests.factories import make_organisation
+from tests.factories import make_organisation, make_response
 
 
 def details(**fields) -> ResponseDetails:

@@ -8,7 +8,7 @@ from marketplace.commissioning.models import Need, Shortlist, ShortlistEntry
 from marketplace.directory.models import Organisation, OrganisationStatus
 from marketplace.extensions import db
 from tests import factories
-from tests.commissioning.factories import make_need
+from tests.factories import make_need
 
 
 @pytest.fixture

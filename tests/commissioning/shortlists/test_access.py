@@ -10,8 +10,8 @@ from marketplace.commissioning.models import NeedStatus, ResponseStatus, Shortli
 from marketplace.extensions import db
 from marketplace.notifications.models import Notification
 from tests import factories
-from tests.commissioning.factories import make_response
 from tests.commissioning.shortlists.conftest import published_organisation, put_on_shortlist
+from tests.factories import make_response
 
 
 @pytest.fixture

@@ -9,8 +9,8 @@ from marketplace.core.roles import Role
 from marketplace.directory.models import OrganisationStatus
 from marketplace.extensions import db
 from tests import factories
-from tests.commissioning.factories import make_need
-from tests.helpers import text_of
+from tests.client import text_of
+from tests.factories import make_need
 
 
 def _setting():

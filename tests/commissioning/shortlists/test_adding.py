@@ -9,9 +9,9 @@ from marketplace.commissioning.models import NeedStatus, ResponseStatus, Shortli
 from marketplace.directory.models import Consortium, ConsortiumMembership, MembershipStatus
 from marketplace.extensions import db
 from tests import factories
-from tests.commissioning.factories import make_need, make_response
+from tests.client import text_of
 from tests.commissioning.shortlists.conftest import published_organisation, put_on_shortlist, shortlist_url
-from tests.helpers import text_of
+from tests.factories import make_need, make_response
 
 ADD_URL = "/commissioner/shortlists/add"
 

@@ -21,9 +21,10 @@ from marketplace.directory.models import (
 )
 from marketplace.extensions import db
 from marketplace.reference.services import terms_by_code
-from tests.commissioning.factories import locality, make_need, make_response
+from tests.client import text_of
 from tests.commissioning.shortlists.conftest import published_organisation, put_on_shortlist
-from tests.helpers import text_of
+from tests.factories import make_need, make_response
+from tests.lookups import locality
 
 
 def row(table, heading: str) -> list[str]:
@@ -198,3 +199,15 @@ def test_the_comparison_shows_value_for_money_vetting_and_the_safeguarding_leads
     assert row(table, "DBS checks and vetting") == ["100% have an enhanced DBS check", "Not given"]
     assert row(table, "Safeguarding lead training")[0].startswith("Asha Patel, trained ")
     assert marks(table, "Safeguarding lead training") == ["yes", "no"]
+
+
+def test_the_csv_export_neutralises_formulas_behind_separators_and_blanks(signed_in, body):
+    need = make_need(body)
+    put_on_shortlist(need, published_organisation(";=HYPERLINK(1)"), notes=" , @SUM(1+1)")
+
+    rows = list(
+        csv.reader(io.StringIO(signed_in.get(f"/commissioner/needs/{need.id}/shortlist.csv").get_data(as_text=True)))
+    )
+
+    assert rows[0] == ["Criterion", "';=HYPERLINK(1)"]
+    assert ["Notes", "' , @SUM(1+1)"] in rows

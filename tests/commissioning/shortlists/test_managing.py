@@ -9,9 +9,9 @@ from marketplace.commissioning.models import NeedStatus, ResponseStatus, Shortli
 from marketplace.extensions import db
 from marketplace.notifications.models import Notification, OutboxEmail
 from tests import factories
-from tests.commissioning.factories import make_need, make_response
+from tests.client import error_summary, text_of
 from tests.commissioning.shortlists.conftest import published_organisation, put_on_shortlist, shortlist_url
-from tests.helpers import error_summary, text_of
+from tests.factories import make_need, make_response
 
 
 def edit_url(entry) -> str:

@@ -16,7 +16,7 @@ from marketplace.extensions import db
 from marketplace.notifications.models import Notification
 from marketplace.reference.services import terms_by_code
 from tests import factories
-from tests.helpers import error_summary, text_of
+from tests.client import error_summary, text_of
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ from marketplace.directory.evidence import storage
 from marketplace.directory.models import OrganisationStatus
 from tests import factories
 from tests.directory.evidence import files
-from tests.directory.evidence.support import file_storage
+from tests.forms import file_storage
 
 PUBLISHED = {
     "owner_member": 200,

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from marketplace.core.clock import today
 from marketplace.directory.evidence import services
+from tests.client import text_of
 from tests.directory.evidence import files
-from tests.directory.evidence.support import file_storage
-from tests.helpers import text_of
+from tests.forms import file_storage
 
 
 def test_the_policy_document_shows_its_type_and_size_on_the_overview(provider_client, organisation, provider):

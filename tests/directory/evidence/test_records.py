@@ -13,16 +13,10 @@ from marketplace.directory.models import Accreditation, ImpactEvidence, Organisa
 from marketplace.extensions import db
 from marketplace.reference.services import terms_by_code
 from tests import factories
+from tests.client import error_summary, text_of
 from tests.directory.evidence import files
-from tests.directory.evidence.support import (
-    audit_events,
-    date_parts,
-    document_count,
-    file_storage,
-    stored_files,
-    upload,
-)
-from tests.helpers import error_summary, text_of
+from tests.forms import date_parts, file_storage, upload
+from tests.lookups import audit_events, document_count, stored_files
 
 SAFEGUARDING = "/provider/evidence/safeguarding"
 NEW_ACCREDITATION = "/provider/evidence/accreditations/new"
@@ -437,7 +431,7 @@ def test_the_evidence_overview_lists_every_document_with_a_download_link(provide
 
 @pytest.fixture
 def other_provider_client(app):
-    from tests.helpers import FormClient
+    from tests.client import FormClient
 
     intruder = factories.make_provider(factories.make_organisation(status=OrganisationStatus.PUBLISHED))
     other = FormClient(app.test_client())

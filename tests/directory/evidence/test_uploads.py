@@ -15,16 +15,10 @@ from marketplace.directory.evidence import storage
 from marketplace.directory.models import EvidenceDocument, ImpactEvidence
 from marketplace.extensions import db
 from marketplace.reference.services import terms_by_code
+from tests.client import error_summary
 from tests.directory.evidence import files
-from tests.directory.evidence.support import (
-    audit_events,
-    date_parts,
-    document_count,
-    file_storage,
-    stored_files,
-    upload,
-)
-from tests.helpers import error_summary
+from tests.forms import date_parts, file_storage, upload
+from tests.lookups import audit_events, document_count, stored_files
 
 NEW_IMPACT = "/provider/evidence/impact/new"
 

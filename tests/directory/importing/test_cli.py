@@ -52,7 +52,7 @@ def test_import_again_reports_everything_unchanged(app, tmp_path):
 
 def test_import_with_rejected_records_imports_the_valid_ones_lists_each_rejection_and_exits_1(app, tmp_path):
     data = samples.directory()
-    data["organisations"][1].update(organisation_type="musem", age_max=40)
+    data["organisations"][1].update(organisation_type="musem", age_max=140)
     path = _write(tmp_path, "directory.json", json.dumps(data))
 
     result = _run(app, "import", path)
@@ -61,20 +61,20 @@ def test_import_with_rejected_records_imports_the_valid_ones_lists_each_rejectio
     assert "organisations: 1 created" in result.stdout
     assert (
         'Rejected organisations[1] ref "derby-story-house": unknown organisation_type "musem"; '
-        "age_max must be between 0 and 25"
+        "age_max must be between 0 and 120"
     ) in result.stderr
     assert 'Rejected consortia[0] ref "derbyshire-heritage-consortium": member "derby-story-house"' in result.stderr
     assert _organisations() == 1
 
 
 def test_import_of_a_csv_reports_bad_rows_by_line(app, tmp_path):
-    path = _write(tmp_path, "basic.csv", "ref,name,age_min\nok-org,OK,3\nbad-org,,99\n")
+    path = _write(tmp_path, "basic.csv", "ref,name,age_min\nok-org,OK,3\nbad-org,,199\n")
 
     result = _run(app, "import", path)
 
     assert result.exit_code == 1
     assert "organisations: 1 created" in result.stdout
-    assert 'Rejected line 3 ref "bad-org": name is missing; age_min must be between 0 and 25' in result.stderr
+    assert 'Rejected line 3 ref "bad-org": name is missing; age_min must be between 0 and 120' in result.stderr
 
 
 @pytest.mark.parametrize(

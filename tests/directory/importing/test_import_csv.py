@@ -53,13 +53,13 @@ def test_csv_rows_create_organisations_and_bad_rows_are_reported_with_line_numbe
 
 def test_line_numbers_count_the_lines_of_quoted_multi_line_cells(app):
     content = HEADER.replace(",status", "") + (
-        'one,One,,,,"first line\nsecond line",,,,,,,,,\ntwo,Two,,,,,,,,,,,,30,\n'
+        'one,One,,,,"first line\nsecond line",,,,,,,,,\ntwo,Two,,,,,,,,,,,,130,\n'
     )
 
     report = import_csv(content)
 
     assert report.rejected[0].where == "line 4"
-    assert "age_min must be between 0 and 25" in str(report.rejected[0])
+    assert "age_min must be between 0 and 120" in str(report.rejected[0])
 
 
 def test_a_row_with_more_cells_than_the_header_is_rejected(app):

@@ -9,8 +9,8 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from marketplace.audit.models import AuditEvent
-from marketplace.directory import importer
 from marketplace.directory.importer import InterchangeFileError, import_directory
+from marketplace.directory.importer import writer as importer
 from marketplace.directory.models import (
     Consortium,
     ConsortiumMembership,
@@ -199,7 +199,7 @@ def test_a_suspended_organisation_stays_suspended_when_imported_as_published(app
     ("changes", "reason"),
     [
         ({"organisation_type": "musem"}, 'unknown organisation_type "musem"'),
-        ({"age_min": 30}, "age_min must be between 0 and 25"),
+        ({"age_min": 130}, "age_min must be between 0 and 120"),
         ({"age_min": 12, "age_max": 8}, "age_min must not be more than age_max"),
         ({"ref": "Peak Heritage"}, "ref must be 1 to 80 lowercase letters, digits and hyphens"),
         ({"name": " "}, "name is missing"),
@@ -259,7 +259,7 @@ def test_an_invalid_offer_rejects_its_organisation_and_names_the_offer(app, chan
 
 
 def test_a_file_with_valid_and_invalid_records_imports_the_valid_ones_and_reports_every_reason(app):
-    bad = samples.second_organisation(ref="bad-museum", organisation_type="musem", age_min=30, contact_email="nope")
+    bad = samples.second_organisation(ref="bad-museum", organisation_type="musem", age_min=130, contact_email="nope")
     duplicate = samples.organisation(name="A copy")
     data = {"organisations": [samples.organisation(), bad, samples.second_organisation(), duplicate, "not a record"]}
 
@@ -270,7 +270,7 @@ def test_a_file_with_valid_and_invalid_records_imports_the_valid_ones_and_report
     messages = [str(rejection) for rejection in report.rejected]
     assert messages == [
         'organisations[1] ref "bad-museum": unknown organisation_type "musem"; '
-        "contact_email must be an email address, like name@example.org; age_min must be between 0 and 25",
+        "contact_email must be an email address, like name@example.org; age_min must be between 0 and 120",
         'organisations[3] ref "peak-heritage": ref "peak-heritage" appears more than once (first at organisations[0]); '
         'offer ref "peak-heritage-school-visits" appears more than once (first at organisations[0]); '
         'offer ref "peak-heritage-young-guides" appears more than once (first at organisations[0])',

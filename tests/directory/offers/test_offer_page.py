@@ -9,8 +9,8 @@ from marketplace.directory.models import OrganisationStatus
 from marketplace.extensions import db
 from marketplace.reference.services import terms_by_code
 from tests import factories
-from tests.directory.offers.support import make_offer
-from tests.helpers import text_of
+from tests.client import text_of
+from tests.factories import make_offer
 
 
 @pytest.fixture

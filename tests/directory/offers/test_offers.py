@@ -9,8 +9,10 @@ from marketplace.audit.models import AuditEvent
 from marketplace.directory.models import Offer, OrganisationStatus
 from marketplace.extensions import db
 from tests import factories
-from tests.directory.offers.support import aim_id, locality_id, make_offer, offer_form, term_id
-from tests.helpers import error_summary, text_of
+from tests.client import error_summary, text_of
+from tests.factories import make_offer
+from tests.forms import offer_form
+from tests.lookups import aim_id, locality_id, term_id
 
 
 @pytest.fixture
@@ -106,8 +108,8 @@ BAD_INPUT = [
     ({"delivery_modes": None}, "Select at least one way the offer is delivered"),
     ({"age_min": "eight"}, "Youngest age must be a whole number, like 12"),
     ({"age_min": "2.5"}, "Youngest age must be a whole number, like 12"),
-    ({"age_max": "26"}, "Oldest age must be between 0 and 25"),
-    ({"age_min": "-1"}, "Youngest age must be between 0 and 25"),
+    ({"age_max": "121"}, "Oldest age must be between 0 and 120"),
+    ({"age_min": "-1"}, "Youngest age must be between 0 and 120"),
     ({"age_min": "15", "age_max": "11"}, "Oldest age must be the same as or more than the youngest age"),
     ({"group_size_min": "0"}, "Smallest group must be between 1 and 100,000"),
     ({"group_size_min": "20", "group_size_max": "10"}, "Largest group must be the same as or more than the smallest"),
@@ -210,9 +212,9 @@ def test_a_provider_changes_an_offer_and_the_change_is_audited(signed_in, provid
 def test_a_bad_change_keeps_the_offer_as_it_was(signed_in, provider):
     offer = make_offer(provider.organisation, "Old title")
 
-    response = signed_in.submit(f"/provider/offers/{offer.id}/edit", offer_form(title="New title", age_max="99"))
+    response = signed_in.submit(f"/provider/offers/{offer.id}/edit", offer_form(title="New title", age_max="199"))
 
-    assert "Oldest age must be between 0 and 25" in error_summary(response)
+    assert "Oldest age must be between 0 and 120" in error_summary(response)
     assert 'value="New title"' in response.get_data(as_text=True)
     assert _offers()[0].title == "Old title"
 
@@ -293,7 +295,7 @@ def test_a_missing_offer_is_not_found(signed_in):
 
 
 def test_a_new_offer_starts_from_the_localities_of_the_profile(signed_in, provider):
-    from tests.commissioning.factories import locality
+    from tests.lookups import locality
 
     provider.organisation.localities = [locality("E06000015")]
     db.session.commit()

@@ -14,15 +14,9 @@ from marketplace.directory.models import FrameworkStatement, OrganisationStatus,
 from marketplace.extensions import db
 from marketplace.reference.models import Locality
 from tests import factories
-from tests.directory.profiles.conftest import (
-    make_accreditation,
-    make_document,
-    make_impact_evidence,
-    make_offer,
-    make_safeguarding,
-    term,
-)
-from tests.helpers import text_of
+from tests.client import text_of
+from tests.factories import make_accreditation, make_document, make_impact_evidence, make_offer, make_safeguarding
+from tests.lookups import term
 
 PUBLIC_VALUES = [
     "The Derby Museum of Making contributes to Enjoy and achieve by running making clubs.",

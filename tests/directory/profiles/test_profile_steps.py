@@ -14,8 +14,9 @@ from marketplace.directory.services import served_locality_ids
 from marketplace.extensions import db
 from marketplace.reference.models import Locality
 from tests import factories
-from tests.directory.profiles.conftest import make_impact_evidence, term
-from tests.helpers import error_summary, text_of
+from tests.client import error_summary, text_of
+from tests.factories import make_impact_evidence
+from tests.lookups import term
 
 BASICS = {
     "name": "Derby Museum of Making",
@@ -191,13 +192,23 @@ def test_ages_and_target_groups_are_saved(signed_in, organisation):
     assert [group.code for group in organisation.target_groups] == ["young-carers"]
 
 
+def test_a_provider_can_say_it_works_with_adults_only_and_older_people(signed_in, organisation):
+    response = signed_in.submit(
+        "/provider/profile/ages-and-groups", {"age_min": "65", "age_max": "110", "adults_only": "y"}
+    )
+
+    assert response.status_code == 302
+    db.session.refresh(organisation)
+    assert (organisation.age_min, organisation.age_max, organisation.adults_only) == (65, 110, True)
+
+
 @pytest.mark.parametrize(
     ("age_min", "age_max", "message"),
     [
         ("16", "5", "Oldest age must be the same as or more than the youngest age"),
-        ("ten", "16", "Youngest age must be a whole number between 0 and 25"),
-        ("5", "30", "Oldest age must be a whole number between 0 and 25"),
-        ("-1", "16", "Youngest age must be a whole number between 0 and 25"),
+        ("ten", "16", "Youngest age must be a whole number between 0 and 120"),
+        ("5", "130", "Oldest age must be a whole number between 0 and 120"),
+        ("-1", "16", "Youngest age must be a whole number between 0 and 120"),
         ("", "16", "Enter the youngest age you work with"),
     ],
 )

@@ -8,8 +8,8 @@ from marketplace.audit.models import AuditEvent
 from marketplace.directory.models import OrganisationStatus
 from marketplace.extensions import db
 from tests import factories
-from tests.directory.profiles.conftest import term
-from tests.helpers import text_of
+from tests.client import text_of
+from tests.lookups import term
 
 COMPLETE_BASICS = {
     "description": "A museum of making.",

@@ -7,15 +7,9 @@ from datetime import date, timedelta
 from marketplace.directory.models import OrganisationStatus, OutcomeContribution
 from marketplace.directory.readiness import is_ready, readiness
 from marketplace.extensions import db
-from tests.directory.profiles.conftest import (
-    make_accreditation,
-    make_document,
-    make_impact_evidence,
-    make_offer,
-    make_safeguarding,
-    term,
-)
-from tests.helpers import text_of
+from tests.client import text_of
+from tests.factories import make_accreditation, make_document, make_impact_evidence, make_offer, make_safeguarding
+from tests.lookups import term
 
 ON = date(2026, 6, 1)
 

@@ -12,7 +12,7 @@ from marketplace.directory.reminders import send_due_reminders
 from marketplace.extensions import db
 from marketplace.notifications.models import Notification
 from tests import factories
-from tests.directory.profiles.conftest import make_accreditation, make_safeguarding
+from tests.factories import make_accreditation, make_safeguarding
 
 ON = date(2026, 6, 1)
 

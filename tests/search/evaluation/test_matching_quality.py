@@ -1,10 +1,15 @@
-"""Matching quality on a labelled evaluation set: precision@5 and nDCG@10 per need, failing below 0.8 nDCG@10.
+"""Matching quality on a labelled set that cannot flatter the ranker; run ``pytest -s`` to see the figures.
 
-``directory.json`` (directory interchange format) holds 47 realistic organisations and 2 consortia across the East
-Midlands — relevant providers and distractors that share words but not structure (adult services, other places,
-other service areas). ``needs.json`` holds 12 open needs of 7 bodies (needs interchange format) and
-``judgements.json`` the providers a commissioner would judge relevant to each need from its text and requirements
-(2 = highly relevant, 1 = partly relevant), written without running the matcher. Run ``pytest -s`` to see the figures.
+The set is written by ``scripts/generate_evaluation.py`` (read its docstring for how providers are built and
+graded 3/2/1 with a reason each): 190 organisations in 21 authorities and 30 needs of every kind and level,
+imported through the documented directory and needs formats. Every need's pool holds distractors that pass
+the hard filters: generalists, related services, generic-word decoys, adult-only and older people's providers,
+twins just over the border and far away. A third of the needs is held out: reported separately, never tuned on.
+
+Figures: nDCG@10 with linear gains (rel / log2(rank + 1)) and exponential gains ((2^rel - 1) / log2(rank + 1)),
+precision@5 against its ceiling, and the count of age-excluded providers in any top 10 (must be 0). Gates: mean
+linear nDCG@10 of at least 0.95 on each split, a per-need floor, P@5 at its ceiling within 0.05, and ablations
+(no text, no structured fit, no geography) that score measurably lower than the full ranker.
 """
 
 from __future__ import annotations
@@ -18,68 +23,128 @@ from sqlalchemy import select
 
 from marketplace.commissioning.needs.importer import import_needs
 from marketplace.directory.importer import import_directory
-from marketplace.directory.models import Consortium, Organisation
+from marketplace.directory.models import Organisation
 from marketplace.extensions import db
-from marketplace.search.documents import consortium_doc_id, organisation_doc_id
+from marketplace.matching import ranking as matching
+from marketplace.search.documents import organisation_doc_id
 from marketplace.search.maintenance import rebuild
-from marketplace.search.matching import find_need, match_need
 from tests.factories import make_body
 
 HERE = Path(__file__).parent
-MIN_NDCG_AT_10 = 0.8
+MIN_MEAN_NDCG = 0.95
+MIN_NEED_NDCG = 0.80  # the per-need floor: no need may be badly ranked behind a good mean
+ABLATION_DROP = 0.015  # each ablated ranker must lose at least this much mean linear nDCG@10
+STRUCTURED = ("outcomes", "aims", "service_area", "target_groups", "indicators")
 
 
 def _load(name: str) -> dict:
     return json.loads((HERE / name).read_text(encoding="utf-8"))
 
 
-def precision_at(k: int, ranked: list[str], relevant: dict[str, int]) -> float:
-    return sum(1 for ref in ranked[:k] if relevant.get(ref, 0) > 0) / k
+def dcg(gains: list[int], k: int, exponential: bool) -> float:
+    return sum(((2**g - 1) if exponential else g) / math.log2(rank + 2) for rank, g in enumerate(gains[:k]))
 
 
-def ndcg_at(k: int, ranked: list[str], relevant: dict[str, int]) -> float:
-    def dcg(gains: list[int]) -> float:
-        return sum((2**gain - 1) / math.log2(position + 2) for position, gain in enumerate(gains[:k]))
+def ndcg_at(k: int, ranked: list[str], grades: dict[str, int], *, exponential: bool = False) -> float:
+    ideal = dcg(sorted(grades.values(), reverse=True), k, exponential)
+    return dcg([grades.get(ref, 0) for ref in ranked], k, exponential) / ideal if ideal else 0.0
 
-    ideal = dcg(sorted(relevant.values(), reverse=True))
-    return dcg([relevant.get(ref, 0) for ref in ranked]) / ideal if ideal else 0.0
+
+def precision_at(k: int, ranked: list[str], grades: dict[str, int]) -> float:
+    return sum(1 for ref in ranked[:k] if grades.get(ref, 0) > 0) / k
+
+
+def works_with_none_of(need: dict, org: dict) -> bool:
+    """Written independently of the ranker: ranges sharing only a boundary year do not overlap."""
+    low = 18 if org.get("adults_only") else org.get("age_min")
+    high = org.get("age_max")
+    if low is None and high is None:
+        return False
+    low, high = low or 0, 200 if high is None else high
+    return not max(low, need["age_min"]) < min(high, need["age_max"])
 
 
 @pytest.fixture
-def evaluation_set(app):
-    directory = import_directory(_load("directory.json"))
-    assert not directory.rejected, directory.rejected
-    needs_data = _load("needs.json")
-    for ref, name in needs_data["bodies"].items():
-        make_body(name, ref=ref)
-    report = import_needs({"needs": needs_data["needs"]})
+def evaluation(app):
+    directory, needs = _load("directory.json"), _load("needs.json")
+    report = import_directory(directory)
     assert not report.rejected, report.rejected
+    for ref, name in needs["bodies"].items():
+        make_body(name, ref=ref)
+    imported = import_needs({"needs": needs["needs"]})
+    assert not imported.rejected, imported.rejected
     rebuild(app)
-    refs = {organisation_doc_id(o.id): o.ref for o in db.session.scalars(select(Organisation))}
-    refs.update({consortium_doc_id(c.id): c.ref for c in db.session.scalars(select(Consortium))})
-    return refs
+    return {organisation_doc_id(o.id): o.ref for o in db.session.scalars(select(Organisation))}
 
 
-def test_labelled_set_is_large_enough_and_judged():
-    directory, needs, judgements = _load("directory.json"), _load("needs.json"), _load("judgements.json")
-    refs = {o["ref"] for o in directory["organisations"]} | {c["ref"] for c in directory["consortia"]}
-    assert len(directory["organisations"]) >= 40
-    assert len(needs["needs"]) >= 12
-    assert {n["ref"] for n in needs["needs"]} == set(judgements)
-    assert all(set(judged) <= refs for judged in judgements.values())
+def run(refs: dict[str, str]) -> dict[str, list[str]]:
+    needs = _load("needs.json")["needs"]
+    return {n["ref"]: [refs[r.id] for r in matching.match_need(matching.find_need(n["ref"]), top=10)] for n in needs}
 
 
-def test_matching_reaches_ndcg_at_10_of_at_least_0_8(evaluation_set):
+def figures(rankings: dict[str, list[str]], which: list[str]) -> dict[str, float]:
+    grades = {
+        need: {org: g for org, (g, _) in judged.items()} for need, judged in _load("judgements.json")["grades"].items()
+    }
+    rows = [(ndcg_at(10, rankings[n], grades[n]), ndcg_at(10, rankings[n], grades[n], exponential=True),
+             precision_at(5, rankings[n], grades[n]), min(5, len(grades[n])) / 5) for n in which]  # fmt: skip
+    return {
+        "linear": sum(r[0] for r in rows) / len(rows),
+        "exponential": sum(r[1] for r in rows) / len(rows),
+        "p5": sum(r[2] for r in rows) / len(rows),
+        "p5_ceiling": sum(r[3] for r in rows) / len(rows),
+        "worst": min(r[0] for r in rows),
+    }
+
+
+def splits() -> tuple[list[str], list[str]]:
     judgements = _load("judgements.json")
-    rows = []
-    for need_ref, relevant in sorted(judgements.items()):
-        ranked = [evaluation_set[result.id] for result in match_need(find_need(need_ref), top=10)]
-        rows.append((need_ref, precision_at(5, ranked, relevant), ndcg_at(10, ranked, relevant)))
-    mean_precision = sum(row[1] for row in rows) / len(rows)
-    mean_ndcg = sum(row[2] for row in rows) / len(rows)
-    print("\nMatching evaluation (need: precision@5, nDCG@10)")
-    for need_ref, precision, ndcg in rows:
-        print(f"  {need_ref:<34} P@5 {precision:.2f}  nDCG@10 {ndcg:.3f}")
-    ceiling = sum(min(5, sum(1 for g in judged.values() if g)) / 5 for judged in judgements.values()) / len(judgements)
-    print(f"  {'MEAN':<34} P@5 {mean_precision:.2f}  nDCG@10 {mean_ndcg:.3f}  (best possible P@5 {ceiling:.2f})")
-    assert mean_ndcg >= MIN_NDCG_AT_10
+    held = judgements["held_out"]
+    return [n for n in judgements["grades"] if n not in held], held
+
+
+def test_the_set_is_large_hard_and_fully_judged():
+    directory, needs, judgements = _load("directory.json"), _load("needs.json"), _load("judgements.json")
+    organisations = directory["organisations"]
+    assert len(organisations) >= 150 and len(needs["needs"]) >= 30
+    assert len({ons for o in organisations for ons in o["localities"]}) >= 12
+    assert {n["kind"] for n in needs["needs"]} >= {"short-breaks", "locality-services", "spot-purchase",
+                                                   "call-for-input", "service-contract", "grant"}  # fmt: skip
+    assert {n["level"] for n in needs["needs"]} == {"locality", "strategic", "individual", "regional"}
+    assert {n["ref"] for n in needs["needs"]} == set(judgements["grades"])
+    assert all(reason for judged in judgements["grades"].values() for _, reason in judged.values())
+    assert {role["role"] for role in judgements["providers"].values()} >= {"adult", "decoy", "border", "far"}
+    assert 8 <= len(judgements["held_out"]) <= 12
+
+
+def test_matching_quality_on_both_splits_with_no_age_excluded_provider_in_any_top_10(evaluation):
+    rankings = run(evaluation)
+    organisations = {o["ref"]: o for o in _load("directory.json")["organisations"]}
+    needs = {n["ref"]: n for n in _load("needs.json")["needs"]}
+    excluded = [
+        (n, ref) for n, ranked in rankings.items() for ref in ranked if works_with_none_of(needs[n], organisations[ref])
+    ]
+    tuning, held_out = splits()
+    print("\nMatching evaluation (nDCG@10 linear / exponential, P@5 against its ceiling)")
+    for name, which in (("tuning", tuning), ("held out", held_out)):
+        f = figures(rankings, which)
+        print(f"  {name:<9} {len(which):>2} needs  nDCG@10 {f['linear']:.3f} / {f['exponential']:.3f}  "
+              f"P@5 {f['p5']:.2f} (ceiling {f['p5_ceiling']:.2f})  worst need {f['worst']:.3f}")  # fmt: skip
+        assert f["linear"] >= MIN_MEAN_NDCG, name
+        assert f["worst"] >= MIN_NEED_NDCG, name
+        assert f["p5"] >= f["p5_ceiling"] - 0.05, name
+    print(f"  age-excluded providers in any top 10: {len(excluded)}")
+    assert excluded == []
+
+
+@pytest.mark.parametrize(
+    ("ablation", "zeroed"),
+    [("no text", ("text",)), ("no structured fit", STRUCTURED), ("no geography", ("locality",))],
+)
+def test_each_part_of_the_ranker_earns_its_place(evaluation, monkeypatch, ablation, zeroed):
+    everything = [*splits()[0], *splits()[1]]
+    full = figures(run(evaluation), everything)["linear"]
+    monkeypatch.setattr(matching, "WEIGHTS", {**matching.WEIGHTS, **dict.fromkeys(zeroed, 0.0)})
+    ablated = figures(run(evaluation), everything)["linear"]
+    print(f"\n  {ablation}: nDCG@10 {ablated:.3f} against {full:.3f}")
+    assert ablated <= full - ABLATION_DROP

@@ -15,9 +15,9 @@ from marketplace.directory.models import Offer, OrganisationStatus, OutcomeContr
 from marketplace.extensions import db
 from marketplace.reference.services import terms_by_code
 from marketplace.search.charts import Series, horizontal_bar_chart
-from tests.commissioning.factories import locality
+from tests.client import FormClient, text_of
 from tests.factories import make_body, make_commissioner, make_organisation, make_provider, make_user
-from tests.helpers import FormClient, text_of
+from tests.lookups import locality
 
 PUBLISHED = OrganisationStatus.PUBLISHED
 DERBYSHIRE, CHESTERFIELD, HIGH_PEAK, DERBY = "E10000007", "E07000034", "E07000037", "E06000015"

@@ -14,14 +14,15 @@ from marketplace.directory.importer import import_directory
 from marketplace.directory.models import Accreditation, Organisation, SafeguardingRecord
 from marketplace.extensions import db
 from marketplace.kitemark.models import Kitemark
+from marketplace.matching.ranking import match_need, opportunities_for
 from marketplace.reference.services import terms_by_code
 from marketplace.search.maintenance import rebuild
-from marketplace.search.matching import match_need, opportunities_for
-from tests.commissioning.factories import locality, make_need
-from tests.factories import make_body, make_commissioner, make_provider
-from tests.helpers import text_of
+from tests.client import text_of
+from tests.factories import make_body, make_commissioner, make_need, make_provider
+from tests.lookups import locality
 
 DERBY, DERBYSHIRE, AMBER_VALLEY, LEICESTER = "E06000015", "E10000007", "E07000032", "E06000016"
+BROXTOWE = "E07000172"
 
 
 def org_record(ref: str, name: str, **fields) -> dict:
@@ -40,6 +41,8 @@ def org_record(ref: str, name: str, **fields) -> dict:
         "name": name,
         "organisation_type": "museum",
         "description": fields.pop("description", "Creative sessions for children and families."),
+        "postcode": "DE1 1BS",  # published: the publish check needs a postcode and a contact email
+        "contact_email": f"hello@{ref}.example.org",
         "localities": fields.pop("localities", [DERBY]),
         "age_min": fields.pop("age_min", 5),
         "age_max": fields.pop("age_max", 18),
@@ -114,17 +117,43 @@ def test_consortia_are_offered_only_when_the_need_welcomes_them(app, body):
 # Locality -------------------------------------------------------------------------------------------------------
 
 
-def test_district_need_matches_the_district_and_its_county_but_not_elsewhere(app, body):
+def test_district_need_that_requires_its_area_matches_the_district_and_its_county_but_not_elsewhere(app, body):
     load(
         app,
         org_record("county", "County Arts", localities=[DERBYSHIRE]),
         org_record("district", "District Arts", localities=[AMBER_VALLEY]),
         org_record("city", "City Arts", localities=[DERBY]),
     )
-    results = match_need(make_need(body, localities=[locality(AMBER_VALLEY)]))
+    results = match_need(make_need(body, localities=[locality(AMBER_VALLEY)], localities_required=True))
     assert names(results) == ["District Arts", "County Arts"]  # the exact district scores higher
     assert "Serves Amber Valley" in results[0].reasons
     assert "Serves Amber Valley (via Derbyshire)" in results[1].reasons
+
+
+def test_district_need_prefers_its_area_then_lists_a_neighbour_with_distance_and_reason(app, body):
+    load(
+        app,
+        org_record("county", "County Arts", localities=[DERBYSHIRE]),
+        org_record("district", "District Arts", localities=[AMBER_VALLEY]),
+        org_record("city", "City Arts", localities=[DERBY], postcode="DE1 3AR"),
+        org_record("next-door", "Broxtowe Arts", localities=[BROXTOWE], postcode="NG9 1AA"),
+        org_record("far", "Far Arts", localities=[LEICESTER]),
+    )
+    results = match_need(make_need(body, localities=[locality(AMBER_VALLEY)]))
+    # In the area first, then the city in the same ceremonial county, then a neighbour; Leicester is not near.
+    assert names(results) == ["District Arts", "County Arts", "City Arts", "Broxtowe Arts"]
+    assert results[2].reasons[0] == "Based in Derby, 11 km from the need's area; serves Derby, in Derbyshire"
+    assert "Does not serve Amber Valley" in results[2].missing
+    assert results[3].reasons[0].startswith("Based in Broxtowe, ")
+    assert results[3].reasons[0].endswith("km from the need's area; serves Broxtowe, next to Amber Valley")
+
+
+def test_county_need_lists_a_provider_in_the_unitary_city_inside_it(app, body):
+    southampton, hampshire = "E06000045", "E10000014"
+    load(app, org_record("city", "Southampton Arts", localities=[southampton], postcode="SO14 7DU"))
+    results = match_need(make_need(body, localities=[locality(hampshire)]))
+    assert names(results) == ["Southampton Arts"]
+    assert results[0].reasons[0] == "Based in Southampton, 5 km from the need's area; serves Southampton, in Hampshire"
 
 
 def test_county_need_matches_providers_of_its_districts(app, body):
@@ -160,7 +189,7 @@ def test_results_explain_what_fits_and_what_is_missing(app, body):
     assert "Works with disabled children / SEND" in fitting.reasons
     assert "Price £250 within budget" in fitting.reasons
     assert "Offers Short breaks for disabled children (Aiming High)" in fitting.reasons
-    assert {"No offers within budget", "No service area match"} <= set(dear.missing)
+    assert {"No offers like this within budget", "No service area match"} <= set(dear.missing)
 
 
 def test_equal_scores_are_ordered_by_a_hash_of_the_id_not_by_name(app, body):
@@ -243,7 +272,7 @@ def test_cli_prints_matches_as_json(app, body):
     assert result.exit_code == 0, result.output
     rows = json.loads(result.output)
     assert [row["name"] for row in rows] == ["Fitting Arts"]
-    assert set(rows[0]) == {"id", "name", "score", "reasons", "missing"}
+    assert set(rows[0]) == {"id", "name", "score", "label", "reasons", "missing"}
 
 
 def test_cli_refuses_an_unknown_need(app):

@@ -12,8 +12,8 @@ from marketplace.search.engine import engine_for
 from marketplace.search.models import SavedSearch
 from marketplace.search.saved import send_alerts
 from marketplace.search.sync import init_search_sync
+from tests.client import error_summary, text_of
 from tests.factories import make_commissioner, make_organisation, make_user
-from tests.helpers import error_summary, text_of
 
 PUBLISHED = OrganisationStatus.PUBLISHED
 

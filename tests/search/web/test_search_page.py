@@ -6,7 +6,7 @@ import re
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import event, select
+from sqlalchemy import event
 
 from marketplace.core.clock import today, utcnow
 from marketplace.directory.models import (
@@ -19,12 +19,12 @@ from marketplace.directory.models import (
 )
 from marketplace.extensions import db
 from marketplace.kitemark.models import Kitemark
-from marketplace.reference.models import Locality
 from marketplace.reference.services import terms_by_code
 from marketplace.search.engine import engine_for
 from marketplace.search.sync import init_search_sync
+from tests.client import text_of
 from tests.factories import make_organisation
-from tests.helpers import text_of
+from tests.lookups import locality
 
 PUBLISHED = OrganisationStatus.PUBLISHED
 YEAR = timedelta(days=365)
@@ -37,10 +37,6 @@ def synced(app):
     engine = engine_for(app)
     engine.clear()  # the site's index exists (`flask search rebuild`); commits keep it up to date
     return engine
-
-
-def locality(ons_code: str) -> Locality:
-    return db.session.scalar(select(Locality).where(Locality.ons_code == ons_code))
 
 
 def result_names(response) -> list[str]:
@@ -194,6 +190,43 @@ def test_the_postcode_filter_keeps_providers_within_the_distance(client, directo
 
     far = client.get("/search?postcode=LA1+4YW&km=300&sort=name")
     assert len(result_names(far)) == 3
+
+
+def test_a_postcode_search_shows_distances_and_sorts_by_them(client, directory):
+    response = client.get("/search?postcode=DE1+1AB&km=50&sort=distance")
+
+    assert result_names(response) == ["Derby Museum of Making", "Matlock Library"]
+    distances = re.findall(r'app-result-distance">([^<]+)<', response.get_data(as_text=True))
+    assert distances[0] == "Less than 1 km away"
+    assert distances[1].endswith(" km away") and 15 <= int(distances[1].split()[0]) <= 40
+    assert 'value="distance" selected' in response.get_data(as_text=True)
+
+
+def test_results_show_no_distance_without_a_postcode(client, directory):
+    response = client.get("/search?sort=distance")
+
+    assert len(result_names(response)) == 3
+    assert "km away" not in text_of(response)
+
+
+@pytest.mark.parametrize(("km", "message"), [("501", "Distance must be between 1 and 500 km"), ("ten", "whole number")])
+def test_a_distance_out_of_range_is_an_error_not_a_silent_reset(client, directory, km, message):
+    response = client.get("/search", query_string={"postcode": "DE1 1AB", "km": km})
+
+    assert response.status_code == 200
+    html = response.get_data(as_text=True)
+    assert "govuk-error-summary" in html and message in text_of(response)
+    assert f'id="filter-km" name="km" type="text" inputmode="numeric" value="{km}"' in html
+    assert len(result_names(response)) == 3  # not limited by distance, and it says so
+    assert "not limited by distance" in text_of(response)
+
+
+def test_a_search_with_no_results_keeps_every_filter_to_choose(client, directory):
+    response = client.get("/search?q=nothingmatchesthis&organisation_type=theatre")
+
+    assert result_names(response) == []
+    assert count_for(response, "organisation_type", "museum") == 0
+    assert 'value="theatre" checked' in response.get_data(as_text=True)
 
 
 @pytest.mark.parametrize("postcode", ["NOT A POSTCODE", "ZZ99 9ZZ"])

@@ -7,11 +7,12 @@ from flask_login import current_user
 
 from marketplace.commissioning.access import acts_for_body
 from marketplace.commissioning.models import Need
+from marketplace.commissioning.shortlists import services as shortlists
 from marketplace.core.permissions import require_access, role_required
 from marketplace.core.roles import Role
 from marketplace.extensions import db
-from marketplace.search import matching
-from marketplace.search.blueprints import matching_bp
+from marketplace.matching import bp as matching_bp
+from marketplace.matching import ranking as matching
 
 TOP = 20
 
@@ -21,7 +22,13 @@ TOP = 20
 def need_matches(need_id: int):
     need = db.get_or_404(Need, need_id)
     require_access(acts_for_body(current_user, need.body))
-    return render_template("matching/need_matches.html", need=need, results=matching.match_need(need, top=TOP))
+    return render_template(
+        "matching/need_matches.html",
+        need=need,
+        results=matching.match_need(need, top=TOP),
+        states=shortlists.candidate_states(need),
+        can_shortlist=shortlists.shortlist_can_change(need),
+    )
 
 
 @matching_bp.get("/provider/opportunities")

@@ -1,40 +1,20 @@
-"""Build test data with sensible defaults; every helper flushes so ids exist, and commits."""
+"""Account test data: users in each role. Every helper commits, so ids exist and requests can see the rows."""
 
 from __future__ import annotations
-
-import itertools
 
 from marketplace.accounts.models import User
 from marketplace.accounts.passwords import hash_password
 from marketplace.commissioning.models import CommissioningBody
 from marketplace.core.clock import utcnow
 from marketplace.core.roles import Role
-from marketplace.directory.models import Organisation, OrganisationStatus
+from marketplace.directory.models import Organisation
 from marketplace.extensions import db
-from marketplace.reference.services import terms_by_code
+from tests.factories.commissioning import make_body
+from tests.factories.directory import make_organisation
+from tests.factories.sequence import next_number
 
 PASSWORD = "correct horse battery staple"
-_counter = itertools.count(1)
-
-
-def make_organisation(name: str | None = None, *, status: str = OrganisationStatus.DRAFT, **fields) -> Organisation:
-    number = next(_counter)
-    organisation = Organisation(
-        name=name or f"Test Museum {number}",
-        status=status,
-        organisation_type=terms_by_code("organisation_type")["museum"],
-        **fields,
-    )
-    db.session.add(organisation)
-    db.session.commit()
-    return organisation
-
-
-def make_body(name: str | None = None, **fields) -> CommissioningBody:
-    body = CommissioningBody(name=name or f"Test Council {next(_counter)}", **fields)
-    db.session.add(body)
-    db.session.commit()
-    return body
+NEW_PASSWORD = "velvet orbit lantern kestrel"
 
 
 def make_user(
@@ -48,7 +28,7 @@ def make_user(
     password: str = PASSWORD,
     **fields,
 ) -> User:
-    number = next(_counter)
+    number = next_number()
     user = User(
         email=email or f"user{number}@example.org",
         name=fields.pop("name", f"Test User {number}"),
@@ -73,3 +53,7 @@ def make_provider(organisation: Organisation | None = None, **kwargs) -> User:
 def make_commissioner(body: CommissioningBody | None = None, **kwargs) -> User:
     kwargs.setdefault("is_org_admin", True)
     return make_user(Role.COMMISSIONER, body=body or make_body(), **kwargs)
+
+
+def make_assessor(**kwargs) -> User:
+    return make_user(Role.ASSESSOR, **kwargs)

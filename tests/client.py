@@ -1,10 +1,14 @@
-"""Test helpers: a client that submits forms with their real CSRF token, and HTML inspection."""
+"""How tests act as a user: a client that posts forms with their real CSRF token; what pages, JSON, emails show."""
 
 from __future__ import annotations
 
 import re
+from email.message import EmailMessage
 from html import unescape
+from typing import Any
+from urllib.parse import urlsplit
 
+from flask import Flask
 from flask.testing import FlaskClient
 
 CSRF_INPUT = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
@@ -50,3 +54,40 @@ def error_summary(response) -> list[str]:
         return []
     items = re.findall(r"<a [^>]*>(.*?)</a>", block.group(0))
     return [unescape(re.sub(r"<[^>]+>", "", item)).strip() for item in items]
+
+
+def page_title(response) -> str:
+    match = re.search(r"<title>(.*?)</title>", response.get_data(as_text=True), flags=re.S)
+    assert match, "page has no <title>"
+    return match.group(1).strip()
+
+
+def new_client(app: Flask) -> FormClient:
+    """A second browser: its own cookie jar."""
+    return FormClient(app.test_client())
+
+
+def get_json(client, url: str, status: int = 200) -> Any:
+    response = client.get(url)
+    assert response.status_code == status, response.get_data(as_text=True)
+    assert response.mimetype == "application/json"
+    return response.get_json()
+
+
+def names(page: dict, key: str = "name") -> list[str]:
+    """The ``key`` of every item on one page of an API list."""
+    return [item[key] for item in page["contents"]]
+
+
+LINK = re.compile(r"https?://\S+")
+
+
+def link_in(message: EmailMessage) -> str:
+    """The one link in an email, as the reader would follow it."""
+    links = LINK.findall(message.get_content())
+    assert len(links) == 1, f"expected one link in {message['Subject']!r}, found {links}"
+    return links[0]
+
+
+def path_of(link: str) -> str:
+    return urlsplit(link).path

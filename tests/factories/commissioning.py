@@ -1,14 +1,11 @@
-"""Commissioning test data: needs, outcomes frameworks and responses, with sensible defaults.
+"""Commissioning test data: bodies, needs, outcomes frameworks and responses, with sensible defaults.
 
 Every helper commits, so ids exist and the objects are visible to requests made by the test client.
 """
 
 from __future__ import annotations
 
-import itertools
 from datetime import timedelta
-
-from sqlalchemy import select
 
 from marketplace.commissioning.models import (
     CommissioningBody,
@@ -25,17 +22,16 @@ from marketplace.commissioning.models import (
 from marketplace.core.clock import today, utcnow
 from marketplace.directory.models import Consortium, Organisation
 from marketplace.extensions import db
-from marketplace.reference.models import Locality
 from marketplace.reference.services import terms_by_code
+from tests.factories.sequence import next_number
+from tests.lookups import locality
 
-_counter = itertools.count(1)
 
-
-def locality(ons_code: str) -> Locality:
-    """The locality with this ONS code (the full locality list is loaded in tests)."""
-    found = db.session.scalar(select(Locality).where(Locality.ons_code == ons_code))
-    assert found is not None, f"no locality {ons_code}"
-    return found
+def make_body(name: str | None = None, **fields) -> CommissioningBody:
+    body = CommissioningBody(name=name or f"Test Council {next_number()}", **fields)
+    db.session.add(body)
+    db.session.commit()
+    return body
 
 
 def make_need(
@@ -46,7 +42,7 @@ def make_need(
     **fields,
 ) -> Need:
     """A complete need of ``body`` (short breaks in Derby, ages 5-18, £5,000-£10,000), open unless told."""
-    number = next(_counter)
+    number = next_number()
     fields.setdefault("localities", [locality("E06000015")])
     need = Need(
         body=body,
@@ -73,7 +69,7 @@ def make_need(
 
 def make_framework(body: CommissioningBody, name: str | None = None) -> OutcomesFramework:
     """A small framework of ``body``: one theme → aim → outcome (mapped to "enjoy and achieve") → measure."""
-    number = next(_counter)
+    number = next_number()
     measure = FrameworkMeasure(
         code="ks2-attainment",
         title="% achieving level 4 in English and maths at key stage 2",

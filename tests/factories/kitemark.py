@@ -6,34 +6,33 @@ from datetime import timedelta
 
 from marketplace.accounts.models import User
 from marketplace.core.clock import today
-from marketplace.core.roles import Role
 from marketplace.directory.evidence import services as evidence
 from marketplace.directory.models import Offer, Organisation, OrganisationStatus, OutcomeContribution
 from marketplace.extensions import db
 from marketplace.kitemark import services
 from marketplace.kitemark.checklist import CHECKLIST_KEYS
 from marketplace.kitemark.models import Kitemark, KitemarkApplication
-from marketplace.reference.models import Locality
 from marketplace.reference.services import terms_by_code
-from tests import factories
 from tests.directory.evidence import files
-from tests.directory.evidence.support import file_storage
-
-DERBY = "E06000015"
+from tests.factories.accounts import make_provider
+from tests.factories.directory import make_organisation
+from tests.forms import file_storage
+from tests.lookups import DERBY
+from tests.lookups import locality as lookup_locality
 
 
 def make_ready_organisation(name: str | None = None, *, locality: str = DERBY, **fields) -> tuple[Organisation, User]:
     """A published organisation with every readiness item done, and its account manager."""
     kind = fields.pop("organisation_type", None)
-    organisation = factories.make_organisation(
+    organisation = make_organisation(
         name,
         status=OrganisationStatus.PUBLISHED,
         **{"full_cost_recovery": True, "unit_cost_pence": 1500, "registration_number": "1234567", **fields},
     )
     if kind is not None:
         organisation.organisation_type = kind
-    organisation.localities = [db.session.scalar(db.select(Locality).where(Locality.ons_code == locality))]
-    provider = factories.make_provider(organisation)
+    organisation.localities = [lookup_locality(locality)]
+    provider = make_provider(organisation)
     on = today()
     evidence.save_safeguarding(
         organisation,
@@ -68,10 +67,6 @@ def make_ready_organisation(name: str | None = None, *, locality: str = DERBY, *
     db.session.add(Offer(organisation=organisation, title="Museum workshop", price_pence=15000))
     db.session.commit()
     return organisation, provider
-
-
-def make_assessor(**kwargs) -> User:
-    return factories.make_user(Role.ASSESSOR, **kwargs)
 
 
 def all_verified(note: str = "") -> dict[str, services.CheckResult]:

@@ -1,0 +1,15 @@
+"""URL converters. ``int`` is bounded to what the database can hold, so ``/organisations/99999999999999999999``
+is a plain 404 instead of an ``OverflowError`` (a 500) when the id reaches the database driver."""
+
+from __future__ import annotations
+
+from werkzeug.routing import IntegerConverter, Map
+
+DATABASE_INT_MAX = 2**63 - 1  # a BIGINT; the ids are smaller columns, and any larger value names no row
+
+
+class DatabaseIntConverter(IntegerConverter):
+    """Werkzeug's ``int`` with ``max`` defaulting to a signed 64-bit integer: a larger value matches no route."""
+
+    def __init__(self, map: Map, *args: object, max: int | None = None, **kwargs: object) -> None:
+        super().__init__(map, *args, max=DATABASE_INT_MAX if max is None else max, **kwargs)  # type: ignore[arg-type]
