@@ -12,6 +12,7 @@ from marketplace.accounts.throttle import sign_in_email_key, signed_in_user_key
 from marketplace.core.permissions import public, require_access, signed_in
 from marketplace.core.redirects import safe_next_path
 from marketplace.core.roles import Role
+from marketplace.directory.duplicates import likely_duplicates
 from marketplace.extensions import db, limiter
 
 
@@ -50,6 +51,13 @@ def sign_out():
     return redirect(url_for("directory.home"))
 
 
+def _likely_duplicates(form: forms.RegistrationForm) -> list:
+    """A provider registering an organisation that is already listed is asked first (unless they said it differs)."""
+    if form.account_type.data != Role.PROVIDER.value or request.form.get("different_organisation") == "yes":
+        return []
+    return likely_duplicates(form.organisation_name.data or "")
+
+
 @bp.route("/register", methods=["GET", "POST"])
 @public
 @limiter.limit("20 per hour", methods=["POST"])
@@ -57,7 +65,9 @@ def register():
     if current_user.is_authenticated:
         return redirect(url_for("core.dashboard"))
     form = forms.RegistrationForm()
-    if form.validate_on_submit():
+    valid = form.validate_on_submit()
+    duplicates = _likely_duplicates(form) if valid else []
+    if valid and not duplicates:
         registration = services.Registration(
             name=form.name.data,
             email=form.email.data,
@@ -77,7 +87,7 @@ def register():
             login_user(user)
             flash("Your account has been created", "success")
             return redirect(url_for("core.dashboard"))
-    return render_template("accounts/register.html", form=form)
+    return render_template("accounts/register.html", form=form, duplicates=duplicates)
 
 
 @bp.route("/password/forgot", methods=["GET", "POST"])

@@ -9,12 +9,13 @@ from wtforms import Form, SelectField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import ValidationError
 
+from marketplace.audit.presenters import describe
 from marketplace.audit.queries import AuditFilters
 from marketplace.core.fields import GovDateField, text_field
 
 
-def _choices(values: list[str], any_label: str) -> list[SelectChoice]:
-    return [SelectChoice("", any_label), *(SelectChoice(value, value) for value in values)]
+def _choices(values: list[str], any_label: str, label=str) -> list[SelectChoice]:
+    return [SelectChoice("", any_label), *(SelectChoice(value, label(value)) for value in values)]
 
 
 class AuditFilterForm(Form):
@@ -54,7 +55,7 @@ class AuditFilterForm(Form):
 
     def __init__(self, formdata: Any, *, actions: list[str], object_types: list[str]) -> None:
         super().__init__(formdata)
-        self.action.choices = _choices(actions, "Any action")
+        self.action.choices = _choices(actions, "Any action", describe)
         self.object_type.choices = _choices(object_types, "Any type")
 
     def validate_date_to(self, field: GovDateField) -> None:

@@ -30,6 +30,39 @@ CSV_HEADER = (
 )
 
 
+# Where the plain reading of the code ("account.approved" -> "Account approved") is not good enough
+DESCRIPTIONS = {
+    "account.signed_in": "Signed in",
+    "account.signed_out": "Signed out",
+    "account.sign_in_failed": "Sign-in failed",
+    "account.approved": "Commissioner account approved",
+    "account.registered": "Registered an account",
+    "account.password_reset_requested": "Asked to reset their password",
+    "kitemark.applied": "Applied for the kitemark",
+    "kitemark.resubmitted": "Sent the kitemark application again",
+    "kitemark.assigned": "Kitemark application assigned to an assessor",
+    "kitemark.conflict_declared": "Declared a conflict of interest",
+    "kitemark.no_conflict_declared": "Declared no conflict of interest",
+    "rating.computed": "Rating worked out from a return",
+    "evidence.safeguarding_updated": "Safeguarding record updated",
+}
+OBJECT_WORDS = {"SafeguardingRecord": "Safeguarding record", "CommissioningBody": "Commissioning body"}
+
+
+def describe(action: str) -> str:
+    """An action code in words: the log shows what happened; the code is only the filter's value."""
+    if action in DESCRIPTIONS:
+        return DESCRIPTIONS[action]
+    return action.replace(".", " ").replace("_", " ").capitalize()
+
+
+def object_label(object_type: str, object_id: str, names: dict[tuple[str, str], str]) -> str:
+    """ "Asha Patel (user 12)" where the object has a name, else "Safeguarding record 3"."""
+    word = OBJECT_WORDS.get(object_type, object_type)
+    name = names.get((object_type, object_id))
+    return f"{name} ({word.lower()} {object_id})" if name else f"{word} {object_id}"
+
+
 @dataclass(frozen=True)
 class Change:
     key: str

@@ -39,6 +39,37 @@ def known_actions() -> list[str]:
     return list(db.session.scalars(select(AuditEvent.action).distinct().order_by(AuditEvent.action)))
 
 
+# The object types whose rows have a name people recognise: type -> (table, column). Tables are looked up by
+# name so the audit room imports no domain above it.
+NAMED_OBJECTS = {
+    "User": ("user", "name"),
+    "Organisation": ("organisation", "name"),
+    "Need": ("need", "title"),
+    "Offer": ("offer", "title"),
+    "CommissioningBody": ("commissioning_body", "name"),
+    "Consortium": ("consortium", "name"),
+}
+
+
+def object_names(events: list[AuditEvent]) -> dict[tuple[str, str], str]:
+    """Names for the events' objects and actors, one query per type: ``("User", "12") -> "Asha Patel"``."""
+    wanted: dict[str, set[int]] = {}
+    for event in events:
+        if event.actor_id:
+            wanted.setdefault("User", set()).add(event.actor_id)
+        if event.object_type in NAMED_OBJECTS and event.object_id.isdigit():
+            wanted.setdefault(event.object_type, set()).add(int(event.object_id))
+    names: dict[tuple[str, str], str] = {}
+    for object_type, ids in wanted.items():
+        table_name, column = NAMED_OBJECTS[object_type]
+        table = db.metadata.tables.get(table_name)
+        if table is None:
+            continue
+        rows = db.session.execute(select(table.c.id, table.c[column]).where(table.c.id.in_(ids)))
+        names.update({(object_type, str(row_id)): name for row_id, name in rows if name})
+    return names
+
+
 def object_types() -> list[str]:
     query = select(AuditEvent.object_type).where(AuditEvent.object_type != "").distinct()
     return list(db.session.scalars(query.order_by(AuditEvent.object_type)))

@@ -34,6 +34,9 @@ def _page(form: AuditFilterForm, status: int = 200):
         pagination=pagination,
         filter_query=_filter_query(),
         changes=presenters.changes,
+        describe=presenters.describe,
+        object_label=presenters.object_label,
+        names=queries.object_names(pagination.items) if pagination else {},
     ), status
 
 

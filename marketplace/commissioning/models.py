@@ -242,6 +242,16 @@ class Need(db.Model):
     def is_open(self) -> bool:
         return self.status == NeedStatus.OPEN
 
+    @property
+    def is_call_for_input(self) -> bool:
+        """A call for input to a needs assessment asks what people know, not what they would charge."""
+        return self.kind is not None and self.kind.code == "call-for-input"
+
+    @property
+    def has_budget(self) -> bool:
+        """Whether there is a budget worth showing ("Budget £0 to £0" tells a reader nothing)."""
+        return not self.is_call_for_input and bool(self.budget_min_pence or self.budget_max_pence)
+
 
 # Responses --------------------------------------------------------------------------------------------------------
 

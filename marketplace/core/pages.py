@@ -25,6 +25,9 @@ LANDING_PAGES = {
 @bp.get("/dashboard")
 @signed_in
 def dashboard():
+    if not current_user.is_approved:
+        # Their role's pages would all refuse them: say what happens next and what they can already do
+        return render_template("core/awaiting_approval.html")
     return redirect(url_for(LANDING_PAGES[current_user.role_enum]))
 
 

@@ -11,7 +11,7 @@ from jinja2 import ChainableUndefined, ChoiceLoader, FileSystemLoader, PackageLo
 from jinja2.utils import missing
 
 from marketplace.core.clock import long_date
-from marketplace.core.navigation import navigation_items
+from marketplace.core.navigation import account_items, navigation_items
 
 TEMPLATE_DIR = Path(__file__).resolve().parents[2] / "templates"
 
@@ -66,4 +66,8 @@ def init_templating(app: Flask) -> None:
 
     @app.context_processor
     def inject_globals() -> dict:
-        return {"service_name": app.config["SERVICE_NAME"], "navigation_items": navigation_items}
+        return {
+            "service_name": app.config["SERVICE_NAME"],
+            "navigation_items": navigation_items,
+            "account_items": account_items,
+        }

@@ -133,7 +133,7 @@ class BasicsForm(StepForm):
     )
     address = text_area("Address", noun="Address", max_length=300)
     postcode = StringField("Postcode", widget=GovTextInput(), filters=[strip_text])
-    website = text_field("Website", noun="Website", max_length=300, description="For example, https://www.example.org")
+    website = text_field("Website", noun="Website", max_length=300, description="For example, www.example.org")
     contact_name = text_field("Contact name", noun="Contact name", max_length=120)
     contact_email = StringField(
         "Contact email address",
@@ -174,9 +174,12 @@ class BasicsForm(StepForm):
     def validate_website(self, field: StringField) -> None:
         if not field.data:
             return
-        parts = urlsplit(field.data)
-        if parts.scheme not in ("http", "https") or "." not in parts.netloc or " " in field.data:
-            raise ValidationError("Enter a website address starting with https://, like https://www.example.org")
+        # People type "example.org": store the address they mean rather than refuse it
+        address = field.data if "://" in field.data else f"https://{field.data}"
+        parts = urlsplit(address)
+        if parts.scheme not in ("http", "https") or "." not in parts.netloc or " " in address:
+            raise ValidationError("Enter a website address, like www.example.org")
+        field.data = address
 
     def validate_contact_phone(self, field: StringField) -> None:
         if field.data and not PHONE.match(field.data):

@@ -147,9 +147,21 @@ def _outcomes(organisation: Organisation) -> list[dict[str, Any]]:
     ]
 
 
+REGISTERS = {
+    "charity": "Charity Commission (charity number)",
+    "cic": "Companies House (company number)",
+    "company": "Companies House (company number)",
+}
+
+
 def _governance(organisation: Organisation) -> dict[str, Any]:
+    """How the organisation is run and held to account, then how to reach it: assessors judge the first."""
+    legal_code = organisation.legal_form.code if organisation.legal_form else ""
     return {
         "name": organisation.name,
+        "register": REGISTERS.get(legal_code, ""),
+        "accountable": [member.name for member in organisation.members if member.is_org_admin and member.is_active],
+        "team_size": len([member for member in organisation.members if member.is_active]),
         "organisation_type": organisation.organisation_type.label if organisation.organisation_type else "",
         "legal_form": organisation.legal_form.label if organisation.legal_form else "",
         "registration_number": organisation.registration_number,

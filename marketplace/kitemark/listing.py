@@ -37,6 +37,14 @@ def age_text(since: datetime, now: datetime | None = None) -> str:
     return f"{days} day{'' if days == 1 else 's'}"
 
 
+def ago_text(since: datetime, now: datetime | None = None) -> str:
+    """How long ago, as a sentence part: "today", "1 day ago", "12 days ago" (never "Today ago")."""
+    days = max(0, ((now or utcnow()) - since).days)
+    if days == 0:
+        return "today"
+    return f"{days} day{'' if days == 1 else 's'} ago"
+
+
 def regions() -> list[str]:
     return sorted(r for r in db.session.scalars(select(Locality.region).distinct()) if r)
 

@@ -173,7 +173,7 @@ def _review_page(application: KitemarkApplication, form: Any = None, status: int
         review_form=review_form,
         **({"form": form} if form is not None else {}),
         history=history(application.organisation),
-        age_text=listing.age_text,
+        ago_text=listing.ago_text,
         checklist=CHECKLIST,
         item_names=ITEM_NAMES,
     ), status

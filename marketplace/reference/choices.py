@@ -5,6 +5,8 @@ Lives in ``reference`` (not ``core``) because it reads reference models; ``core`
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy import select
 from wtforms.fields.choices import SelectChoice
 
@@ -22,3 +24,15 @@ def term_choices(vocabulary_key: str, *, blank: str | None = "Select an option")
     )
     choices = [SelectChoice(str(term.id), term.label) for term in terms]
     return ([SelectChoice("", blank)] if blank is not None else []) + choices
+
+
+def tick_parents(parent_field: Any, child_ids: list[int] | None) -> None:
+    """Tick the parent of every ticked child term (an aim's outcome) rather than refusing the form for it.
+
+    People tick the aim they mean; insisting that they also tick the outcome above it only argues with them.
+    """
+    if not child_ids:
+        return
+    parents = db.session.scalars(select(Term.parent_id).where(Term.id.in_(child_ids), Term.parent_id.is_not(None)))
+    ticked = list(parent_field.data or [])
+    parent_field.data = ticked + sorted({parent for parent in parents if parent not in ticked})

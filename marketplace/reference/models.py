@@ -38,6 +38,14 @@ class Term(db.Model):
         return f"<Term {self.code}>"
 
 
+TIER_LABELS = {
+    "county": "county",
+    "district": "district",
+    "unitary": "unitary authority",
+    "metropolitan_district": "metropolitan borough",
+    "london_borough": "London borough",
+}
+
 # Derived from the postcode directory (see scripts/derive_localities.py); stored both ways round.
 locality_neighbour = Table(
     "locality_neighbour",
@@ -78,6 +86,11 @@ class Locality(db.Model):
         secondaryjoin=lambda: Locality.id == locality_neighbour.c.neighbour_id,
         order_by="Locality.name",
     )
+
+    @property
+    def tier_label(self) -> str:
+        """The tier in the words council officers use, never the stored code."""
+        return TIER_LABELS.get(self.tier, self.tier.replace("_", " "))
 
     def __repr__(self) -> str:
         return f"<Locality {self.ons_code} {self.name}>"

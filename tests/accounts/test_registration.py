@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from marketplace.commissioning.models import CommissioningBody
 from marketplace.core.roles import Role
-from marketplace.directory.models import OrganisationStatus
+from marketplace.directory.models import Organisation, OrganisationStatus
 from marketplace.extensions import db
 from marketplace.notifications.models import Notification
 from marketplace.reference.services import terms_by_code
@@ -108,8 +108,8 @@ def test_pending_commissioner_sees_a_waiting_for_approval_page_on_their_dashboar
 
     response = client.submit(REGISTER, commissioner_form(commissioning_body=str(body.id)), follow_redirects=True)
 
-    assert response.request.path == "/commissioner"
-    assert response.status_code == 403
+    assert response.request.path == "/dashboard"  # what happens next, no longer a 403 (issue 17)
+    assert response.status_code == 200
     assert "waiting for approval" in text_of(response)
 
 
@@ -245,3 +245,25 @@ def test_what_was_entered_is_kept_after_an_error(client):
     assert 'value="Ada Lovelace"' in html
     assert 'value="ada@example.org"' in html
     assert 'value="Lovelace Gallery"' in html
+
+
+def test_registering_an_organisation_already_listed_offers_to_join_it_instead(client):
+    existing = factories.make_organisation("Derby Museums")
+
+    response = client.submit(REGISTER, provider_form(organisation_name="derby museums"))
+
+    assert response.status_code == 200
+    page = text_of(response)
+    assert "Derby Museums is already registered" in page
+    assert "ask its account manager to invite you" in page
+    assert db.session.scalar(select(func.count()).select_from(Organisation)) == 1  # nothing created yet
+    assert existing.members == []
+
+    confirmed = client.submit(REGISTER, provider_form(organisation_name="derby museums", different_organisation="yes"))
+    assert confirmed.status_code == 302
+    assert db.session.scalar(select(func.count()).select_from(Organisation)) == 2
+
+
+def test_registration_asks_the_role_first(client):
+    html = client.get(REGISTER).get_data(as_text=True)
+    assert html.index('name="account_type"') < html.index('name="name"') < html.index('name="organisation_name"')

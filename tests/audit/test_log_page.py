@@ -13,6 +13,7 @@ import pytest
 from sqlalchemy import select
 
 from marketplace.audit.models import AuditEvent
+from marketplace.audit.presenters import describe
 from marketplace.audit.queries import PER_PAGE
 from marketplace.core.roles import Role
 from marketplace.extensions import db
@@ -111,9 +112,11 @@ def test_the_log_lists_events_newest_first_with_who_what_when_and_object(browser
 
     assert page.status_code == 200
     listed = rows(page)
-    order = [next(name for name, event in events.items() if event.action in row) for row in listed]
+    order = [next(name for name, event in events.items() if describe(event.action) in row) for row in listed]
     assert order == ["signed_in", "approved", "closed", "evidence", "published"]
-    assert listed[1].startswith("9 March 2025 at 10:00 admin@example.org account.approved User 12")
+    # names and plain words, not codes: the code is only the filter's value (issue 17)
+    assert listed[1].startswith("9 March 2025 at 10:00 admin@example.org Commissioner account approved")
+    assert "User 12" in listed[1] and "account.approved" not in listed[1]
     assert "Need 70" in listed[2] and "System" in listed[2]
     assert "Deadline passed: Creative short breaks" in listed[2]
 
@@ -132,8 +135,8 @@ def test_a_creation_shows_its_new_values_and_a_deletion_its_old_ones(browser):
 
     listed = rows(browser.get(PAGE))
 
-    assert "title: (none) → Family art club" in next(row for row in listed if "offer.created" in row)
-    assert "title: Family art club → (none)" in next(row for row in listed if "offer.deleted" in row)
+    assert "title: (none) → Family art club" in next(row for row in listed if "Offer created" in row)
+    assert "title: Family art club → (none)" in next(row for row in listed if "Offer deleted" in row)
 
 
 @pytest.mark.parametrize(
@@ -157,7 +160,7 @@ def test_filters_narrow_the_log(browser, events, filters, expected):
 
     assert page.status_code == 200
     listed = rows(page)
-    shown = {name for name, event in events.items() if any(event.action in row for row in listed)}
+    shown = {name for name, event in events.items() if any(describe(event.action) in row for row in listed)}
     assert shown == expected
     count = f"{len(expected)} event{'' if len(expected) == 1 else 's'}"
     assert count in text_of(page)
@@ -191,7 +194,7 @@ def test_the_admins_own_sign_in_is_on_the_log(browser, admin):
     listed = rows(browser.get(PAGE, query_string={"action": "account.signed_in"}))
 
     assert len(listed) == 1
-    assert "admin@example.org" in listed[0] and f"User {admin.id}" in listed[0]
+    assert "admin@example.org" in listed[0] and f"{admin.name} (user {admin.id})" in listed[0]
 
 
 def test_an_objects_link_shows_all_its_events(browser, events):
@@ -291,3 +294,17 @@ def test_admins_reach_the_log_from_the_admin_home_and_the_navigation(browser):
     assert re.search(r'<a class="govuk-link" href="/admin/audit/">Audit log</a>', home)
     nav = re.search(r"<nav.*?</nav>", home, flags=re.S).group(0)
     assert "/admin/audit/" in nav
+
+
+def test_the_log_names_people_and_objects_and_offers_codes_only_in_the_filter(browser, admin):
+    person = factories.make_user(Role.COMMISSIONER, name="Priya Shah", approved=False)
+    add_event(
+        "account.approved", actor_id=admin.id, actor_email=admin.email, object_type="User", object_id=str(person.id)
+    )
+
+    html = browser.get(PAGE).get_data(as_text=True)
+    listed = rows(browser.get(PAGE, query_string={"action": "account.approved"}))
+
+    assert f"Priya Shah (user {person.id})" in listed[0] and admin.name in listed[0]
+    assert "account.approved" not in listed[0]
+    assert '<option value="account.approved">Commissioner account approved</option>' in html

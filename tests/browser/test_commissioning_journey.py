@@ -359,7 +359,9 @@ def test_commissioner_imports_posts_shortlists_compares_exports_and_awards_to_a_
         decision = "Best value for a sensory-friendly offer close to families in Amber Valley."
         page.get_by_label("Decision note").fill(decision)
         shot(page, "10-award-form")
-        page.get_by_role("button", name="Award", exact=True).click()
+        page.get_by_role("button", name="Continue", exact=True).click()
+        expect(page.locator("main")).to_contain_text("This cannot be undone")
+        page.get_by_role("button", name="Yes, award this need").click()
         page.wait_for_load_state()
         expect(page.locator(".govuk-notification-banner")).to_contain_text(f"‘{NEED_TITLE}’ awarded to {PROVIDER_NAME}")
         expect(page.locator("main")).to_contain_text("Awarded")

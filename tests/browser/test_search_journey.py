@@ -368,7 +368,8 @@ def test_provider_sees_the_demo_need_among_its_opportunities_with_reasons(page, 
             assert any(line.startswith("Does not serve") for line in reasons(item, "What is missing")), need["title"]
     opportunity.get_by_role("link", name=NEED["title"]).click()
     expect(page.locator("h1")).to_have_text(NEED["title"])
-    expect(page.get_by_role("link", name="Respond to this need")).to_be_visible()
+    expect(page.get_by_role("link", name="Share your input")).to_be_visible()
+    # a call for input has its own wording (issue 17), not "Respond to this need"
     assert console_errors == []
 
 

@@ -183,3 +183,17 @@ def test_the_review_page_shows_the_snapshot_and_opens_its_documents_inline(clien
     assert document.headers["X-Content-Type-Options"] == "nosniff"
     # A document outside the snapshot is not reachable through the application.
     assert client.get(f"/assessor/kitemark/applications/{application.id}/documents/999999").status_code == 404
+
+
+def test_the_review_says_when_it_was_submitted_in_words_and_shows_governance_apart_from_contact(
+    client, ready, assessor
+):
+    organisation, provider = ready
+    application = services.apply_for_kitemark(organisation, user=provider)
+    client.sign_in(assessor.email)
+
+    page = client.get(f"/assessor/kitemark/applications/{application.id}").get_data(as_text=True)
+    assert "Today ago" not in page and "(today)" in page
+    assert '<h3 class="govuk-heading-s">Governance</h3>' in page
+    assert '<h3 class="govuk-heading-s">Contact details</h3>' in page
+    assert "Registered with" in page and provider.name in page  # the accountable account manager

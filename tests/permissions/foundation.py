@@ -9,7 +9,7 @@ EXPECTED: dict[tuple[str, str], dict[str, int]] = {
     ("directory.home", "GET"): everyone(200),
     ("core.accessibility", "GET"): everyone(200),
     ("core.privacy", "GET"): everyone(200),
-    ("core.dashboard", "GET"): signed_in(302),
+    ("core.dashboard", "GET"): signed_in(302, pending_commissioner=200),  # what happens next, not a redirect to a 403
     ("kitemark.assessor_home", "GET"): only("assessor"),
     ("admin.home", "GET"): only("admin"),
     ("accounts.sign_in", "GET"): GUEST_PAGE,

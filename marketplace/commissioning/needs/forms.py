@@ -43,7 +43,7 @@ from marketplace.core.fields import (
 )
 from marketplace.core.forms import optional_int
 from marketplace.extensions import db
-from marketplace.reference.choices import term_choices
+from marketplace.reference.choices import term_choices, tick_parents
 from marketplace.reference.models import Locality, Term
 from marketplace.reference.services import terms_by_code
 
@@ -153,7 +153,7 @@ class NeedForm(FlaskForm):
     age_min = _age("Youngest age")
     age_max = _age("Oldest age")
     outcomes = CheckboxesField("Every Child Matters outcomes", noun="outcomes")
-    aims = CheckboxesField("Aims", noun="aims", description="Select only aims of the outcomes you selected.")
+    aims = CheckboxesField("Aims", noun="aims", description="Selecting an aim also selects its outcome.")
     framework_outcomes = CheckboxesField("Outcomes of your framework", noun="framework outcomes")
     framework_measures = CheckboxesField("Measures of your framework", noun="framework measures")
     indicators = CheckboxesField("National indicators", noun="national indicators")
@@ -210,14 +210,9 @@ class NeedForm(FlaskForm):
         if field.data != self.need.response_deadline and field.data < today():
             raise ValidationError("Deadline for responses must be today or in the future: the need is open")
 
-    def validate_aims(self, field: CheckboxesField) -> None:
-        outcome_ids = set(self.outcomes.data or [])
-        ids = field.data or []
-        stray = list(db.session.scalars(select(Term).where(Term.id.in_(ids)))) if ids else []
-        stray = [aim for aim in stray if aim.parent_id not in outcome_ids]
-        if stray:
-            outcome = stray[0].parent.label if stray[0].parent else "its outcome"
-            raise ValidationError(f"Select the outcome ‘{outcome}’ for the aim ‘{stray[0].label}’, or remove the aim")
+    def validate(self, extra_validators: Any = None) -> bool:
+        tick_parents(self.outcomes, self.aims.data)  # an aim ticked alone brings its outcome with it
+        return super().validate(extra_validators)
 
     def details(self) -> NeedDetails:
         """The validated form as the service's input."""

@@ -68,9 +68,21 @@ class ResponseForm(FlaskForm):
         self.outcomes.choices = term_choices("ecm_outcome", blank=None)
         self.evidence.choices = [SelectChoice(str(item.id), item.title) for item in organisation.impact_evidence]
         self.price_pence: int | None = None
-        self.price_required = need.kind is None or need.kind.code != "call-for-input"
-        if not self.price_required:
-            self.price.description = "Leave blank if you are not quoting a price for this call for input."
+        self.price_required = not need.is_call_for_input
+        if need.is_call_for_input:
+            self._word_for_a_call_for_input()
+
+    def _word_for_a_call_for_input(self) -> None:
+        """A call for input asks what a provider knows about local needs: no price, and its own words."""
+        del self.price
+        self.approach.label.text = "Your input"
+        self.approach.description = (
+            "What you know about the needs of children and young people here: who you work with, what you see, "
+            "what works and what is missing."
+        )
+        self.outcomes.label.text = "Which Every Child Matters outcomes does your input relate to?"
+        self.outcomes_statement.label.text = "Evidence behind your input"
+        self.submit.label.text = "Send your input"
 
     def validate_outcomes(self, field: CheckboxesField) -> None:
         if not field.data:

@@ -16,6 +16,7 @@ from marketplace.commissioning.shortlists.services import entries_of, entry_name
 from marketplace.core.clock import today
 from marketplace.core.templating import format_date, format_pence
 from marketplace.directory.models import MembershipStatus, Organisation
+from marketplace.directory.readiness import lead_training_is_current
 from marketplace.kitemark.status import kitemark_status
 from marketplace.reference.geography import served_localities
 from marketplace.reference.models import Locality, Term
@@ -159,6 +160,46 @@ def price_cell(organisations: list[Organisation], response: Response | None) -> 
     return Cell(f"From {format_pence(price)}{basis} (offer: {offer.title})")
 
 
+def unit_cost_cell(organisation: Organisation) -> Cell:
+    """What a unit of the service costs and whether the price covers full costs (value for money, IDeA)."""
+    if organisation.unit_cost_pence is None:
+        return Cell("Not given")
+    basis = f" {organisation.unit_cost_basis}" if organisation.unit_cost_basis else ""
+    recovery = {True: ", recovers full costs", False: ", does not recover full costs"}.get(
+        organisation.full_cost_recovery, ""
+    )
+    return Cell(f"{format_pence(organisation.unit_cost_pence)}{basis}{recovery}")
+
+
+def added_value_cell(organisation: Organisation) -> Cell:
+    """Match funding and what else comes with the service, with the social return where the provider gives one."""
+    parts = [organisation.added_value] if organisation.added_value else []
+    if organisation.social_return_ratio is not None:
+        parts.append(f"Social return: £{organisation.social_return_ratio} for every £1")
+    return Cell(". ".join(parts) or "Not given")
+
+
+def vetting_cell(organisation: Organisation) -> Cell:
+    """DBS checks and vetting practice: the share of people checked, and the training they get."""
+    record = organisation.safeguarding
+    if record is None or record.dbs_coverage_percent is None:
+        return Cell("Not given", NO)
+    text = f"{record.dbs_coverage_percent}% have an enhanced DBS check"
+    if record.training:
+        text += f". Training: {record.training}"
+    return Cell(text, YES if record.dbs_coverage_percent == 100 else WARNING)
+
+
+def lead_training_cell(organisation: Organisation, *, on: date | None = None) -> Cell:
+    record = organisation.safeguarding
+    if record is None or record.lead_trained_on is None:
+        return Cell("No training date given", NO)
+    name = f"{record.lead_name}, " if record.lead_name else ""
+    if lead_training_is_current(record, on or today()):
+        return Cell(f"{name}trained {format_date(record.lead_trained_on)}", YES)
+    return Cell(f"{name}trained {format_date(record.lead_trained_on)} (more than 3 years ago)", WARNING)
+
+
 def _evidence_cell(organisations: list[Organisation]) -> Cell:
     records = sum(len(organisation.impact_evidence) for organisation in organisations)
     documents = sum(len(organisation.documents) for organisation in organisations)
@@ -218,7 +259,11 @@ def compare(need: Need) -> ComparisonTable:
         ComparisonRow("Safeguarding", [safeguarding_cell(org) for org in lead]),
         ComparisonRow("Accreditations", [accreditations_cell(org) for org in lead]),
         ComparisonRow("Kitemark", [Cell(kitemark_status(org)) for org in lead]),
+        ComparisonRow("DBS checks and vetting", [vetting_cell(org) for org in lead]),
+        ComparisonRow("Safeguarding lead training", [lead_training_cell(org) for org in lead]),
         ComparisonRow("Price", [price_cell(p.organisations, p.response) for p in providers]),
+        ComparisonRow("Unit cost", [unit_cost_cell(org) for org in lead]),
+        ComparisonRow("Match funding and added value", [added_value_cell(org) for org in lead]),
         ComparisonRow("Evidence", [_evidence_cell(p.organisations) for p in providers]),
         ComparisonRow(
             "Response", [Cell(p.response.status.capitalize() if p.response else "Not responded") for p in providers]

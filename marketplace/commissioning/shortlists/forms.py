@@ -97,7 +97,13 @@ class AwardForm(FlaskForm):
         widget=GovTextArea(),
         description="Why you chose this provider. It is kept with the decision.",
     )
-    submit = SubmitField("Award", widget=GovSubmitInput())
+    # "yes" once the commissioner has seen "This cannot be undone" and confirmed (the award is irreversible)
+    confirmed = HiddenField()
+    submit = SubmitField("Continue", widget=GovSubmitInput())
+
+    @property
+    def is_confirmed(self) -> bool:
+        return self.confirmed.data == "yes"
 
     def set_choices(self, pairs: list[tuple[ShortlistEntry, Response]]) -> None:
         self.response_id.choices = [

@@ -380,6 +380,11 @@ def _notify_result(need: Need, response: Response, *, successful: bool) -> None:
         send_email(user.email, subject, f"Hello {user.name},\n\n{body}\n\nThe need: {link}\n")
 
 
+def check_award(need: Need, response: Response | None) -> Response:
+    """Whether ``need`` can be awarded to ``response`` (raises :class:`ShortlistError`), before asking to confirm."""
+    return _check_award(need, response)
+
+
 def award_need(need: Need, response: Response | None, *, commissioner: User, note: str) -> Need:
     """Award ``need`` to ``response`` and tell every responder the result.
 

@@ -164,6 +164,9 @@ def award(need_id: int):
     if form.validate_on_submit():
         response = db.session.get(Response, form.response_id.data)
         try:
+            if not form.is_confirmed:  # an award cannot be undone: ask first
+                services.check_award(need, response)
+                return render_template("shortlists/award_confirm.html", need=need, form=form, response=response)
             services.award_need(need, response, commissioner=current_user, note=form.decision_note.data)
         except services.ShortlistError as error:
             form.response_id.errors.append(str(error))

@@ -36,7 +36,7 @@ from marketplace.core.forms import optional_int
 from marketplace.directory.models import Offer
 from marketplace.directory.offers.services import LINKS, SCALAR_FIELDS, OfferDetails
 from marketplace.extensions import db
-from marketplace.reference.choices import term_choices
+from marketplace.reference.choices import term_choices, tick_parents
 from marketplace.reference.models import Locality, Term, Vocabulary
 
 INVALID_PRICE = "Enter a price in pounds, like 250 or 250.00"
@@ -133,7 +133,7 @@ class OfferForm(FlaskForm):
         description="For example, 250 or 250.00. Leave blank if the offer is free.",
     )
     outcomes = CheckboxesField("Every Child Matters outcomes", noun="outcomes")
-    aims = CheckboxesField("Aims", noun="aims", description="Select only aims of the outcomes you selected.")
+    aims = CheckboxesField("Aims", noun="aims", description="Selecting an aim also selects its outcome.")
     service_areas = CheckboxesField("Service areas", noun="service areas")
     localities = CheckboxesField(
         "Where can you deliver it?",
@@ -181,12 +181,9 @@ class OfferForm(FlaskForm):
         if is_free and self.price_pence:
             raise ValidationError("Price must be blank or 0 when the offer is free")
 
-    def validate_aims(self, field: CheckboxesField) -> None:
-        outcome_ids = set(self.outcomes.data or [])
-        stray = [aim for aim in _terms(field.data) if aim.parent_id not in outcome_ids]
-        if stray:
-            outcome = stray[0].parent.label if stray[0].parent else "its outcome"
-            raise ValidationError(f"Select the outcome ‘{outcome}’ for the aim ‘{stray[0].label}’, or remove the aim")
+    def validate(self, extra_validators: Any = None) -> bool:
+        tick_parents(self.outcomes, self.aims.data)  # an aim ticked alone brings its outcome with it
+        return super().validate(extra_validators)
 
     def _cost_basis_code(self) -> str | None:
         term = db.session.get(Term, self.cost_basis_id.data) if self.cost_basis_id.data else None

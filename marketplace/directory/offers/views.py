@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from marketplace.core.permissions import public, require_access, role_required
@@ -38,7 +38,9 @@ def index():
 @role_required(Role.PROVIDER)
 def new():
     organisation = _own_organisation()
-    form = forms.OfferForm()
+    # A new offer is usually delivered where the organisation works: start from the profile's localities
+    start = {"localities": [locality.id for locality in organisation.localities]} if request.method == "GET" else {}
+    form = forms.OfferForm(data=start)
     if form.validate_on_submit():
         offer = services.create_offer(organisation, forms.offer_details(form), actor=current_user)
         flash(f"Offer ‘{offer.title}’ added", "success")

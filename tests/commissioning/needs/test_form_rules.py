@@ -58,13 +58,14 @@ def test_bad_input_is_refused_with_a_message(client, app, case):
     assert db.session.scalar(select(func.count()).select_from(Need)) == 0
 
 
-def test_aims_must_belong_to_the_chosen_outcomes(client, app):
+def test_an_aim_brings_its_outcome_with_it(client, app):
+    # Issue 17: the form used to refuse an aim whose outcome was not also selected
     client.sign_in(make_commissioner().email)
     form = need_form(outcomes=[term_value("ecm_outcome", "be-healthy")])
     response = client.submit("/commissioner/needs/new", form)
-    assert error_summary(response) == [
-        "Select the outcome ‘Enjoy and achieve’ for the aim ‘Attend and enjoy school’, or remove the aim"
-    ]
+    assert response.status_code == 302, error_summary(response)
+    need = db.session.scalar(select(Need))
+    assert {outcome.code for outcome in need.outcomes} == {"be-healthy", "enjoy-and-achieve"}
 
 
 def test_another_bodys_framework_outcomes_are_refused(client, app):

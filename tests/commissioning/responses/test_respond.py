@@ -305,3 +305,30 @@ def test_a_draft_organisation_can_respond_too(client, world):
 def test_commissioners_cannot_respond(client, world):
     client.sign_in(world.commissioner.email)
     assert client.get(respond_url(world.need)).status_code == 403
+
+
+def test_a_call_for_input_has_its_own_form_without_a_price_or_budget(client, world):
+    world.need.kind = terms_by_code("need_kind")["call-for-input"]
+    world.need.budget_min_pence = world.need.budget_max_pence = 0
+    db.session.commit()
+    client.sign_in(world.provider.email)
+
+    page = client.get(respond_url(world.need))
+    html = page.get_data(as_text=True)
+
+    assert f"Your input to {world.need.title}" in text_of(page)
+    assert 'name="price"' not in html and "Budget" not in text_of(page)
+    assert "Send your input" in html and "Your input" in text_of(page)
+    # a price sent anyway is ignored, not stored
+    assert client.submit(respond_url(world.need), form_data(price="500")).status_code == 302
+    assert db.session.scalar(select(Response)).price_pence is None
+
+
+def test_a_public_open_need_offers_a_way_to_sign_in_and_respond(client, world):
+    world.need.status = "open"
+    db.session.commit()
+
+    html = client.get(f"/needs/{world.need.id}").get_data(as_text=True)
+
+    assert "Sign in to respond" in html
+    assert f'href="/account/sign-in?next=/needs/{world.need.id}/respond"' in html

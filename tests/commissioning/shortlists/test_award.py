@@ -47,7 +47,9 @@ def test_awarding_records_the_decision_and_tells_every_responder(signed_in, need
     winner = responses["Winner Museum"]
 
     page = signed_in.submit(
-        award_url(need), {"response_id": winner.id, "decision_note": "Best outcomes and price"}, follow_redirects=True
+        award_url(need),
+        {"response_id": winner.id, "decision_note": "Best outcomes and price", "confirmed": "yes"},
+        follow_redirects=True,
     )
 
     assert f"‘{need.title}’ awarded to Winner Museum" in text_of(page)
@@ -156,3 +158,16 @@ def test_a_closed_need_can_be_awarded(body, commissioner):
     award_need(need, response, commissioner=commissioner, note="Only responder, good fit")
 
     assert need.status == NeedStatus.AWARDED and response.status == ResponseStatus.AWARDED
+
+
+def test_the_award_asks_to_confirm_before_it_cannot_be_undone(signed_in, need, contest):
+    _, responses = contest
+    winner = responses["Winner Museum"]
+
+    page = signed_in.submit(award_url(need), {"response_id": winner.id, "decision_note": "Best outcomes"})
+
+    assert page.status_code == 200
+    assert "Are you sure you want to award this need to Winner Museum?" in text_of(page)
+    assert "This cannot be undone" in text_of(page)
+    assert 'name="confirmed" value="yes"' in page.get_data(as_text=True)
+    assert need.status != NeedStatus.AWARDED and need.awarded_response_id is None

@@ -6,6 +6,8 @@ import csv
 import io
 from datetime import timedelta
 
+from sqlalchemy import select
+
 from marketplace.commissioning.shortlists.comparison import compare
 from marketplace.core.clock import today, utcnow
 from marketplace.directory.models import (
@@ -13,6 +15,7 @@ from marketplace.directory.models import (
     EvidenceDocument,
     ImpactEvidence,
     Offer,
+    Organisation,
     OutcomeContribution,
     SafeguardingRecord,
 )
@@ -175,6 +178,27 @@ def test_the_csv_export_neutralises_spreadsheet_formulas(signed_in, body):
 
     assert rows[0] == ["Criterion", '\'=HYPERLINK("http://evil.example","x")', "'@SUM(1+1)"]
     assert ["Notes", "'+cmd|' /C calc'!A0", "'-2+3"] in rows
+
+
+def test_the_comparison_shows_value_for_money_vetting_and_the_safeguarding_leads_training(body):
+    need = build_world(body)
+    county = db.session.scalar(select(Organisation).where(Organisation.name == "County Museum"))
+    county.unit_cost_pence = 1_250
+    county.unit_cost_basis = "per child per session"
+    county.full_cost_recovery = True
+    county.added_value = "Match funding of £5,000 from the museum's trust"
+    county.safeguarding.dbs_coverage_percent = 100
+    county.safeguarding.lead_name = "Asha Patel"
+    county.safeguarding.lead_trained_on = today() - timedelta(days=400)
+    db.session.commit()
+
+    table = compare(need)
+
+    assert row(table, "Unit cost") == ["£12.50 per child per session, recovers full costs", "Not given"]
+    assert row(table, "Match funding and added value")[0] == "Match funding of £5,000 from the museum's trust"
+    assert row(table, "DBS checks and vetting") == ["100% have an enhanced DBS check", "Not given"]
+    assert row(table, "Safeguarding lead training")[0].startswith("Asha Patel, trained ")
+    assert marks(table, "Safeguarding lead training") == ["yes", "no"]
 
 
 def test_the_csv_export_neutralises_formulas_behind_separators_and_blanks(signed_in, body):

@@ -156,17 +156,17 @@ def test_ticked_choices_are_kept_after_an_error(signed_in):
     assert f'value="{aim_id("enjoy-and-achieve", 3)}" checked' in html
 
 
-def test_an_aim_whose_outcome_is_not_selected_is_refused(signed_in):
+def test_an_aim_whose_outcome_is_not_selected_brings_its_outcome_with_it(signed_in):
+    # Issue 17: refusing the form ("Select the outcome ‘Stay safe’ for the aim …") argued with people
     stray_aim = aim_id("stay-safe", 2)
 
     response = signed_in.submit(
         "/provider/offers/new", offer_form(aims=[str(aim_id("enjoy-and-achieve", 3)), str(stray_aim)])
     )
 
-    [message] = error_summary(response)
-    assert message.startswith("Select the outcome ‘Stay safe’ for the aim")
-    assert "or remove the aim" in message
-    assert _offers() == []
+    assert response.status_code == 302, error_summary(response)
+    [offer] = _offers()
+    assert "stay-safe" in {outcome.code for outcome in offer.outcomes}
 
 
 @pytest.mark.parametrize(
@@ -292,3 +292,15 @@ def test_another_organisations_offer_cannot_be_deleted(signed_in, other_offer):
 def test_a_missing_offer_is_not_found(signed_in):
     assert signed_in.get("/provider/offers/424242/edit").status_code == 404
     assert signed_in.submit("/provider/offers/424242/delete", page_url="/provider/offers").status_code == 404
+
+
+def test_a_new_offer_starts_from_the_localities_of_the_profile(signed_in, provider):
+    from tests.lookups import locality
+
+    provider.organisation.localities = [locality("E06000015")]
+    db.session.commit()
+
+    html = signed_in.get("/provider/offers/new").get_data(as_text=True)
+
+    assert f'value="{locality_id("Derby")}" checked' in html
+    assert f'value="{locality_id("Derbyshire")}" checked' not in html

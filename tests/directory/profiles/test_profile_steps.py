@@ -112,7 +112,7 @@ def test_bad_basics_are_refused_with_messages_and_the_typed_values_kept(signed_i
     assert error_summary(response) == [
         "Enter your organisation's name",
         "Enter a real postcode, like DE1 3AR",
-        "Enter a website address starting with https://, like https://www.example.org",
+        "Enter a website address, like www.example.org",
         "Enter an email address in the correct format, like name@example.org",
         "Enter a telephone number, like 01632 960 001 or +44 808 157 0192",
     ]
@@ -393,3 +393,11 @@ def test_a_plain_member_can_edit_the_profile(client, organisation):
     assert response.status_code == 302
     db.session.refresh(organisation)
     assert organisation.description == "Edited by a member"
+
+
+def test_a_website_typed_without_https_is_accepted_and_stored_with_it(signed_in, organisation):
+    response = signed_in.submit("/provider/profile/basics", basics(website="example.org"))
+
+    assert response.status_code == 302, error_summary(response)
+    db.session.refresh(organisation)
+    assert organisation.website == "https://example.org"

@@ -250,3 +250,10 @@ def test_providers_and_pending_commissioners_are_refused_and_guests_sent_to_sign
         user_client.sign_in(email)
         for url in ("/commissioner/area", f"/commissioner/area.csv?locality={DERBY}"):
             assert user_client.get(url).status_code == 403, (email, url)
+
+
+def test_locality_list_names_tiers_in_plain_words_not_codes(client, area):
+    client.sign_in(area.email)
+    html = client.get("/commissioner/area").get_data(as_text=True)
+    assert "Camden (London borough)" in html and "Derby (unitary authority)" in html
+    assert "london_borough" not in html and "metropolitan_district" not in html
