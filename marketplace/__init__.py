@@ -138,6 +138,7 @@ def _register_blueprints(app: Flask) -> None:
         monitoring,
         notifications,
         reference,
+        registration,
         verification,
     )
     from marketplace.api import bp as api_bp
@@ -154,6 +155,7 @@ def _register_blueprints(app: Flask) -> None:
         accounts.bp,
         accounts.admin_bp,
         accounts.admin_home.bp,
+        registration.bp,
         reference.bp,
         audit.bp,
         directory.bp,

@@ -28,20 +28,6 @@ GROUND_FLOOR: dict[str, frozenset[str]] = {
     "reference": frozenset({"reference", "core", "extensions"}),
 }
 
-# Package edges that still close a cycle and live in other engineers' areas (issue 11). The cycle check
-# ignores exactly these; test_edges_being_removed_are_still_there fails once one disappears, so the set
-# shrinks with the code. The lead empties it as the work below merges.
-EDGES_BEING_REMOVED: frozenset[tuple[str, str]] = frozenset(
-    {
-        # Registration in accounts/services.py creates the provider's Organisation and the commissioner's
-        # CommissioningBody, and accounts/forms.py lists the bodies (both files are being hardened by another
-        # engineer); User's back-references in accounts/models.py are TYPE_CHECKING-only. Moving registration's
-        # organisation/body step into directory and commissioning removes both edges.
-        ("accounts", "directory"),
-        ("accounts", "commissioning"),
-    }
-)
-
 
 @dataclass(frozen=True)
 class Import:
@@ -51,6 +37,7 @@ class Import:
     target: str
     file: str  # relative to the directory holding the ``marketplace`` package
     line: int
+    type_only: bool = False  # written under ``if TYPE_CHECKING:``: never runs
 
     def where(self) -> str:
         return f"{self.file}:{self.line}"
@@ -81,7 +68,9 @@ def imports_of(path: Path, root: Path = SOURCE_ROOT) -> Iterator[Import]:
     """
     module = module_name(path, root)
     is_package = path.name == "__init__.py"
-    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"), filename=str(path))):
+    tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+    type_only = _type_checking_lines(tree)
+    for node in ast.walk(tree):
         if isinstance(node, ast.Import):
             targets = [alias.name for alias in node.names]
         elif isinstance(node, ast.ImportFrom):
@@ -91,7 +80,18 @@ def imports_of(path: Path, root: Path = SOURCE_ROOT) -> Iterator[Import]:
         else:
             continue
         file = path.relative_to(root).as_posix()
-        yield from (Import(module, target, file, node.lineno) for target in dict.fromkeys(targets))
+        typed = node.lineno in type_only
+        yield from (Import(module, target, file, node.lineno, typed) for target in dict.fromkeys(targets))
+
+
+def _type_checking_lines(tree: ast.Module) -> set[int]:
+    """Lines inside ``if TYPE_CHECKING:`` blocks (imports there exist for annotations only)."""
+    lines: set[int] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.If) and "TYPE_CHECKING" in ast.unparse(node.test):
+            for child in node.body:
+                lines.update(range(child.lineno, (child.end_lineno or child.lineno) + 1))
+    return lines
 
 
 def unit_of(dotted: str) -> str | None:
@@ -111,11 +111,16 @@ Graph = dict[str, dict[str, list[Import]]]
 
 
 def package_graph(found: list[Import]) -> Graph:
-    """node -> {node it imports -> the imports that make the edge}; self-imports are not edges."""
+    """node -> {node it imports -> the imports that make the edge}; self-imports are not edges.
+
+    Imports under ``if TYPE_CHECKING:`` are not edges: they only name the other side of an ORM relationship for
+    the type checker (``User.organisation`` and ``Organisation.members`` know each other by design), never run,
+    and so cannot tie the packages' loading or behaviour together. The ground-floor rule still counts them.
+    """
     graph: Graph = {}
     for item in found:
         source, target = unit_of(item.source), unit_of(item.target)
-        if source is None:
+        if source is None or item.type_only:
             continue
         edges = graph.setdefault(source, {})
         if target is not None and target != source:
@@ -194,7 +199,7 @@ def layers(adjacency: dict[str, set[str]]) -> list[list[str]]:
 
 
 def describe(graph: Graph, ignored: frozenset[tuple[str, str]]) -> str:
-    lines = ["Package dependency graph (~> marks an edge in EDGES_BEING_REMOVED):"]
+    lines = ["Package dependency graph (~> marks an ignored edge):"]
     for node in sorted(graph):
         targets = [f"~>{t}" if (node, t) in ignored else t for t in sorted(graph[node])]
         lines.append(f"  {node} -> {', '.join(targets) or '(nothing)'}")
@@ -242,25 +247,9 @@ def test_ground_floor_imports_no_domain_package(found, package):
 
 
 def test_package_graph_has_no_cycle(graph):
-    print("\n" + describe(graph, EDGES_BEING_REMOVED))
-    found_cycles = cycles(graph, EDGES_BEING_REMOVED)
+    print("\n" + describe(graph, frozenset()))
+    found_cycles = cycles(graph)
     assert not found_cycles, "Package cycles:\n" + "\n".join(explain(graph, cycle) for cycle in found_cycles)
-
-
-def test_edges_being_removed_are_still_there_and_still_close_a_cycle(graph):
-    """Keeps EDGES_BEING_REMOVED exact: an edge that has gone, or no longer closes a cycle, must leave it."""
-    on_a_cycle = _all_cycle_edges(graph)
-    stale = sorted(edge for edge in EDGES_BEING_REMOVED if edge not in on_a_cycle)
-    assert not stale, f"Remove from EDGES_BEING_REMOVED (gone, or no longer part of a cycle): {stale}"
-
-
-def _all_cycle_edges(graph: Graph) -> set[tuple[str, str]]:
-    adjacency = _without(graph, frozenset())
-    edges = set()
-    for group in strongly_connected(adjacency):
-        members = set(group)
-        edges |= {(a, b) for a in group for b in adjacency[a] & members}
-    return edges
 
 
 # --- The checker itself can fail -----------------------------------------------------------------------------

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from dataclasses import dataclass
 from datetime import timedelta
 
 from flask import Response, after_this_request, current_app, has_request_context
@@ -18,11 +17,9 @@ from sqlalchemy.exc import IntegrityError
 from marketplace.accounts.models import Invitation, User, new_session_token
 from marketplace.accounts.passwords import hash_password, needs_rehash, verify_password
 from marketplace.audit.services import record_event
-from marketplace.commissioning.models import CommissioningBody
 from marketplace.core.clock import utcnow
 from marketplace.core.links import external_url
 from marketplace.core.roles import Role
-from marketplace.directory.models import Organisation
 from marketplace.extensions import db
 from marketplace.notifications.services import deliver_due_emails_now, notify, queue_email, send_email
 
@@ -47,12 +44,12 @@ def find_user_by_email(email: str) -> User | None:
 EMAIL_TAKEN = "An account already exists for this email address. Sign in or reset your password"
 
 
-def _ensure_email_free(email: str) -> None:
+def ensure_email_free(email: str) -> None:
     if find_user_by_email(email) is not None:
         raise AccountError(EMAIL_TAKEN, "email")
 
 
-def _flush_new_user(user: User) -> None:
+def flush_new_user(user: User) -> None:
     """Insert ``user``; a concurrent request that took the same email first (user.email is unique) is reported
     like a taken email instead of failing with a 500."""
     db.session.add(user)
@@ -63,73 +60,8 @@ def _flush_new_user(user: User) -> None:
         raise AccountError(EMAIL_TAKEN, "email") from error
 
 
-def _admins() -> list[User]:
+def admins() -> list[User]:
     return list(db.session.scalars(select(User).where(User.role == Role.ADMIN.value, User.is_active.is_(True))))
-
-
-@dataclass
-class Registration:
-    name: str
-    email: str
-    password: str
-    account_type: Role
-    organisation_name: str = ""
-    organisation_type_id: int | None = None
-    commissioning_body_id: int | None = None
-    new_body_name: str = ""
-    new_body_kind_id: int | None = None
-
-
-def register_user(registration: Registration) -> User:
-    """Create a provider (with a new draft organisation they administer) or a commissioner awaiting approval."""
-    _ensure_email_free(registration.email)
-    user = User(
-        email=normalise_email(registration.email),
-        name=registration.name.strip(),
-        password_hash=hash_password(registration.password),
-        role=registration.account_type.value,
-        is_org_admin=True,
-        password_changed_at=utcnow(),
-    )
-    if registration.account_type is Role.PROVIDER:
-        user.organisation = Organisation(
-            name=registration.organisation_name.strip(), organisation_type_id=registration.organisation_type_id
-        )
-    elif registration.account_type is Role.COMMISSIONER:
-        _attach_commissioning_body(user, registration)
-    else:
-        raise AccountError("Select provider or commissioner", "account_type")
-    _flush_new_user(user)
-    record_event("account.registered", obj=user, actor=user, after={"email": user.email, "role": user.role})
-    if user.role_enum is Role.COMMISSIONER:
-        for admin in _admins():
-            notify(admin.id, f"{user.name} ({user.email}) asks for a commissioner account", "/admin/users?pending=1")
-            send_email(
-                admin.email,
-                "A commissioner account is waiting for approval",
-                f"{user.name} <{user.email}> registered for {user.membership_name}.\n"
-                "Approve or refuse them on the users page of the marketplace.",
-            )
-    db.session.commit()
-    return user
-
-
-def _attach_commissioning_body(user: User, registration: Registration) -> None:
-    if registration.commissioning_body_id:
-        body = db.session.get(CommissioningBody, registration.commissioning_body_id)
-        if body is None:
-            raise AccountError("Select your commissioning body", "commissioning_body_id")
-        user.commissioning_body = body
-        # Joining an existing body: the body's own admins invite; a self-registrant is a plain member.
-        user.is_org_admin = False
-    elif registration.new_body_name.strip():
-        user.commissioning_body = CommissioningBody(  # unlisted until an admin approves the registrant
-            name=registration.new_body_name.strip(), kind_id=registration.new_body_kind_id, is_listed=False
-        )
-    else:
-        raise AccountError(
-            "Select your commissioning body, or enter its name if it is not listed", "commissioning_body_id"
-        )
 
 
 def authenticate(email: str, password: str) -> User | None:
@@ -251,7 +183,7 @@ def _hash_token(token: str) -> str:
 def invite_member(inviter: User, email: str, *, is_org_admin: bool = False, role: Role | None = None) -> Invitation:
     """An org-admin invites a colleague to their organisation or body; an admin may invite assessors/admins."""
     email = normalise_email(email)
-    _ensure_email_free(email)
+    ensure_email_free(email)
     if role in (Role.ASSESSOR, Role.ADMIN):
         if inviter.role_enum is not Role.ADMIN:
             raise AccountError("Only administrators can invite assessors or administrators", "role")
@@ -317,7 +249,7 @@ def open_invitation(token: str) -> Invitation | None:
 
 
 def accept_invitation(invitation: Invitation, *, name: str, password: str) -> User:
-    _ensure_email_free(invitation.email)
+    ensure_email_free(invitation.email)
     user = User(
         email=invitation.email,
         name=name.strip(),
@@ -329,7 +261,7 @@ def accept_invitation(invitation: Invitation, *, name: str, password: str) -> Us
         password_changed_at=utcnow(),
     )
     invitation.accepted_at = utcnow()
-    _flush_new_user(user)
+    flush_new_user(user)
     after = {
         "user_id": user.id,
         "role": user.role,
@@ -429,7 +361,7 @@ def list_users(*, pending_only: bool = False, role: str | None = None) -> list[U
 
 def create_staff_account(*, email: str, name: str, password: str, role: Role) -> User:
     """Command-line creation of the first admin (and of assessors) on a new installation."""
-    _ensure_email_free(email)
+    ensure_email_free(email)
     user = User(
         email=normalise_email(email),
         name=name,
@@ -437,7 +369,7 @@ def create_staff_account(*, email: str, name: str, password: str, role: Role) ->
         role=role.value,
         password_changed_at=utcnow(),
     )
-    _flush_new_user(user)
+    flush_new_user(user)
     record_event(
         "account.created",
         obj=user,

@@ -11,12 +11,10 @@ from marketplace.accounts.passwords import verify_password
 from marketplace.accounts.throttle import sign_in_email_key, signed_in_user_key
 from marketplace.core.permissions import public, require_access, signed_in
 from marketplace.core.redirects import safe_next_path
-from marketplace.core.roles import Role
-from marketplace.directory.duplicates import likely_duplicates
 from marketplace.extensions import db, limiter
 
 
-def _apply_account_error(form, error: services.AccountError) -> None:
+def apply_account_error(form, error: services.AccountError) -> None:
     field = getattr(form, error.field, None) if error.field else None
     if field is not None:
         field.errors = [*field.errors, error.message]
@@ -49,45 +47,6 @@ def sign_out():
     logout_user()
     flash("You have signed out", "success")
     return redirect(url_for("directory.home"))
-
-
-def _likely_duplicates(form: forms.RegistrationForm) -> list:
-    """A provider registering an organisation that is already listed is asked first (unless they said it differs)."""
-    if form.account_type.data != Role.PROVIDER.value or request.form.get("different_organisation") == "yes":
-        return []
-    return likely_duplicates(form.organisation_name.data or "")
-
-
-@bp.route("/register", methods=["GET", "POST"])
-@public
-@limiter.limit("20 per hour", methods=["POST"])
-def register():
-    if current_user.is_authenticated:
-        return redirect(url_for("core.dashboard"))
-    form = forms.RegistrationForm()
-    valid = form.validate_on_submit()
-    duplicates = _likely_duplicates(form) if valid else []
-    if valid and not duplicates:
-        registration = services.Registration(
-            name=form.name.data,
-            email=form.email.data,
-            password=form.password.data,
-            account_type=Role(form.account_type.data),
-            organisation_name=form.organisation_name.data or "",
-            organisation_type_id=form.organisation_type.data,
-            commissioning_body_id=form.commissioning_body.data,
-            new_body_name=form.new_body_name.data or "",
-            new_body_kind_id=form.new_body_kind.data,
-        )
-        try:
-            user = services.register_user(registration)
-        except services.AccountError as error:
-            _apply_account_error(form, error)
-        else:
-            login_user(user)
-            flash("Your account has been created", "success")
-            return redirect(url_for("core.dashboard"))
-    return render_template("accounts/register.html", form=form, duplicates=duplicates)
 
 
 @bp.route("/password/forgot", methods=["GET", "POST"])
@@ -143,7 +102,7 @@ def team():
         try:
             services.invite_member(user, form.email.data, is_org_admin=form.is_org_admin.data)
         except services.AccountError as error:
-            _apply_account_error(form, error)
+            apply_account_error(form, error)
         else:
             flash(f"Invitation sent to {form.email.data}", "success")
             return redirect(url_for("accounts.team"))
@@ -183,7 +142,7 @@ def accept_invitation(token: str):
         try:
             user = services.accept_invitation(invitation, name=form.name.data, password=form.password.data)
         except services.AccountError as error:
-            _apply_account_error(form, error)
+            apply_account_error(form, error)
         else:
             login_user(user)
             flash("Welcome. Your account is ready", "success")

@@ -88,7 +88,7 @@ ACCOUNT_AREAS = [
     Area("Notifications", "notifications.index", ("notifications.",)),
     Area("Your account", "accounts.profile", ("search.saved_searches",)),
 ]
-ANONYMOUS_AREAS = [Area("Sign in", "accounts.sign_in"), Area("Create an account", "accounts.register")]
+ANONYMOUS_AREAS = [Area("Sign in", "accounts.sign_in"), Area("Create an account", "registration.register")]
 
 
 @dataclass(frozen=True)

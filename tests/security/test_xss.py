@@ -140,7 +140,7 @@ def test_payloads_in_every_form_are_rendered_inert_on_every_page_of_every_role(a
 
     assert probe.problems == []
     # The probe is not vacuous: forms were accepted with the payload, and pages show it as text.
-    assert {"offers.new", "needs.new", "consortia.new", "accounts.register"} <= probe.accepted, probe.accepted
+    assert {"offers.new", "needs.new", "consortia.new", "registration.register"} <= probe.accepted, probe.accepted
     assert shown["provider_a"] and shown["commissioner"] and shown["admin"], shown
     # Every free-text field of every form class was probed (a new form is covered once a page shows it).
     missed = {

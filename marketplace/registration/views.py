@@ -1,0 +1,55 @@
+"""The registration page (/account/register)."""
+
+from __future__ import annotations
+
+from flask import flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_user
+
+from marketplace.accounts.services import AccountError
+from marketplace.accounts.views import apply_account_error
+from marketplace.core.permissions import public
+from marketplace.core.roles import Role
+from marketplace.directory.duplicates import likely_duplicates
+from marketplace.extensions import limiter
+from marketplace.registration import bp
+from marketplace.registration.forms import RegistrationForm
+from marketplace.registration.services import Registration, register_user
+
+
+def _likely_duplicates(form: RegistrationForm) -> list:
+    """A provider registering an organisation that is already listed is asked first (unless they said it differs)."""
+    if form.account_type.data != Role.PROVIDER.value or request.form.get("different_organisation") == "yes":
+        return []
+    return likely_duplicates(form.organisation_name.data or "")
+
+
+@bp.route("/register", methods=["GET", "POST"])
+@public
+@limiter.limit("20 per hour", methods=["POST"])
+def register():
+    if current_user.is_authenticated:
+        return redirect(url_for("core.dashboard"))
+    form = RegistrationForm()
+    valid = form.validate_on_submit()
+    duplicates = _likely_duplicates(form) if valid else []
+    if valid and not duplicates:
+        registration = Registration(
+            name=form.name.data,
+            email=form.email.data,
+            password=form.password.data,
+            account_type=Role(form.account_type.data),
+            organisation_name=form.organisation_name.data or "",
+            organisation_type_id=form.organisation_type.data,
+            commissioning_body_id=form.commissioning_body.data,
+            new_body_name=form.new_body_name.data or "",
+            new_body_kind_id=form.new_body_kind.data,
+        )
+        try:
+            user = register_user(registration)
+        except AccountError as error:
+            apply_account_error(form, error)
+        else:
+            login_user(user)
+            flash("Your account has been created", "success")
+            return redirect(url_for("core.dashboard"))
+    return render_template("registration/register.html", form=form, duplicates=duplicates)
