@@ -12,13 +12,14 @@ from marketplace.accounts.models import User
 from marketplace.commissioning.models import CommissioningBody
 from marketplace.demo.services import DEMO_FILE
 from marketplace.directory.evidence.services import policy_is_out_of_date
-from marketplace.directory.models import Accreditation, Organisation, SafeguardingRecord
+from marketplace.directory.models import Accreditation, EvidenceDocument, Organisation, SafeguardingRecord
 from marketplace.extensions import db
 from marketplace.kitemark.models import Kitemark, KitemarkApplication
 from marketplace.kitemark.status import kitemarked_organisation_ids
 from marketplace.matching.ranking import match_need, open_needs
 from marketplace.search import pending
 from marketplace.search.maintenance import check, rebuild
+from marketplace.verification.models import RequestReason, SafeguardingVerification, VerificationStatus
 
 DEMO_LOGINS = {
     "provider@derby-museums.example.org": "provider",
@@ -149,3 +150,30 @@ def test_demo_load_on_a_fresh_site_indexes_as_it_goes_without_warnings(app, capl
     assert pending.peek(app.config["SEARCH_INDEX_DIR"]) == set()
     report = check(app)
     assert report.is_clean and report.indexed == report.expected > 0
+
+
+def test_demo_states_are_reached_through_the_services_with_real_documents(app, demo_output):
+    """Every verified demo record has a verified verification decided by the demo assessor, with a PDF policy; the
+    demo also shows one lapsed verification (back with the assessors) and one request waiting."""
+    assessor = _user("assessor@artscouncil.example.org")
+    verified = list(db.session.scalars(select(SafeguardingRecord).where(SafeguardingRecord.verified_at.is_not(None))))
+    assert len(verified) == 19
+    verifications = list(db.session.scalars(select(SafeguardingVerification)))
+    decided = {v.organisation_id for v in verifications if v.status == VerificationStatus.VERIFIED}
+    assert decided == {record.organisation_id for record in verified}
+    assert all(v.decided_by_id == assessor.id for v in verifications if v.status == VerificationStatus.VERIFIED)
+    assert all(record.policy_document.content_type == "application/pdf" for record in verified)
+    lapsed = [v for v in verifications if v.status == VerificationStatus.LAPSED]
+    assert [v.organisation.ref for v in lapsed] == ["lincolnshire-libraries-heritage"]
+    waiting = {v.organisation.ref: v.reason for v in verifications if v.status == VerificationStatus.REQUESTED}
+    assert waiting == {
+        "lincolnshire-libraries-heritage": RequestReason.REVERIFICATION,
+        "rutland-county-museum": RequestReason.PROVIDER,
+    }
+    documents = _count(EvidenceDocument)
+    assert documents > 19
+
+    again = app.test_cli_runner().invoke(args=["demo", "load"])
+
+    assert again.exit_code == 0, again.output
+    assert (_count(SafeguardingVerification), _count(EvidenceDocument)) == (len(verifications), documents)
