@@ -15,10 +15,8 @@ from sqlalchemy import and_, or_, select
 
 from marketplace.accounts.models import User
 from marketplace.audit.models import AuditEvent
-from marketplace.audit.services import record_event
 from marketplace.directory.models import Organisation
 from marketplace.extensions import db
-from marketplace.kitemark.checklist import CHECKLIST_KEYS
 from marketplace.kitemark.models import Decision, Kitemark, KitemarkApplication
 
 ACTION_PREFIX = "kitemark."
@@ -88,26 +86,3 @@ def history(organisation: Organisation) -> list[HistoryEntry]:
     events = _events(organisation)
     names = _names(events)
     return [entry for event in events if (entry := _entry(event, names)) is not None]
-
-
-def record_past_step(
-    action: str,
-    obj: KitemarkApplication | Kitemark,
-    *,
-    occurred_at: datetime,
-    actor: Any = None,
-    summary: str = "",
-    after: dict[str, Any] | None = None,
-) -> AuditEvent:
-    """A step recorded after the fact (demo data): its audit event, dated when the step happened."""
-    event = record_event(f"{ACTION_PREFIX}{action}", obj=obj, actor=actor, summary=summary, after=after)
-    event.occurred_at = occurred_at
-    return event
-
-
-def record_past_award(application: KitemarkApplication, *, occurred_at: datetime, actor: Any = None) -> AuditEvent:
-    """An award with every checklist item verified, recorded after the fact (demo data)."""
-    checks = {key: {"verified": True, "note": ""} for key in CHECKLIST_KEYS}
-    after = {"status": application.status, "reasons": application.decision_reasons, "checks": checks}
-    summary = f"Kitemark awarded to {application.organisation.name} (demo data)"
-    return record_past_step("awarded", application, occurred_at=occurred_at, actor=actor, summary=summary, after=after)

@@ -2,16 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
-
-from sqlalchemy import func, select
-
 from marketplace.audit.models import AuditEvent
-from marketplace.core.clock import utcnow
 from marketplace.extensions import db
 from marketplace.kitemark import services
 from marketplace.kitemark.checklist import CHECKLIST_KEYS, ITEM_NAMES
-from marketplace.kitemark.history import history, record_past_step
+from marketplace.kitemark.history import history
 from marketplace.kitemark.models import Decision
 from tests.client import FormClient, text_of
 from tests.factories import all_verified, awarded, make_assessor
@@ -108,17 +103,3 @@ def test_the_provider_and_assessor_pages_show_the_history_from_the_audit_log(app
     assessor_client.sign_in(assessor.email)
     review = text_of(assessor_client.get(f"/assessor/kitemark/applications/{application.id}"))
     assert "Ada Assessor declared no conflict of interest" in review
-
-
-def test_a_step_recorded_after_the_fact_is_dated_when_it_happened(ready):
-    organisation, provider = ready
-    application = services.apply_for_kitemark(organisation, user=provider)
-    then = utcnow() - timedelta(days=40)
-    count = db.session.scalar(select(func.count()).select_from(AuditEvent))
-
-    record_past_step("resubmitted", application, occurred_at=then, actor=provider)
-    db.session.commit()
-
-    assert db.session.scalar(select(func.count()).select_from(AuditEvent)) == count + 1
-    dated = [entry for entry in history(organisation) if entry.summary.endswith("resubmitted the application")]
-    assert [entry.occurred_at for entry in dated] == [then]
