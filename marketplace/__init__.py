@@ -63,6 +63,15 @@ def _init_profile_extras(app: Flask) -> None:
     from marketplace.kitemark.status import current_award
 
     init_profile_extras(app, kitemark_award=current_award, shortlist_needs=shortlistable_needs_for)
+    _init_track_record(app)
+
+
+def _init_track_record(app: Flask) -> None:
+    """The shortlist comparison shows published close-out reviews, which live in monitoring (above commissioning)."""
+    from marketplace.commissioning.shortlists.comparison import init_comparison_track_record
+    from marketplace.monitoring.reviews import entry_track_record
+
+    init_comparison_track_record(app, entry_track_record)
 
 
 def _trust_proxies(app: Flask) -> None:

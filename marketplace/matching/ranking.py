@@ -46,6 +46,7 @@ from marketplace.extensions import db
 from marketplace.matching.ages import describe as describe_ages
 from marketplace.matching.ages import excluded_by_ages
 from marketplace.matching.places import NeedPlace, need_place, placement
+from marketplace.monitoring.reviews import track_record_reason
 from marketplace.reference.models import Term
 from marketplace.search.documents import (
     CONSORTIUM_PREFIX,
@@ -440,19 +441,30 @@ def match_need(need: Need, top: int = 20) -> list[MatchResult]:
         if pair is None:
             continue
         prefix = ORGANISATION_PREFIX if document["kind"] == "organisation" else CONSORTIUM_PREFIX
+        object_id = int(document["id"].removeprefix(prefix))
         results.append(
             MatchResult(
                 id=document["id"],
                 name=document["name"],
                 score=pair.points,
-                reasons=pair.reasons,
+                reasons=[*pair.reasons, *_track_record(document["kind"], object_id)],
                 missing=pair.missing,
                 kind=document["kind"],
-                object_id=int(document["id"].removeprefix(prefix)),
+                object_id=object_id,
                 label=pair.label,
             )
         )
     return _ranked(results, top)
+
+
+def _track_record(kind: str, object_id: int) -> list[str]:
+    """The published close-out track record as a reason line, added after scoring: a fact the commissioner
+    weighs, never a hidden boost (the score is :func:`score_pair`'s alone)."""
+    if kind == "organisation":
+        line = track_record_reason(organisation_id=object_id)
+    else:
+        line = track_record_reason(consortium_id=object_id)
+    return [line] if line else []
 
 
 # Needs for a provider ---------------------------------------------------------------------------------------------

@@ -84,6 +84,37 @@ def track_record_of(organisation_id: int) -> list[CloseOutReview]:
     return list(db.session.scalars(query))
 
 
+def published_reviews(*, organisation_id: int | None = None, consortium_id: int | None = None) -> list[CloseOutReview]:
+    """Published reviews of contracts a consortium held, or an organisation led (as on its profile's track
+    record), newest first. Unpublished reviews never leave the body that wrote them."""
+    query = select(CloseOutReview).join(Contract).where(CloseOutReview.provider_consented_at.is_not(None))
+    if consortium_id is not None:
+        query = query.where(Contract.consortium_id == consortium_id)
+    else:
+        query = query.where(Contract.organisation_id == organisation_id)
+    return list(db.session.scalars(query.order_by(CloseOutReview.reviewed_at.desc(), CloseOutReview.id.desc())))
+
+
+def track_record_reason(*, organisation_id: int | None = None, consortium_id: int | None = None) -> str | None:
+    """The matching reason line: the newest published review, and how many more there are. A fact shown to the
+    commissioner, never a ranking boost (matching adds it after scoring)."""
+    found = published_reviews(organisation_id=organisation_id, consortium_id=consortium_id)
+    if not found:
+        return None
+    line = track_record_line(found[0])
+    more = f" (and {len(found) - 1} more published reviews)" if len(found) > 1 else ""
+    return f"Track record: {line[0].lower()}{line[1:]}{more}"
+
+
+def entry_track_record(entry: Any) -> list[str]:
+    """A shortlist entry's published track record lines, for the shortlist comparison (wired in ``create_app``)."""
+    if entry.consortium_id is not None:
+        found = published_reviews(consortium_id=entry.consortium_id)
+    else:
+        found = published_reviews(organisation_id=entry.organisation_id)
+    return [track_record_line(review) for review in found]
+
+
 def track_record_line(review: CloseOutReview) -> str:
     """ "Delivered Short breaks for Central Bedfordshire Council; 2 of 3 targets met." """
     contract = review.contract

@@ -38,6 +38,7 @@ from marketplace.directory.models import (
     organisation_locality,
 )
 from marketplace.extensions import db
+from marketplace.monitoring.area import commissioned_in_area
 from marketplace.reference.geography import overlapping_ids
 from marketplace.reference.models import Locality, Term
 from marketplace.reference.services import terms_by_code
@@ -55,6 +56,24 @@ class CountRow:
     label: str
     providers: int = 0
     offers: int = 0
+
+
+@dataclass(frozen=True)
+class ContractRow:
+    """The viewer's own body's live contracts serving the area for one ECM outcome or service area."""
+
+    code: str
+    label: str
+    contracts: int
+
+
+@dataclass
+class Commissioned:
+    """What the viewer's body has commissioned in the area: counts only (contracts are private to the body)."""
+
+    contracts: int
+    outcome_rows: list[ContractRow]
+    service_area_rows: list[ContractRow]
 
 
 @dataclass
@@ -77,6 +96,7 @@ class AreaOverview:
     outcome_rows: list[CountRow]
     service_area_rows: list[CountRow]
     gaps: list[Gap] = field(default_factory=list)
+    commissioned: Commissioned | None = None
 
 
 def localities_by_region() -> list[tuple[str, list[Locality]]]:
@@ -234,6 +254,18 @@ def _gap(framework: OutcomesFramework, outcome: FrameworkOutcome, covered: dict[
     return Gap(framework, outcome, providers=len(providers), mapped=True)
 
 
+def commissioned(body: CommissioningBody, locality_ids: set[int]) -> Commissioned:
+    """The body's own live contracts serving the area per ECM outcome (every outcome, in order) and service area.
+    Other bodies' contracts are never counted: no contract has a published summary to share."""
+    counts = commissioned_in_area(body.id, locality_ids)
+    outcomes = sorted(terms_by_code("ecm_outcome").values(), key=lambda t: t.position)
+    return Commissioned(
+        contracts=counts.contracts,
+        outcome_rows=[ContractRow(t.code, t.label, counts.by_outcome.get(t.code, 0)) for t in outcomes],
+        service_area_rows=[ContractRow(code, label, number) for code, label, number in counts.by_service_area],
+    )
+
+
 def area_overview(locality: Locality, body: CommissioningBody | None) -> AreaOverview:
     """The cultural offer in ``locality`` and, when ``body`` is given, the gaps in its frameworks."""
     locality_ids = overlapping_ids(locality)
@@ -247,6 +279,7 @@ def area_overview(locality: Locality, body: CommissioningBody | None) -> AreaOve
         outcome_rows=_outcome_rows(counts),
         service_area_rows=counts.service_areas,
         gaps=gaps,
+        commissioned=commissioned(body, locality_ids) if body is not None else None,
     )
 
 
@@ -263,6 +296,20 @@ def outcome_chart(overview: AreaOverview) -> str:
     )
 
 
+def commissioned_chart(overview: AreaOverview) -> str:
+    """The SVG bar chart of the body's live contracts per ECM outcome (escaped; safe to insert as HTML)."""
+    if overview.commissioned is None:
+        return ""
+    rows = overview.commissioned.outcome_rows
+    return horizontal_bar_chart(
+        title=f"Your live contracts per Every Child Matters outcome in {overview.locality.name}",
+        description="; ".join(f"{row.label}: {row.contracts} live contracts" for row in rows),
+        rows=[(row.label, [row.contracts]) for row in rows],
+        series=[Series("Live contracts", "app-chart__bar")],
+        chart_id="contract-chart",
+    )
+
+
 def gap_label(gap: Gap) -> str:
     if not gap.mapped:
         return "Not mapped to ECM outcomes"
@@ -270,9 +317,18 @@ def gap_label(gap: Gap) -> str:
 
 
 def overview_rows(overview: AreaOverview) -> list[list[str]]:
-    """The CSV rows (after the header): ECM outcomes, service areas and gaps."""
+    """The CSV rows (after the header): ECM outcomes, service areas, the body's live contracts and gaps."""
     rows: list[list[object]] = [["ECM outcome", row.label, row.providers, row.offers] for row in overview.outcome_rows]
     rows += [["Service area", row.label, row.providers, row.offers] for row in overview.service_area_rows]
+    if overview.commissioned is not None:
+        rows += [
+            [f"Your live contracts: {section}", row.label, "", row.contracts]
+            for section, found in (
+                ("ECM outcome", overview.commissioned.outcome_rows),
+                ("Service area", overview.commissioned.service_area_rows),
+            )
+            for row in found
+        ]
     rows += [
         [f"Gap: {gap.framework.name}", gap.outcome.title, gap.providers if gap.mapped else "", gap_label(gap)]
         for gap in overview.gaps

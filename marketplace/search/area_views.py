@@ -35,6 +35,7 @@ def overview():
         code=code,
         overview=result,
         chart=area.outcome_chart(result) if result is not None else "",
+        contract_chart=area.commissioned_chart(result) if result is not None else "",
         regions=area.localities_by_region(),
         gap_label=area.gap_label,
         ecm_labels=area.ecm_labels,

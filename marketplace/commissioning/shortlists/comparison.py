@@ -8,8 +8,11 @@ localities and evidence, and on its lead organisation for safeguarding and accre
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
+
+from flask import Flask, current_app
 
 from marketplace.commissioning.models import Need, Response, ShortlistEntry
 from marketplace.commissioning.shortlists.services import entries_of, entry_name, live_response_for_entry
@@ -22,6 +25,11 @@ from marketplace.reference.geography import served_localities
 from marketplace.reference.models import Locality, Term
 
 POLICY_MAX_AGE_MONTHS = 12
+TRACK_RECORD_KEY = "commissioning.comparison_track_record"
+
+# A shortlist entry's published track record lines. Close-out reviews live in monitoring, which sits above
+# commissioning (it imports it), so monitoring's function is handed over by ``create_app``.
+TrackRecord = Callable[[ShortlistEntry], list[str]]
 YES, NO, WARNING = "yes", "no", "warning"
 
 
@@ -212,6 +220,20 @@ def _plural(count: int, noun: str) -> str:
     return f"{count} {noun}{'' if count == 1 else 's'}"
 
 
+def init_comparison_track_record(app: Flask, track_record: TrackRecord) -> None:
+    """Name the function giving an entry's published track record; without one the row is left out."""
+    app.extensions[TRACK_RECORD_KEY] = track_record
+
+
+def _track_record_row(providers: list[_Provider]) -> list[ComparisonRow]:
+    """Published close-out reviews, shown as facts beside the rest (the rank is the commissioner's own)."""
+    track_record: TrackRecord | None = current_app.extensions.get(TRACK_RECORD_KEY)
+    if track_record is None:
+        return []
+    cells = [Cell(". ".join(lines) if (lines := track_record(p.entry)) else "None published") for p in providers]
+    return [ComparisonRow("Track record (published close-out reviews)", cells)]
+
+
 # The table --------------------------------------------------------------------------------------------------------
 
 
@@ -265,6 +287,7 @@ def compare(need: Need) -> ComparisonTable:
         ComparisonRow("Unit cost", [unit_cost_cell(org) for org in lead]),
         ComparisonRow("Match funding and added value", [added_value_cell(org) for org in lead]),
         ComparisonRow("Evidence", [_evidence_cell(p.organisations) for p in providers]),
+        *_track_record_row(providers),
         ComparisonRow(
             "Response", [Cell(p.response.status.capitalize() if p.response else "Not responded") for p in providers]
         ),
