@@ -210,7 +210,7 @@ def filters_from(values: dict[str, Any]) -> Filters:
     )
 
 
-def paginate(query: Select, values: dict[str, Any], loading: Sequence[Any] = ()) -> Page:
+def paginate(query: Select, values: dict[str, Any], loading: Sequence[Any] = (), total: int | None = None) -> Page:
     """One page of ``query`` (its records loaded with ``loading``); a page past the end is empty, as in ORUK.
 
     The page is cut on ids alone (sorting and skipping whole rows, descriptions and all, was most of the time of
@@ -221,7 +221,8 @@ def paginate(query: Select, values: dict[str, Any], loading: Sequence[Any] = ())
     number = values.get("page", 1)
     per_page = values.get("per_page", DEFAULT_PER_PAGE)
     entity = query.column_descriptions[0]["entity"]
-    total = db.session.scalar(query.with_only_columns(func.count(entity.id)).order_by(None)) or 0
+    if total is None:
+        total = db.session.scalar(query.with_only_columns(func.count(entity.id)).order_by(None)) or 0
     cut = query.with_only_columns(entity.id).limit(per_page).offset((number - 1) * per_page)
     page_ids = list(db.session.scalars(cut))
     records = {}
@@ -452,6 +453,20 @@ def services_query(filters: Filters) -> Select:
         query = query.where(Offer.organisation_id == filters.organization_id)
     query = query.where(*_offer_profile_clauses(filters))
     return query.options(*OFFER_LIST_LOADING).order_by(Organisation.id, Offer.id)
+
+
+def services_total(filters: Filters) -> int | None:
+    """How many offers an unfiltered /services lists, counted cheaply; None when filtered (paginate counts then).
+
+    Every offer less those of organisations not published: SQLite counts a whole table at once and hidden
+    organisations are few, while counting the published ones walks most of both indexes (about 20 ms of each
+    page at 100,000 offers, where this takes a few).
+    """
+    if filters != Filters():
+        return None
+    everything = db.session.scalar(select(func.count()).select_from(Offer)) or 0
+    hidden = select(func.count(Offer.id)).join(Offer.organisation)
+    return everything - (db.session.scalar(hidden.where(Organisation.status != OrganisationStatus.PUBLISHED)) or 0)
 
 
 def service_at_locations_query(filters: Filters) -> Select:

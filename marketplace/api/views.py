@@ -104,12 +104,12 @@ def organization(organization_id: UUID):
 @bp.get("/services")
 @public
 def services_list():
-    return _listing(
-        (*params.DIRECTORY_FILTERS, *params.ORUK_FILTERS, params.ORGANIZATION, *params.PAGINATION),
-        lambda values: services.services_query(services.filters_from(values)),
-        serializers.service_list_item,
-        services.OFFER_LIST_LOADING,
-    )
+    accepted = (*params.DIRECTORY_FILTERS, *params.ORUK_FILTERS, params.ORGANIZATION, *params.PAGINATION)
+    values = params.parse(request.args, accepted)
+    filters = services.filters_from(values)
+    query = services.services_query(filters)
+    page = services.paginate(query, values, services.OFFER_LIST_LOADING, total=services.services_total(filters))
+    return jsonify(serializers.page_envelope(page, serializers.service_list_item))
 
 
 @bp.get("/services/<uuid:service_id>")

@@ -300,3 +300,22 @@ def test_a_retired_term_is_not_listed(client):
 
     assert "theme:think-family" not in [item["key"] for item in themes["contents"]]
     assert themes["total_items"] == 7
+
+
+def test_service_totals_leave_out_offers_of_unpublished_organisations(client):
+    """The unfiltered total is counted as every offer less the hidden ones: it must agree with the filtered count."""
+    first = make_published("First Museum")
+    make_offer(first, "Early tour")
+    make_offer(first, "Late tour")
+    second = make_published("Second Museum")
+    make_offer(second, "Craft club")
+    make_offer(factories.make_organisation("Draft Gallery", status=OrganisationStatus.DRAFT), "Hidden class")
+    make_offer(factories.make_organisation("Suspended Theatre", status=OrganisationStatus.SUSPENDED), "Gone show")
+
+    everything = get_json(client, "/api/v1/services?per_page=2")
+    last = get_json(client, "/api/v1/services?per_page=2&page=2")
+    narrowed = get_json(client, "/api/v1/services?q=tour")
+
+    assert (everything["total_items"], everything["total_pages"]) == (3, 2)
+    assert names(everything) + names(last) == ["Early tour", "Late tour", "Craft club"]  # by organisation, then offer
+    assert narrowed["total_items"] == 2
