@@ -319,3 +319,24 @@ def test_service_totals_leave_out_offers_of_unpublished_organisations(client):
     assert (everything["total_items"], everything["total_pages"]) == (3, 2)
     assert names(everything) + names(last) == ["Early tour", "Late tour", "Craft club"]  # by organisation, then offer
     assert narrowed["total_items"] == 2
+
+
+def test_pages_in_the_back_half_hold_the_same_services_as_walking_forwards(client):
+    """Back-half pages are cut from the end: one service a page must still give every service once, in order."""
+    for number in range(3):
+        organisation = make_published(f"Museum {number}", address=f"{number} Silk Mill Lane")
+        make_offer(organisation, f"Talk {number}a")
+        make_offer(organisation, f"Talk {number}b")
+    expected = ["Talk 0a", "Talk 0b", "Talk 1a", "Talk 1b", "Talk 2a", "Talk 2b"]
+
+    one_by_one = [names(get_json(client, f"/api/v1/services?per_page=1&page={n}")) for n in range(1, 7)]
+    located = [
+        [
+            item["service"]["name"]
+            for item in get_json(client, f"/api/v1/service_at_locations?per_page=4&page={n}")["contents"]
+        ]
+        for n in (1, 2)
+    ]
+
+    assert one_by_one == [[name] for name in expected]
+    assert located[0] + located[1] == expected
