@@ -96,7 +96,8 @@ PATHS: dict[str, Any] = {
     },
     "/organizations": _list(
         "Published organisations",
-        "Cultural organisations with a published profile, by name. Filters combine (AND). Items carry the "
+        "Cultural organisations with a published profile, in a stable order (by internal key, oldest first: "
+        "Open Referral UK sets no order, and this one keeps deep pages fast). Filters combine (AND). Items carry the "
         "one-to-one fields and their services in brief; `full_service=true` gives each organization in full.",
         {"oneOf": [_ref("OrganizationListItem"), _ref("Organization")]},
         (*params.DIRECTORY_FILTERS, *params.ORGANIZATION_FILTERS, *params.PAGINATION),
@@ -112,7 +113,8 @@ PATHS: dict[str, Any] = {
     ),
     "/services": _list(
         "Offers of published organisations",
-        "Services and activities offered by published organisations, by name: each offer's one-to-one fields and "
+        "Services and activities offered by published organisations, in a stable order (by their organization's "
+        "internal key, then their own; Open Referral UK sets no order): each offer's one-to-one fields and "
         "its organization (the profile's service_list); the rest is on /services/{id}." + ORUK_NOTE,
         "ServiceListItem",
         (*params.DIRECTORY_FILTERS, *params.ORUK_FILTERS, params.ORGANIZATION, *params.PAGINATION),
@@ -122,7 +124,7 @@ PATHS: dict[str, Any] = {
     "/service_at_locations": _list(
         "Offers at their locations",
         "Each offer at its venue, or at its organization's address when it names none (offers with neither are "
-        "left out), by the offer's name." + ORUK_NOTE,
+        "left out), in the order of /services." + ORUK_NOTE,
         "ServiceAtLocationListItem",
         (*params.DIRECTORY_FILTERS, *params.ORUK_FILTERS, params.ORGANIZATION, *params.PAGINATION),
         "Service at locations",

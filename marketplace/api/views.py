@@ -45,10 +45,14 @@ def open_data_headers(response: Response) -> Response:
 
 
 def _listing(
-    accepted: Sequence[params.Param], query: Callable[[dict[str, Any]], Select], serialise, loading: Sequence = ()
+    accepted: Sequence[params.Param],
+    query: Callable[[dict[str, Any]], Select],
+    serialise,
+    loading: Sequence = (),
+    order: Sequence = (),
 ) -> Response:
     values = params.parse(request.args, accepted)
-    page = services.paginate(query(values), values, loading)
+    page = services.paginate(query(values), values, loading, order=order)
     return jsonify(serializers.page_envelope(page, serialise))
 
 
@@ -104,12 +108,13 @@ def organization(organization_id: UUID):
 @bp.get("/services")
 @public
 def services_list():
-    return _listing(
-        (*params.DIRECTORY_FILTERS, *params.ORUK_FILTERS, params.ORGANIZATION, *params.PAGINATION),
-        lambda values: services.services_query(services.filters_from(values)),
-        serializers.service_list_item,
-        services.OFFER_LIST_LOADING,
-    )
+    accepted = (*params.DIRECTORY_FILTERS, *params.ORUK_FILTERS, params.ORGANIZATION, *params.PAGINATION)
+    values = params.parse(request.args, accepted)
+    filters = services.filters_from(values)
+    query = services.services_query(filters)
+    total = services.services_total(filters)
+    page = services.paginate(query, values, services.OFFER_LIST_LOADING, total=total, order=services.SERVICE_ORDER)
+    return jsonify(serializers.page_envelope(page, serializers.service_list_item))
 
 
 @bp.get("/services/<uuid:service_id>")
@@ -126,6 +131,7 @@ def service_at_locations():
         lambda values: services.service_at_locations_query(services.filters_from(values)),
         serializers.service_at_location_list_item,
         services.OFFER_LIST_LOADING,
+        services.SERVICE_ORDER,
     )
 
 

@@ -56,14 +56,14 @@ def museum():
     return organisation, offer
 
 
-def test_organizations_lists_only_published_organisations_by_name(client, museum):
+def test_organizations_lists_only_published_organisations_in_key_order(client, museum):
     make_published("Arkwright Archive")
     factories.make_organisation("Draft Gallery", status=OrganisationStatus.DRAFT)
     factories.make_organisation("Suspended Theatre", status=OrganisationStatus.SUSPENDED)
 
     page = get_json(client, "/api/v1/organizations")
 
-    assert names(page) == ["Arkwright Archive", "Derby Museum of Making"]
+    assert names(page) == ["Derby Museum of Making", "Arkwright Archive"]  # oldest first, not by name
     assert page["total_items"] == 2
     assert (page["page_number"], page["total_pages"], page["size"]) == (1, 1, 2)
     assert page["first_page"] and page["last_page"] and not page["empty"]
@@ -195,8 +195,8 @@ def test_locality_filter_matches_a_county_and_its_districts_both_ways(client, co
     organisations = get_json(client, f"/api/v1/organizations?locality={code}")
     services = get_json(client, f"/api/v1/services?locality={code}")
 
-    assert names(organisations) == ["Amber Valley Arts", "County-wide Library", "Touring Theatre"]
-    assert names(services) == ["Belper workshops", "Mobile library"]
+    assert names(organisations) == ["County-wide Library", "Amber Valley Arts", "Touring Theatre"]
+    assert names(services) == ["Mobile library", "Belper workshops"]  # by organisation, then offer
 
 
 def test_an_offers_own_localities_replace_its_organisations(client):
@@ -223,7 +223,7 @@ def test_age_filter_keeps_ranges_that_include_the_age(client):
     page = get_json(client, "/api/v1/organizations?age=15")
     services = get_json(client, "/api/v1/services?age=3")
 
-    assert names(page) == ["All Ages Library", "Toddler Gallery", "Youth Arts"]
+    assert names(page) == ["Youth Arts", "All Ages Library", "Toddler Gallery"]
     assert names(services) == []
     assert names(get_json(client, "/api/v1/services?age=16")) == ["Teen takeover"]
 
@@ -300,3 +300,43 @@ def test_a_retired_term_is_not_listed(client):
 
     assert "theme:think-family" not in [item["key"] for item in themes["contents"]]
     assert themes["total_items"] == 7
+
+
+def test_service_totals_leave_out_offers_of_unpublished_organisations(client):
+    """The unfiltered total is counted as every offer less the hidden ones: it must agree with the filtered count."""
+    first = make_published("First Museum")
+    make_offer(first, "Early tour")
+    make_offer(first, "Late tour")
+    second = make_published("Second Museum")
+    make_offer(second, "Craft club")
+    make_offer(factories.make_organisation("Draft Gallery", status=OrganisationStatus.DRAFT), "Hidden class")
+    make_offer(factories.make_organisation("Suspended Theatre", status=OrganisationStatus.SUSPENDED), "Gone show")
+
+    everything = get_json(client, "/api/v1/services?per_page=2")
+    last = get_json(client, "/api/v1/services?per_page=2&page=2")
+    narrowed = get_json(client, "/api/v1/services?q=tour")
+
+    assert (everything["total_items"], everything["total_pages"]) == (3, 2)
+    assert names(everything) + names(last) == ["Early tour", "Late tour", "Craft club"]  # by organisation, then offer
+    assert narrowed["total_items"] == 2
+
+
+def test_pages_in_the_back_half_hold_the_same_services_as_walking_forwards(client):
+    """Back-half pages are cut from the end: one service a page must still give every service once, in order."""
+    for number in range(3):
+        organisation = make_published(f"Museum {number}", address=f"{number} Silk Mill Lane")
+        make_offer(organisation, f"Talk {number}a")
+        make_offer(organisation, f"Talk {number}b")
+    expected = ["Talk 0a", "Talk 0b", "Talk 1a", "Talk 1b", "Talk 2a", "Talk 2b"]
+
+    one_by_one = [names(get_json(client, f"/api/v1/services?per_page=1&page={n}")) for n in range(1, 7)]
+    located = [
+        [
+            item["service"]["name"]
+            for item in get_json(client, f"/api/v1/service_at_locations?per_page=4&page={n}")["contents"]
+        ]
+        for n in (1, 2)
+    ]
+
+    assert one_by_one == [[name] for name in expected]
+    assert located[0] + located[1] == expected

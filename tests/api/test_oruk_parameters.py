@@ -47,7 +47,7 @@ def test_taxonomy_and_term_ids_are_uuids_or_keys(client, offers):
 
 def test_minimum_and_maximum_age_compare_the_services_bounds(client, offers):
     # Maker club 8 and over, Evening talk any age, Drawing class 5-11 (its organisation's).
-    assert _services(client, "minimum_age=5") == ["Drawing class", "Maker club"]
+    assert sorted(_services(client, "minimum_age=5")) == ["Drawing class", "Maker club"]
     assert _services(client, "maximum_age=12") == ["Drawing class"]
     assert _services(client, "minimum_age=6&maximum_age=16") == []
     assert _services(client, "minimum_age=8.0") == ["Maker club"]
@@ -75,7 +75,7 @@ def test_modified_after_keeps_recent_changes(client, offers):
 def test_postcode_with_proximity_keeps_nearby_providers(client, offers):
     near_derby = _services(client, "postcode=DE1%201BS&proximity=10000")
 
-    assert near_derby == ["Evening talk", "Maker club"]
+    assert sorted(near_derby) == ["Evening talk", "Maker club"]
     assert len(_services(client, "postcode=DE1%201BS")) == 3  # a postcode alone does not narrow
     assert get_json(client, "/api/v1/services?proximity=1000", status=400)["error"]["parameters"] == [
         {"name": "proximity", "problem": "needs a postcode"}
