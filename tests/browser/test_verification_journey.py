@@ -20,6 +20,7 @@ from marketplace.matching.ranking import match_need
 from tests import factories
 from tests.browser.test_kitemark_journey import ASSESSOR, expect_success, new_page, sign_in
 from tests.factories import PASSWORD, make_need, make_ready_organisation
+from tests.lookups import term
 from tests.search.web.test_matching import names
 
 pytestmark = pytest.mark.browser
@@ -30,6 +31,13 @@ def test_verification_from_request_to_matching_and_lapse_after_an_edit(browser, 
     name = f"Peak Heritage Trust {uuid.uuid4().hex[:8]}"
     with live_app.app_context():
         organisation, provider = make_ready_organisation(name, age_min=5, age_max=18)
+        # A real fit for the need (its service area), so only the safeguarding requirement keeps the provider out.
+        factories.make_offer(
+            organisation,
+            "Sensory short breaks",
+            service_areas=[term("service_area", "short-breaks-for-disabled-children")],
+            localities=list(organisation.localities),
+        )
         need = make_need(factories.make_body(f"Derby Trust {name[-8:]}"), requires_safeguarding_verified=True)
         organisation_id, provider_email, need_id = organisation.id, provider.email, need.id
         assert name not in names(match_need(need))
