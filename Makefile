@@ -67,8 +67,9 @@ $(AXE_JS):
 
 axe: $(AXE_JS)
 
+# Every pytest run spreads over PYTEST_WORKERS processes (pytest-xdist; auto: one per CPU; 1 runs in one process).
 # The quick check: lint and format, then the suite without its slow directories (browser, gunicorn ops/load/faults,
-# security probes, backups: make test runs them), over PYTEST_WORKERS processes (pytest-xdist; auto: one per CPU).
+# security probes, backups: make test runs them).
 PYTEST_WORKERS ?= auto
 check: $(VENV)/.installed-dev
 	$(BIN)/ruff check .
@@ -77,14 +78,14 @@ check: $(VENV)/.installed-dev
 
 test: $(VENV)/.installed-dev chromium redis axe
 	$(BIN)/ruff check .
-	$(BIN)/pytest
+	$(BIN)/pytest -n $(PYTEST_WORKERS)
 	$(MAKE) --no-print-directory test-postgres
 
 # The suite again on a throwaway PostgreSQL cluster (schema from the migrations), stopped and deleted afterwards;
 # skipped with a visible message when no PostgreSQL server binaries are installed. tests/browser and the gunicorn
 # load/fault tests are left out: they serve their own SQLite site, so they would only repeat the SQLite run.
 test-postgres: $(VENV)/.installed-dev redis
-	scripts/with_postgres.sh $(BIN)/pytest --ignore=tests/browser --ignore=tests/ops/test_faults.py --ignore=tests/ops/test_load.py
+	scripts/with_postgres.sh $(BIN)/pytest -n $(PYTEST_WORKERS) --ignore=tests/browser --ignore=tests/ops/test_faults.py --ignore=tests/ops/test_load.py
 
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check .
