@@ -57,6 +57,10 @@ def _ages(organisation: Organisation) -> tuple[int | None, int | None]:
     return low, high
 
 
+def _by_id(row) -> int:
+    return row.id or 0
+
+
 def _offer_text(offer: Offer) -> str:
     return " ".join(part for part in (offer.title, offer.description) if part)
 
@@ -87,8 +91,10 @@ def organisation_document(
     from marketplace.extensions import db
 
     session = session or db.session
-    offers = organisation.offers
-    contributions = organisation.outcome_contributions
+    # In id order, whatever order the database returned the rows in (PostgreSQL gives no order without ORDER BY):
+    # the version hash covers the texts, so the same rows must always give the same document.
+    offers = sorted(organisation.offers, key=_by_id)
+    contributions = sorted(organisation.outcome_contributions, key=_by_id)
     current = today()
     age_min, age_max = _ages(organisation)
     prices = [offer.price_pence for offer in offers if offer.price_pence is not None]
@@ -146,7 +152,7 @@ def _offer_prices(offers: Iterable[Offer]) -> list[dict]:
 
 def consortium_document(consortium: Consortium, members: list[Organisation], *, session: Session | None = None) -> dict:
     """A consortium: its own name and description, and the union of its published members' reach."""
-    member_documents = [organisation_document(member, session=session) for member in members]
+    member_documents = [organisation_document(member, session=session) for member in sorted(members, key=_by_id)]
 
     def union(field: str) -> list[str]:
         return sorted({value for document in member_documents for value in document[field]})
