@@ -15,7 +15,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
-from urllib.parse import urlsplit
 
 from sqlalchemy import select
 
@@ -27,9 +26,14 @@ from marketplace.core.roles import Role
 from marketplace.directory.models import Organisation, SafeguardingRecord
 from marketplace.directory.readiness import safeguarding_review_due_on
 from marketplace.extensions import db
-from marketplace.kitemark.services import is_member_of, provider_recipients
+from marketplace.kitemark.assessing import (
+    assessor_problem,
+    eligible_assessors,
+    is_member_of,
+    provider_recipients,
+    send_with_link,
+)
 from marketplace.kitemark.signals import kitemark_awarded
-from marketplace.notifications.services import notify, send_email
 from marketplace.verification.checks import ITEM_KEYS, ITEM_NAMES, failed_by_rule, pre_assess, take_snapshot
 from marketplace.verification.models import RequestReason, SafeguardingVerification, VerificationStatus
 
@@ -100,8 +104,7 @@ def why_cannot_request(organisation: Organisation) -> list[str]:
 
 def assessors_for(verification: SafeguardingVerification) -> list[User]:
     """Active assessors who may be assigned the request (never members of the organisation)."""
-    query = select(User).where(User.role == Role.ASSESSOR.value, User.is_active.is_(True)).order_by(User.name)
-    return [user for user in db.session.scalars(query) if not is_member_of(user, verification.organisation)]
+    return eligible_assessors(verification.organisation)
 
 
 # --- Shared steps ----------------------------------------------------------------------------------------------
@@ -117,19 +120,14 @@ def _fields(verification: SafeguardingVerification) -> dict[str, Any]:
 
 
 def _tell_provider(organisation: Organisation, subject: str, body: str) -> None:
-    link = external_url("verification.provider_page")
-    for user in provider_recipients(organisation):
-        send_email(user.email, subject, f"Dear {user.name},\n\n{body}\n\n{link}\n")
-        notify(user.id, subject, urlsplit(link).path)
+    send_with_link(provider_recipients(organisation), subject, body, external_url("verification.provider_page"))
 
 
 def _tell_assessors(verification: SafeguardingVerification, subject: str, body: str) -> None:
     """Email the assessors who may take the request (or only the assigned one)."""
     link = external_url("verification.review", verification_id=verification.id)
     recipients = [verification.assessor] if verification.assessor is not None else assessors_for(verification)
-    for user in recipients:
-        send_email(user.email, subject, f"Dear {user.name},\n\n{body}\n\n{link}\n")
-        notify(user.id, subject, urlsplit(link).path)
+    send_with_link(recipients, subject, body, link)
 
 
 def _commit() -> None:
@@ -137,10 +135,9 @@ def _commit() -> None:
 
 
 def _require_assessor(user: Any, organisation: Organisation) -> None:
-    if user is None or user.role_enum is not Role.ASSESSOR:
-        raise VerificationError("Only assessors can do this.")
-    if is_member_of(user, organisation):
-        raise VerificationError(f"You are a member of {organisation.name}, so you cannot verify its safeguarding.")
+    problem = assessor_problem(user, organisation, "verify its safeguarding")
+    if problem:
+        raise VerificationError(problem)
 
 
 def _require_assigned(verification: SafeguardingVerification, assessor: Any) -> None:
