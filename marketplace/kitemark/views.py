@@ -26,6 +26,9 @@ from marketplace.kitemark.checklist import CHECKLIST, ITEM_NAMES, snapshot_docum
 from marketplace.kitemark.history import history
 from marketplace.kitemark.models import ApplicationStatus, Kitemark, KitemarkApplication, KitemarkStatus
 from marketplace.kitemark.status import current_award
+from marketplace.kitemark.view_helpers import own_organisation as _own_organisation
+from marketplace.kitemark.view_helpers import refused as _refused
+from marketplace.kitemark.view_helpers import signed_in_user as _user
 from marketplace.reference.models import Locality
 from marketplace.reference.services import terms_by_code
 
@@ -42,22 +45,7 @@ def iso_date(value: str | None) -> str:
     return long_date(date.fromisoformat(value))
 
 
-def _user() -> Any:
-    return current_user._get_current_object()
-
-
-def _refused(error: services.KitemarkError, endpoint: str, **values: Any):
-    flash(error.message, "error")
-    return redirect(url_for(endpoint, **values))
-
-
 # --- Provider ------------------------------------------------------------------------------------------------
-
-
-def _own_organisation() -> Organisation:
-    organisation = current_user.organisation
-    require_access(organisation is not None)
-    return organisation
 
 
 def _provider_page(form: forms.DeclarationForm | None = None, status: int = 200):
