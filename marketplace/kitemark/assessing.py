@@ -51,3 +51,24 @@ def assessor_problem(user: Any, organisation: Organisation, activity: str) -> st
     if is_member_of(user, organisation):
         return f"You are a member of {organisation.name}, so you cannot {activity}."
     return None
+
+
+def assignee_problem(assessor: Any, organisation: Organisation, activity: str) -> str | None:
+    """Why ``assessor`` may not be given the organisation's work (None when they may); ``activity`` names it."""
+    if assessor.role_enum is not Role.ASSESSOR or not assessor.is_active:
+        return "Select an assessor from the list"
+    if is_member_of(assessor, organisation):
+        return f"{assessor.name} is a member of {organisation.name}, so cannot {activity} it."
+    return None
+
+
+def set_assignee(work: Any, assessor: Any, status: str, when: Any = None) -> None:
+    """Give ``work`` (an application or request) to ``assessor``, or with None back to the queue.
+
+    Either way any earlier no-conflict declaration goes: the assessor now assigned has to declare afresh.
+    """
+    work.assessor = assessor
+    work.assessor_id = assessor.id if assessor is not None else None  # the id too: the audit event reads it
+    work.assigned_at = when
+    work.no_conflict_declared_at = None
+    work.status = status

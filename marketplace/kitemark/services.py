@@ -24,16 +24,16 @@ from marketplace.accounts.models import User
 from marketplace.audit.services import record_event
 from marketplace.core.clock import long_date, today, utcnow
 from marketplace.core.links import external_url
-from marketplace.core.roles import Role
 from marketplace.directory.models import Organisation, OrganisationStatus
 from marketplace.directory.readiness import add_years, readiness
 from marketplace.extensions import db
 from marketplace.kitemark.assessing import (
     assessor_problem,
+    assignee_problem,
     eligible_assessors,
-    is_member_of,
     provider_recipients,
     send_with_link,
+    set_assignee,
 )
 from marketplace.kitemark.checklist import CHECKLIST_KEYS, ITEM_NAMES, take_snapshot
 from marketplace.kitemark.models import (
@@ -217,15 +217,11 @@ def assign_application(application: KitemarkApplication, *, assessor: User, by: 
     _require_assessor(by, organisation)
     if not application.is_open or application.status == ApplicationStatus.CHANGES_REQUESTED:
         raise KitemarkError("Only an application waiting for an assessor or in review can be assigned.")
-    if assessor.role_enum is not Role.ASSESSOR or not assessor.is_active:
-        raise KitemarkError("Select an assessor from the list")
-    if is_member_of(assessor, organisation):
-        raise KitemarkError(f"{assessor.name} is a member of {organisation.name}, so cannot assess it.")
+    problem = assignee_problem(assessor, organisation, "assess")
+    if problem:
+        raise KitemarkError(problem)
     before = _application_fields(application)
-    application.assessor, application.assessor_id = assessor, assessor.id  # the id too: the audit event reads it
-    application.assigned_at = utcnow()
-    application.no_conflict_declared_at = None
-    application.status = ApplicationStatus.IN_REVIEW
+    set_assignee(application, assessor, ApplicationStatus.IN_REVIEW, utcnow())
     _record_step(
         "assigned",
         application,
@@ -252,10 +248,7 @@ def declare_conflict(application: KitemarkApplication, *, assessor: Any, note: s
     """The assessor has a conflict: they step aside and the application goes back to the queue."""
     _require_assigned(application, assessor)
     before = _application_fields(application)
-    application.assessor, application.assessor_id = None, None
-    application.assigned_at = None
-    application.no_conflict_declared_at = None
-    application.status = ApplicationStatus.SUBMITTED
+    set_assignee(application, None, ApplicationStatus.SUBMITTED)
     _record_step(
         "conflict_declared",
         application,

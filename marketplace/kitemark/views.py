@@ -22,6 +22,7 @@ from marketplace.directory.evidence import storage
 from marketplace.directory.models import EvidenceDocument, Organisation
 from marketplace.extensions import db
 from marketplace.kitemark import bp, forms, listing, services
+from marketplace.kitemark.assessing import is_member_of
 from marketplace.kitemark.checklist import CHECKLIST, ITEM_NAMES, snapshot_document
 from marketplace.kitemark.history import history
 from marketplace.kitemark.models import ApplicationStatus, Kitemark, KitemarkApplication, KitemarkStatus
@@ -154,7 +155,7 @@ def _review_page(application: KitemarkApplication, form: Any = None, status: int
         application=application,
         organisation=application.organisation,
         snapshot=application.snapshot,
-        is_member=services.is_member_of(me, application.organisation),
+        is_member=is_member_of(me, application.organisation),
         is_mine=application.assessor_id == me.id and application.status == ApplicationStatus.IN_REVIEW,
         assign_form=form if isinstance(form, forms.AssignForm) else assign_form,
         conflict_form=form if isinstance(form, forms.ConflictForm) else forms.ConflictForm(),
@@ -265,7 +266,7 @@ def _organisation_page(organisation: Organisation, form: Any = None, status: int
         kitemark=services.latest_kitemark(organisation),
         award=current_award(organisation),
         application=services.latest_application(organisation),
-        is_member=services.is_member_of(_user(), organisation),
+        is_member=is_member_of(_user(), organisation),
         suspend_form=form if isinstance(form, forms.SuspendForm) else forms.SuspendForm(),
         reinstate_form=form if isinstance(form, forms.ReinstateForm) else forms.ReinstateForm(),
         **({"form": form} if form is not None else {}),

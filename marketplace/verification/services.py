@@ -22,16 +22,16 @@ from marketplace.accounts.models import User
 from marketplace.audit.services import record_event
 from marketplace.core.clock import long_date, today, utcnow
 from marketplace.core.links import external_url
-from marketplace.core.roles import Role
 from marketplace.directory.models import Organisation, SafeguardingRecord
 from marketplace.directory.readiness import safeguarding_review_due_on
 from marketplace.extensions import db
 from marketplace.kitemark.assessing import (
     assessor_problem,
+    assignee_problem,
     eligible_assessors,
-    is_member_of,
     provider_recipients,
     send_with_link,
+    set_assignee,
 )
 from marketplace.kitemark.signals import kitemark_awarded
 from marketplace.verification.checks import ITEM_KEYS, ITEM_NAMES, failed_by_rule, pre_assess, take_snapshot
@@ -193,15 +193,11 @@ def assign_verification(verification: SafeguardingVerification, *, assessor: Use
     _require_assessor(by, organisation)
     if not verification.is_open:
         raise VerificationError("Only a request waiting for an assessor or in review can be assigned.")
-    if assessor.role_enum is not Role.ASSESSOR or not assessor.is_active:
-        raise VerificationError("Select an assessor from the list")
-    if is_member_of(assessor, organisation):
-        raise VerificationError(f"{assessor.name} is a member of {organisation.name}, so cannot verify it.")
+    problem = assignee_problem(assessor, organisation, "verify")
+    if problem:
+        raise VerificationError(problem)
     before = _fields(verification)
-    verification.assessor = assessor
-    verification.assigned_at = utcnow()
-    verification.no_conflict_declared_at = None
-    verification.status = VerificationStatus.IN_REVIEW
+    set_assignee(verification, assessor, VerificationStatus.IN_REVIEW, utcnow())
     record_event(
         "verification.assigned",
         obj=verification,
@@ -236,10 +232,7 @@ def declare_conflict(verification: SafeguardingVerification, *, assessor: Any, n
     """The assessor has a conflict: they step aside and the request goes back to the queue."""
     _require_assigned(verification, assessor)
     before = _fields(verification)
-    verification.assessor = None
-    verification.assigned_at = None
-    verification.no_conflict_declared_at = None
-    verification.status = VerificationStatus.REQUESTED
+    set_assignee(verification, None, VerificationStatus.REQUESTED)
     record_event(
         "verification.conflict_declared",
         obj=verification,

@@ -21,6 +21,7 @@ from marketplace.directory import access
 from marketplace.directory.evidence import storage
 from marketplace.directory.readiness import safeguarding_review_due_on
 from marketplace.extensions import db
+from marketplace.kitemark.assessing import is_member_of
 from marketplace.kitemark.listing import age_text
 from marketplace.kitemark.view_helpers import own_organisation as _own_organisation
 from marketplace.kitemark.view_helpers import refused as _refused
@@ -112,7 +113,7 @@ def _review_page(verification: SafeguardingVerification, form: Any = None, statu
         record=record,
         review_due_on=safeguarding_review_due_on(record),
         findings=findings,
-        is_member=services.is_member_of(me, verification.organisation),
+        is_member=is_member_of(me, verification.organisation),
         is_mine=verification.assessor_id == me.id and verification.status == VerificationStatus.IN_REVIEW,
         assign_form=form if isinstance(form, forms.AssignForm) else assign_form,
         conflict_form=form if isinstance(form, forms.ConflictForm) else forms.ConflictForm(),
