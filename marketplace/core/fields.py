@@ -11,8 +11,8 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from govuk_frontend_wtf.wtforms_widgets import GovCheckboxesInput, GovDateInput, GovTextArea, GovTextInput
-from wtforms import Field, SelectMultipleField, StringField, TextAreaField
+from govuk_frontend_wtf.wtforms_widgets import GovCheckboxesInput, GovDateInput, GovSelect, GovTextArea, GovTextInput
+from wtforms import Field, SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, StopValidation, ValidationError
 
 POUNDS = re.compile(r"^(\d+)(?:\.(\d+))?$")
@@ -45,6 +45,22 @@ def text_area(label: str, *, noun: str, max_length: int, required: str = "", **k
     """:func:`text_field` as a GOV.UK textarea."""
     validators = _text_validators(noun, max_length, required)
     return TextAreaField(label, widget=GovTextArea(), filters=[strip_text], validators=validators, **kwargs)
+
+
+def select_field(label: str, *, invalid: str, required: str = "", **kwargs: Any) -> SelectField:
+    """A GOV.UK select; ``invalid`` is the message for a value not offered, ``required`` (if any) for none chosen.
+
+    Choices are set by the form at run time; ``kwargs`` go to SelectField (``coerce``, ``description``...).
+    """
+    validators = [InputRequired(message=required)] if required else []
+    return SelectField(
+        label,
+        widget=GovSelect(),
+        validators=validators,
+        invalid_value_message=invalid,
+        invalid_choice_message=invalid,
+        **kwargs,
+    )
 
 
 class CheckboxesField(SelectMultipleField):

@@ -6,13 +6,13 @@ from collections.abc import Iterable
 from typing import Any
 
 from flask_wtf import FlaskForm
-from govuk_frontend_wtf.wtforms_widgets import GovCheckboxInput, GovRadioInput, GovSelect, GovSubmitInput, GovTextArea
+from govuk_frontend_wtf.wtforms_widgets import GovCheckboxInput, GovRadioInput, GovSubmitInput, GovTextArea
 from wtforms import BooleanField, RadioField, SelectField, SubmitField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, ValidationError
 
 from marketplace.accounts.models import User
-from marketplace.core.fields import strip_text
+from marketplace.core.fields import select_field, strip_text
 from marketplace.core.forms import optional_int
 from marketplace.kitemark.checklist import CHECKLIST
 from marketplace.kitemark.models import Decision
@@ -46,13 +46,7 @@ class DeclarationForm(FlaskForm):
 
 
 class AssignForm(FlaskForm):
-    assessor_id = SelectField(
-        "Assessor",
-        coerce=optional_int,
-        widget=GovSelect(),
-        invalid_value_message="Select an assessor from the list",
-        invalid_choice_message="Select an assessor from the list",
-    )
+    assessor_id = select_field("Assessor", coerce=optional_int, invalid="Select an assessor from the list")
     submit = SubmitField("Assign", widget=GovSubmitInput())
 
     def set_choices(self, assessors: list[User]) -> None:
