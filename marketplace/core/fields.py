@@ -11,9 +11,9 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from govuk_frontend_wtf.wtforms_widgets import GovCheckboxesInput, GovDateInput, GovTextArea, GovTextInput
-from wtforms import Field, SelectMultipleField, StringField, TextAreaField
-from wtforms.validators import InputRequired, Length, StopValidation
+from govuk_frontend_wtf.wtforms_widgets import GovCheckboxesInput, GovDateInput, GovSelect, GovTextArea, GovTextInput
+from wtforms import Field, SelectField, SelectMultipleField, StringField, TextAreaField
+from wtforms.validators import InputRequired, Length, StopValidation, ValidationError
 
 POUNDS = re.compile(r"^(\d+)(?:\.(\d+))?$")
 # A price above £100 million is a typing mistake; the wording for pence typed too finely. Offers and responses.
@@ -45,6 +45,22 @@ def text_area(label: str, *, noun: str, max_length: int, required: str = "", **k
     """:func:`text_field` as a GOV.UK textarea."""
     validators = _text_validators(noun, max_length, required)
     return TextAreaField(label, widget=GovTextArea(), filters=[strip_text], validators=validators, **kwargs)
+
+
+def select_field(label: str, *, invalid: str, required: str = "", **kwargs: Any) -> SelectField:
+    """A GOV.UK select; ``invalid`` is the message for a value not offered, ``required`` (if any) for none chosen.
+
+    Choices are set by the form at run time; ``kwargs`` go to SelectField (``coerce``, ``description``...).
+    """
+    validators = [InputRequired(message=required)] if required else []
+    return SelectField(
+        label,
+        widget=GovSelect(),
+        validators=validators,
+        invalid_value_message=invalid,
+        invalid_choice_message=invalid,
+        **kwargs,
+    )
 
 
 class CheckboxesField(SelectMultipleField):
@@ -131,6 +147,25 @@ def parse_pounds(
     if max_pence is not None and pence > max_pence:
         raise ValueError(f"{noun} must be £{max_pence // 100:,} or less")
     return pence
+
+
+def price_in_pence(text: str | None, *, invalid: str, max_length: int | None = None) -> int | None:
+    """A price typed into a form as whole pence (None for blank), by the house price rules.
+
+    Raises ValidationError (so a form's ``validate_<field>`` can call it as it is) with ``invalid`` for
+    something that is not an amount.
+    """
+    try:
+        return parse_pounds(
+            text or "",
+            noun="Price",
+            invalid=invalid,
+            too_precise=PRICE_TOO_PRECISE,
+            max_length=max_length,
+            max_pence=MAX_PRICE_PENCE,
+        )
+    except ValueError as error:
+        raise ValidationError(str(error)) from error
 
 
 def format_pounds(pence: int | None, *, always_pence: bool = False) -> str:

@@ -30,7 +30,7 @@ from marketplace.demo.documents import pdf_upload
 from marketplace.directory.evidence.services import save_accreditation, save_safeguarding
 from marketplace.directory.models import Organisation
 from marketplace.extensions import db
-from marketplace.kitemark.services import provider_recipients
+from marketplace.kitemark.assessing import provider_recipients
 from marketplace.reference.services import terms_by_code
 from marketplace.verification.checks import ITEM_KEYS
 from marketplace.verification.services import (

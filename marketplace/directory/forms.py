@@ -17,7 +17,6 @@ from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import (
     GovCheckboxInput,
     GovRadioInput,
-    GovSelect,
     GovSubmitInput,
     GovTextArea,
     GovTextInput,
@@ -27,7 +26,15 @@ from wtforms import BooleanField, Field, RadioField, SelectField, StringField, S
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Email, InputRequired, Length, Optional, ValidationError
 
-from marketplace.core.fields import CheckboxesField, PoundsField, WholeNumberField, strip_text, text_area, text_field
+from marketplace.core.fields import (
+    CheckboxesField,
+    PoundsField,
+    WholeNumberField,
+    select_field,
+    strip_text,
+    text_area,
+    text_field,
+)
 from marketplace.core.forms import optional_int
 from marketplace.directory import services
 from marketplace.directory.models import ImpactEvidence, Organisation
@@ -104,20 +111,10 @@ class BasicsForm(StepForm):
     name = text_field(
         "Organisation name", noun="Organisation name", max_length=200, required="Enter your organisation's name"
     )
-    organisation_type = SelectField(
-        "Organisation type",
-        widget=GovSelect(),
-        coerce=optional_int,
-        invalid_value_message="Select an organisation type from the list",
-        invalid_choice_message="Select an organisation type from the list",
+    organisation_type = select_field(
+        "Organisation type", coerce=optional_int, invalid="Select an organisation type from the list"
     )
-    legal_form = SelectField(
-        "Legal form",
-        widget=GovSelect(),
-        coerce=optional_int,
-        invalid_value_message="Select a legal form from the list",
-        invalid_choice_message="Select a legal form from the list",
-    )
+    legal_form = select_field("Legal form", coerce=optional_int, invalid="Select a legal form from the list")
     registration_number = text_field(
         "Charity or company registration number",
         noun="Registration number",

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from typing import Any
+
 from flask_wtf import FlaskForm
-from govuk_frontend_wtf.wtforms_widgets import GovCheckboxInput, GovRadioInput, GovSelect, GovSubmitInput, GovTextArea
+from govuk_frontend_wtf.wtforms_widgets import GovCheckboxInput, GovRadioInput, GovSubmitInput, GovTextArea
 from wtforms import BooleanField, RadioField, SelectField, SubmitField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, ValidationError
 
 from marketplace.accounts.models import User
-from marketplace.core.fields import strip_text
+from marketplace.core.fields import select_field, strip_text
 from marketplace.core.forms import optional_int
 from marketplace.kitemark.checklist import CHECKLIST
 from marketplace.kitemark.models import Decision
@@ -43,13 +46,7 @@ class DeclarationForm(FlaskForm):
 
 
 class AssignForm(FlaskForm):
-    assessor_id = SelectField(
-        "Assessor",
-        coerce=optional_int,
-        widget=GovSelect(),
-        invalid_value_message="Select an assessor from the list",
-        invalid_choice_message="Select an assessor from the list",
-    )
+    assessor_id = select_field("Assessor", coerce=optional_int, invalid="Select an assessor from the list")
     submit = SubmitField("Assign", widget=GovSubmitInput())
 
     def set_choices(self, assessors: list[User]) -> None:
@@ -127,28 +124,37 @@ class ReviewForm(FlaskForm):
         return valid
 
 
-for _item in CHECKLIST:
-    setattr(
-        ReviewForm,
-        f"{_item.key}_result",
-        RadioField(
-            _item.name,
-            choices=[SelectChoice(VERIFIED, "Verified"), SelectChoice(FAILED, "Failed")],
-            validators=[InputRequired(message=f"Select whether {_item.name.lower()} is verified or failed")],
+def add_item_fields(form: type[FlaskForm], items: Iterable[Any], choices: list[SelectChoice], message: str) -> None:
+    """Give ``form`` a result radio (``<key>_result``) and a note (``<key>_note``) for each checklist item.
+
+    Shared with the safeguarding verification decision form; ``message`` is the missing-result error, with
+    ``{name}`` standing for the item's name in lower case.
+    """
+    for item in items:
+        name = item.name.lower()
+        result = RadioField(
+            item.name,
+            choices=choices,
+            validators=[InputRequired(message=message.format(name=name))],
             widget=GovRadioInput(),
-            description=_item.guidance,
-        ),
-    )
-    setattr(
-        ReviewForm,
-        f"{_item.key}_note",
-        TextAreaField(
-            f"Note on {_item.name.lower()}",
+            description=item.guidance,
+        )
+        note = TextAreaField(
+            f"Note on {name}",
             validators=[Length(max=MAX_REASONS, message=f"Note must be {MAX_REASONS:,} characters or fewer")],
             filters=[strip_text],
             widget=GovTextArea(),
-        ),
-    )
+        )
+        setattr(form, f"{item.key}_result", result)
+        setattr(form, f"{item.key}_note", note)
+
+
+add_item_fields(
+    ReviewForm,
+    CHECKLIST,
+    [SelectChoice(VERIFIED, "Verified"), SelectChoice(FAILED, "Failed")],
+    "Select whether {name} is verified or failed",
+)
 
 
 class SuspendForm(FlaskForm):

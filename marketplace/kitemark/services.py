@@ -17,7 +17,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
-from urllib.parse import urlsplit
 
 from sqlalchemy import select
 
@@ -25,10 +24,17 @@ from marketplace.accounts.models import User
 from marketplace.audit.services import record_event
 from marketplace.core.clock import long_date, today, utcnow
 from marketplace.core.links import external_url
-from marketplace.core.roles import Role
 from marketplace.directory.models import Organisation, OrganisationStatus
 from marketplace.directory.readiness import add_years, readiness
 from marketplace.extensions import db
+from marketplace.kitemark.assessing import (
+    assessor_problem,
+    assignee_problem,
+    eligible_assessors,
+    provider_recipients,
+    send_with_link,
+    set_assignee,
+)
 from marketplace.kitemark.checklist import CHECKLIST_KEYS, ITEM_NAMES, take_snapshot
 from marketplace.kitemark.models import (
     ApplicationStatus,
@@ -40,7 +46,6 @@ from marketplace.kitemark.models import (
 )
 from marketplace.kitemark.signals import kitemark_awarded
 from marketplace.kitemark.status import in_force_query
-from marketplace.notifications.services import notify, send_email
 
 AWARD_YEARS = 1
 RENEWAL_WINDOW_DAYS = 60
@@ -62,11 +67,6 @@ class CheckResult:
 
 
 # --- Questions ------------------------------------------------------------------------------------------------
-
-
-def is_member_of(user: Any, organisation: Organisation) -> bool:
-    """Whether ``user`` belongs to ``organisation`` (a conflict that no declaration can clear)."""
-    return user is not None and user.organisation_id is not None and user.organisation_id == organisation.id
 
 
 def open_application(organisation: Organisation) -> KitemarkApplication | None:
@@ -111,8 +111,7 @@ def why_cannot_apply(organisation: Organisation, on: date | None = None) -> list
 
 def assessors_for(application: KitemarkApplication) -> list[User]:
     """Active assessors who may be assigned the application (never members of the organisation)."""
-    query = select(User).where(User.role == Role.ASSESSOR.value, User.is_active.is_(True)).order_by(User.name)
-    return [user for user in db.session.scalars(query) if not is_member_of(user, application.organisation)]
+    return eligible_assessors(application.organisation)
 
 
 # --- Shared steps ----------------------------------------------------------------------------------------------
@@ -149,18 +148,9 @@ def _record_step(
     _commit()
 
 
-def provider_recipients(organisation: Organisation) -> list[User]:
-    """The organisation's account managers; if it has none, every active member."""
-    members = [user for user in organisation.members if user.is_active]
-    return [user for user in members if user.is_org_admin] or members
-
-
 def tell_provider(organisation: Organisation, subject: str, body: str) -> None:
     """Email (through the outbox) and notify the organisation's account managers, linking the kitemark page."""
-    link = external_url("kitemark.provider_page")
-    for user in provider_recipients(organisation):
-        send_email(user.email, subject, f"Dear {user.name},\n\n{body}\n\n{link}\n")
-        notify(user.id, subject, urlsplit(link).path)
+    send_with_link(provider_recipients(organisation), subject, body, external_url("kitemark.provider_page"))
 
 
 def _commit() -> None:
@@ -168,10 +158,9 @@ def _commit() -> None:
 
 
 def _require_assessor(user: Any, organisation: Organisation) -> None:
-    if user is None or user.role_enum is not Role.ASSESSOR:
-        raise KitemarkError("Only assessors can do this.")
-    if is_member_of(user, organisation):
-        raise KitemarkError(f"You are a member of {organisation.name}, so you cannot assess its kitemark.")
+    problem = assessor_problem(user, organisation, "assess its kitemark")
+    if problem:
+        raise KitemarkError(problem)
 
 
 # --- Provider ---------------------------------------------------------------------------------------------------
@@ -228,15 +217,11 @@ def assign_application(application: KitemarkApplication, *, assessor: User, by: 
     _require_assessor(by, organisation)
     if not application.is_open or application.status == ApplicationStatus.CHANGES_REQUESTED:
         raise KitemarkError("Only an application waiting for an assessor or in review can be assigned.")
-    if assessor.role_enum is not Role.ASSESSOR or not assessor.is_active:
-        raise KitemarkError("Select an assessor from the list")
-    if is_member_of(assessor, organisation):
-        raise KitemarkError(f"{assessor.name} is a member of {organisation.name}, so cannot assess it.")
+    problem = assignee_problem(assessor, organisation, "assess")
+    if problem:
+        raise KitemarkError(problem)
     before = _application_fields(application)
-    application.assessor, application.assessor_id = assessor, assessor.id  # the id too: the audit event reads it
-    application.assigned_at = utcnow()
-    application.no_conflict_declared_at = None
-    application.status = ApplicationStatus.IN_REVIEW
+    set_assignee(application, assessor, ApplicationStatus.IN_REVIEW, utcnow())
     _record_step(
         "assigned",
         application,
@@ -263,10 +248,7 @@ def declare_conflict(application: KitemarkApplication, *, assessor: Any, note: s
     """The assessor has a conflict: they step aside and the application goes back to the queue."""
     _require_assigned(application, assessor)
     before = _application_fields(application)
-    application.assessor, application.assessor_id = None, None
-    application.assigned_at = None
-    application.no_conflict_declared_at = None
-    application.status = ApplicationStatus.SUBMITTED
+    set_assignee(application, None, ApplicationStatus.SUBMITTED)
     _record_step(
         "conflict_declared",
         application,

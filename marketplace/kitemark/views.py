@@ -22,10 +22,14 @@ from marketplace.directory.evidence import storage
 from marketplace.directory.models import EvidenceDocument, Organisation
 from marketplace.extensions import db
 from marketplace.kitemark import bp, forms, listing, services
+from marketplace.kitemark.assessing import is_member_of
 from marketplace.kitemark.checklist import CHECKLIST, ITEM_NAMES, snapshot_document
 from marketplace.kitemark.history import history
 from marketplace.kitemark.models import ApplicationStatus, Kitemark, KitemarkApplication, KitemarkStatus
 from marketplace.kitemark.status import current_award
+from marketplace.kitemark.view_helpers import own_organisation as _own_organisation
+from marketplace.kitemark.view_helpers import refused as _refused
+from marketplace.kitemark.view_helpers import signed_in_user as _user
 from marketplace.reference.models import Locality
 from marketplace.reference.services import terms_by_code
 
@@ -42,22 +46,7 @@ def iso_date(value: str | None) -> str:
     return long_date(date.fromisoformat(value))
 
 
-def _user() -> Any:
-    return current_user._get_current_object()
-
-
-def _refused(error: services.KitemarkError, endpoint: str, **values: Any):
-    flash(error.message, "error")
-    return redirect(url_for(endpoint, **values))
-
-
 # --- Provider ------------------------------------------------------------------------------------------------
-
-
-def _own_organisation() -> Organisation:
-    organisation = current_user.organisation
-    require_access(organisation is not None)
-    return organisation
 
 
 def _provider_page(form: forms.DeclarationForm | None = None, status: int = 200):
@@ -166,7 +155,7 @@ def _review_page(application: KitemarkApplication, form: Any = None, status: int
         application=application,
         organisation=application.organisation,
         snapshot=application.snapshot,
-        is_member=services.is_member_of(me, application.organisation),
+        is_member=is_member_of(me, application.organisation),
         is_mine=application.assessor_id == me.id and application.status == ApplicationStatus.IN_REVIEW,
         assign_form=form if isinstance(form, forms.AssignForm) else assign_form,
         conflict_form=form if isinstance(form, forms.ConflictForm) else forms.ConflictForm(),
@@ -277,7 +266,7 @@ def _organisation_page(organisation: Organisation, form: Any = None, status: int
         kitemark=services.latest_kitemark(organisation),
         award=current_award(organisation),
         application=services.latest_application(organisation),
-        is_member=services.is_member_of(_user(), organisation),
+        is_member=is_member_of(_user(), organisation),
         suspend_form=form if isinstance(form, forms.SuspendForm) else forms.SuspendForm(),
         reinstate_form=form if isinstance(form, forms.ReinstateForm) else forms.ReinstateForm(),
         **({"form": form} if form is not None else {}),

@@ -12,7 +12,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length
 
 from marketplace.core.fields import strip_text
-from marketplace.kitemark.forms import AssignForm, ConflictForm
+from marketplace.kitemark.forms import AssignForm, ConflictForm, add_item_fields
 from marketplace.verification.checks import ITEMS
 from marketplace.verification.services import MAX_REASONS, Decision, ItemResult
 
@@ -86,25 +86,9 @@ class DecisionForm(FlaskForm):
         return valid
 
 
-for _item in ITEMS:
-    setattr(
-        DecisionForm,
-        f"{_item.key}_result",
-        RadioField(
-            _item.name,
-            choices=[SelectChoice(MET, "Met"), SelectChoice(NOT_MET, "Not met")],
-            validators=[InputRequired(message=f"Select whether {_item.name.lower()} is met")],
-            widget=GovRadioInput(),
-            description=_item.guidance,
-        ),
-    )
-    setattr(
-        DecisionForm,
-        f"{_item.key}_note",
-        TextAreaField(
-            f"Note on {_item.name.lower()}",
-            validators=[Length(max=MAX_REASONS, message=f"Note must be {MAX_REASONS:,} characters or fewer")],
-            filters=[strip_text],
-            widget=GovTextArea(),
-        ),
-    )
+add_item_fields(
+    DecisionForm,
+    ITEMS,
+    [SelectChoice(MET, "Met"), SelectChoice(NOT_MET, "Not met")],
+    "Select whether {name} is met",
+)

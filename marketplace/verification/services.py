@@ -15,7 +15,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
-from urllib.parse import urlsplit
 
 from sqlalchemy import select
 
@@ -23,13 +22,18 @@ from marketplace.accounts.models import User
 from marketplace.audit.services import record_event
 from marketplace.core.clock import long_date, today, utcnow
 from marketplace.core.links import external_url
-from marketplace.core.roles import Role
 from marketplace.directory.models import Organisation, SafeguardingRecord
 from marketplace.directory.readiness import safeguarding_review_due_on
 from marketplace.extensions import db
-from marketplace.kitemark.services import is_member_of, provider_recipients
+from marketplace.kitemark.assessing import (
+    assessor_problem,
+    assignee_problem,
+    eligible_assessors,
+    provider_recipients,
+    send_with_link,
+    set_assignee,
+)
 from marketplace.kitemark.signals import kitemark_awarded
-from marketplace.notifications.services import notify, send_email
 from marketplace.verification.checks import ITEM_KEYS, ITEM_NAMES, failed_by_rule, pre_assess, take_snapshot
 from marketplace.verification.models import RequestReason, SafeguardingVerification, VerificationStatus
 
@@ -100,8 +104,7 @@ def why_cannot_request(organisation: Organisation) -> list[str]:
 
 def assessors_for(verification: SafeguardingVerification) -> list[User]:
     """Active assessors who may be assigned the request (never members of the organisation)."""
-    query = select(User).where(User.role == Role.ASSESSOR.value, User.is_active.is_(True)).order_by(User.name)
-    return [user for user in db.session.scalars(query) if not is_member_of(user, verification.organisation)]
+    return eligible_assessors(verification.organisation)
 
 
 # --- Shared steps ----------------------------------------------------------------------------------------------
@@ -117,19 +120,14 @@ def _fields(verification: SafeguardingVerification) -> dict[str, Any]:
 
 
 def _tell_provider(organisation: Organisation, subject: str, body: str) -> None:
-    link = external_url("verification.provider_page")
-    for user in provider_recipients(organisation):
-        send_email(user.email, subject, f"Dear {user.name},\n\n{body}\n\n{link}\n")
-        notify(user.id, subject, urlsplit(link).path)
+    send_with_link(provider_recipients(organisation), subject, body, external_url("verification.provider_page"))
 
 
 def _tell_assessors(verification: SafeguardingVerification, subject: str, body: str) -> None:
     """Email the assessors who may take the request (or only the assigned one)."""
     link = external_url("verification.review", verification_id=verification.id)
     recipients = [verification.assessor] if verification.assessor is not None else assessors_for(verification)
-    for user in recipients:
-        send_email(user.email, subject, f"Dear {user.name},\n\n{body}\n\n{link}\n")
-        notify(user.id, subject, urlsplit(link).path)
+    send_with_link(recipients, subject, body, link)
 
 
 def _commit() -> None:
@@ -137,10 +135,9 @@ def _commit() -> None:
 
 
 def _require_assessor(user: Any, organisation: Organisation) -> None:
-    if user is None or user.role_enum is not Role.ASSESSOR:
-        raise VerificationError("Only assessors can do this.")
-    if is_member_of(user, organisation):
-        raise VerificationError(f"You are a member of {organisation.name}, so you cannot verify its safeguarding.")
+    problem = assessor_problem(user, organisation, "verify its safeguarding")
+    if problem:
+        raise VerificationError(problem)
 
 
 def _require_assigned(verification: SafeguardingVerification, assessor: Any) -> None:
@@ -196,15 +193,11 @@ def assign_verification(verification: SafeguardingVerification, *, assessor: Use
     _require_assessor(by, organisation)
     if not verification.is_open:
         raise VerificationError("Only a request waiting for an assessor or in review can be assigned.")
-    if assessor.role_enum is not Role.ASSESSOR or not assessor.is_active:
-        raise VerificationError("Select an assessor from the list")
-    if is_member_of(assessor, organisation):
-        raise VerificationError(f"{assessor.name} is a member of {organisation.name}, so cannot verify it.")
+    problem = assignee_problem(assessor, organisation, "verify")
+    if problem:
+        raise VerificationError(problem)
     before = _fields(verification)
-    verification.assessor = assessor
-    verification.assigned_at = utcnow()
-    verification.no_conflict_declared_at = None
-    verification.status = VerificationStatus.IN_REVIEW
+    set_assignee(verification, assessor, VerificationStatus.IN_REVIEW, utcnow())
     record_event(
         "verification.assigned",
         obj=verification,
@@ -239,10 +232,7 @@ def declare_conflict(verification: SafeguardingVerification, *, assessor: Any, n
     """The assessor has a conflict: they step aside and the request goes back to the queue."""
     _require_assigned(verification, assessor)
     before = _fields(verification)
-    verification.assessor = None
-    verification.assigned_at = None
-    verification.no_conflict_declared_at = None
-    verification.status = VerificationStatus.REQUESTED
+    set_assignee(verification, None, VerificationStatus.REQUESTED)
     record_event(
         "verification.conflict_declared",
         obj=verification,

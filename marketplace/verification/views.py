@@ -19,10 +19,13 @@ from marketplace.core.permissions import require_access, role_required
 from marketplace.core.roles import Role
 from marketplace.directory import access
 from marketplace.directory.evidence import storage
-from marketplace.directory.models import Organisation
 from marketplace.directory.readiness import safeguarding_review_due_on
 from marketplace.extensions import db
+from marketplace.kitemark.assessing import is_member_of
 from marketplace.kitemark.listing import age_text
+from marketplace.kitemark.view_helpers import own_organisation as _own_organisation
+from marketplace.kitemark.view_helpers import refused as _refused
+from marketplace.kitemark.view_helpers import signed_in_user as _user
 from marketplace.verification import bp, forms, queries, services
 from marketplace.verification.badge import code_for
 from marketplace.verification.badge_views import snippet
@@ -44,22 +47,7 @@ def verification_helpers() -> dict:
     }
 
 
-def _user() -> Any:
-    return current_user._get_current_object()
-
-
-def _refused(error: services.VerificationError, endpoint: str, **values: Any):
-    flash(error.message, "error")
-    return redirect(url_for(endpoint, **values))
-
-
 # --- Provider ------------------------------------------------------------------------------------------------
-
-
-def _own_organisation() -> Organisation:
-    organisation = current_user.organisation
-    require_access(organisation is not None)
-    return organisation
 
 
 def _provider_page(form: forms.RequestForm | None = None, status: int = 200):
@@ -125,7 +113,7 @@ def _review_page(verification: SafeguardingVerification, form: Any = None, statu
         record=record,
         review_due_on=safeguarding_review_due_on(record),
         findings=findings,
-        is_member=services.is_member_of(me, verification.organisation),
+        is_member=is_member_of(me, verification.organisation),
         is_mine=verification.assessor_id == me.id and verification.status == VerificationStatus.IN_REVIEW,
         assign_form=form if isinstance(form, forms.AssignForm) else assign_form,
         conflict_form=form if isinstance(form, forms.ConflictForm) else forms.ConflictForm(),

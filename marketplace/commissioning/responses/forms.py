@@ -22,11 +22,9 @@ from wtforms.validators import DataRequired, Length, ValidationError
 from marketplace.commissioning.models import Need, Response
 from marketplace.commissioning.responses import services
 from marketplace.core.fields import (
-    MAX_PRICE_PENCE,
-    PRICE_TOO_PRECISE,
     CheckboxesField,
     format_pounds,
-    parse_pounds,
+    price_in_pence,
     strip_text,
     text_area,
 )
@@ -89,17 +87,7 @@ class ResponseForm(FlaskForm):
             raise ValidationError("Select at least one outcome you will deliver")
 
     def validate_price(self, field: StringField) -> None:
-        try:
-            self.price_pence = parse_pounds(
-                field.data or "",
-                noun="Price",
-                invalid=INVALID_PRICE,
-                too_precise=PRICE_TOO_PRECISE,
-                max_length=15,
-                max_pence=MAX_PRICE_PENCE,
-            )
-        except ValueError as error:
-            raise ValidationError(str(error)) from error
+        self.price_pence = price_in_pence(field.data, invalid=INVALID_PRICE, max_length=15)
         if self.price_pence is None and self.price_required:
             raise ValidationError("Enter your price in pounds, or 0 if there is no charge")
 

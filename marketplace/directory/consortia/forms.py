@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from govuk_frontend_wtf.wtforms_widgets import GovSelect, GovSubmitInput
-from wtforms import SelectField, SubmitField
+from govuk_frontend_wtf.wtforms_widgets import GovSubmitInput
+from wtforms import SubmitField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import InputRequired
 
-from marketplace.core.fields import text_area, text_field
+from marketplace.core.fields import select_field, text_area, text_field
 from marketplace.core.forms import optional_int
 from marketplace.directory.models import Organisation
 from marketplace.reference.choices import term_choices
@@ -18,14 +17,12 @@ class ConsortiumForm(FlaskForm):
     name = text_field(
         "Name of the consortium", noun="Name", max_length=200, required="Enter the name of the consortium"
     )
-    legal_form_id = SelectField(
+    legal_form_id = select_field(
         "Legal form",
-        widget=GovSelect(),
         coerce=optional_int,
         description="Choose ‘Unincorporated’ if the consortium is an informal partnership.",
-        validators=[InputRequired(message="Select the legal form of the consortium")],
-        invalid_value_message="Select the legal form of the consortium",
-        invalid_choice_message="Select the legal form of the consortium",
+        required="Select the legal form of the consortium",
+        invalid="Select the legal form of the consortium",
     )
     description = text_area(
         "Description",
@@ -41,14 +38,12 @@ class ConsortiumForm(FlaskForm):
 
 
 class InviteForm(FlaskForm):
-    organisation_id = SelectField(
+    organisation_id = select_field(
         "Organisation to invite",
-        widget=GovSelect(),
         coerce=optional_int,
         description="Only organisations with a published profile are listed.",
-        validators=[InputRequired(message="Select an organisation to invite")],
-        invalid_value_message="Select an organisation from the list",
-        invalid_choice_message="Select an organisation from the list",
+        required="Select an organisation to invite",
+        invalid="Select an organisation from the list",
     )
     submit = SubmitField("Send invitation", widget=GovSubmitInput())
 

@@ -34,6 +34,7 @@ from marketplace.directory.importer.schema import BATCH_SIZE, Candidate, Counts,
 from marketplace.directory.models import Offer, Organisation, OrganisationStatus
 from marketplace.directory.offers.services import set_offer
 from marketplace.directory.services import (
+    BASIC_TEXT_FIELDS,
     ProfileError,
     apply_contributions,
     apply_framework_statements,
@@ -50,23 +51,7 @@ FRAMEWORKS = "framework_statements"
 # Set while a batch is written at once: organisation audit events wait here for the batch's flush.
 _deferred_audits: ContextVar[list[Callable[[], Any]] | None] = ContextVar("deferred_audits", default=None)
 PROFILE_KEYS = frozenset(
-    {
-        "name",
-        *TERM_FIELDS,
-        "registration_number",
-        "description",
-        "address",
-        "postcode",
-        "website",
-        "contact_name",
-        "contact_email",
-        "contact_phone",
-        "localities",
-        "age_min",
-        "age_max",
-        "adults_only",
-        *TERM_LIST_FIELDS,
-    }
+    {*BASIC_TEXT_FIELDS, *TERM_FIELDS, "localities", "age_min", "age_max", "adults_only", *TERM_LIST_FIELDS}
 )
 
 

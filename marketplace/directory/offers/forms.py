@@ -22,12 +22,10 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, ValidationError
 
 from marketplace.core.fields import (
-    MAX_PRICE_PENCE,
-    PRICE_TOO_PRECISE,
     CheckboxesField,
     WholeNumberField,
     format_pounds,
-    parse_pounds,
+    price_in_pence,
     strip_text,
     text_area,
     text_field,
@@ -165,16 +163,7 @@ class OfferForm(FlaskForm):
             raise ValidationError("Largest group must be the same as or more than the smallest group")
 
     def validate_price(self, field: StringField) -> None:
-        try:
-            self.price_pence = parse_pounds(
-                field.data or "",
-                noun="Price",
-                invalid=INVALID_PRICE,
-                too_precise=PRICE_TOO_PRECISE,
-                max_pence=MAX_PRICE_PENCE,
-            )
-        except ValueError as error:
-            raise ValidationError(str(error)) from error
+        self.price_pence = price_in_pence(field.data, invalid=INVALID_PRICE)
         is_free = self._cost_basis_code() == "free"
         if self.price_pence is None and not is_free and self.cost_basis_id.data:
             raise ValidationError("Enter a price, or select ‘Free’ as how the offer is charged")
