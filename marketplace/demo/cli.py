@@ -27,7 +27,14 @@ def load_command(all_logins: bool) -> None:
     """Create or refresh the demo data. Safe to run repeatedly."""
     password = current_app.config["DEMO_PASSWORD"]
     _ensure_search_index()
-    report = load_demo(password)
+    # The demo's own steps (verification requests, decisions, kitemark awards) email the demo accounts: keep those
+    # emails in the outbox instead of printing dozens of them while `make run` starts.
+    dispatch = current_app.config.get("MAIL_DISPATCH_ON_QUEUE")
+    current_app.config["MAIL_DISPATCH_ON_QUEUE"] = False
+    try:
+        report = load_demo(password)
+    finally:
+        current_app.config["MAIL_DISPATCH_ON_QUEUE"] = dispatch
     click.echo(
         f"Demo data: {report.organisations} organisations, {report.bodies} commissioning bodies, "
         f"{report.users_created} new users."
