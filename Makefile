@@ -68,13 +68,15 @@ $(AXE_JS):
 axe: $(AXE_JS)
 
 # Every pytest run spreads over PYTEST_WORKERS processes (pytest-xdist; auto: one per CPU; 1 runs in one process).
-# The quick check: lint and format, then the suite without its slow directories (browser, gunicorn ops/load/faults,
-# security probes, backups: make test runs them).
+# The quick check: lint and format, then the suite without its slow parts (browser, gunicorn ops/load/faults,
+# security probes, backups, the ORUK conformance walk, the matching evaluation, the demo loads: make test runs them).
 PYTEST_WORKERS ?= auto
 check: $(VENV)/.installed-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/pytest -q -n $(PYTEST_WORKERS) --ignore=tests/browser --ignore=tests/ops --ignore=tests/security --ignore=tests/backup
+	$(BIN)/pytest -q -n $(PYTEST_WORKERS) --ignore=tests/browser --ignore=tests/ops --ignore=tests/security \
+	  --ignore=tests/backup --ignore=tests/api/test_oruk_conformance.py --ignore=tests/search/evaluation \
+	  --ignore=tests/test_demo.py --ignore=tests/test_demo_a_year_ahead.py
 
 test: $(VENV)/.installed-dev chromium redis axe
 	$(BIN)/ruff check .
