@@ -24,6 +24,7 @@ ACTION_PREFIX = "kitemark."
 # Each step in words: (with the actor's name, without one); ``{assessor}`` is the assessor assigned.
 PHRASES: dict[str, tuple[str, str]] = {
     "applied": ("{actor} applied for the kitemark", "Applied for the kitemark"),
+    "register_opened": ("{actor} recorded the award from an existing register", "Recorded from an existing register"),
     "resubmitted": ("{actor} resubmitted the application", "The application was resubmitted"),
     "assigned": ("Assigned to {assessor} by {actor}", "Assigned to {assessor}"),
     "no_conflict_declared": ("{actor} declared no conflict of interest", "No conflict of interest declared"),

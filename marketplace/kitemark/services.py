@@ -189,6 +189,34 @@ def apply_for_kitemark(organisation: Organisation, *, user: Any) -> KitemarkAppl
     return application
 
 
+def open_register_application(organisation: Organisation, *, assessor: Any, register: str) -> KitemarkApplication:
+    """An existing register's award: the assessor opens the application the register's decision answers.
+
+    Nobody at the organisation applied, so the readiness checklist does not gate it (the register is the
+    evidence); the snapshot still records the evidence held here on the day, and the usual steps follow
+    (assignment, no-conflict declaration, decision), each audited as that assessor's.
+    """
+    _require_assessor(assessor, organisation)
+    if open_application(organisation) is not None:
+        raise KitemarkError(f"{organisation.name} already has an open kitemark application.")
+    application = KitemarkApplication(
+        organisation=organisation,
+        submitted_by_id=assessor.id,
+        snapshot={**take_snapshot(organisation, today()), "register": register},
+        status=ApplicationStatus.SUBMITTED,
+    )
+    db.session.add(application)
+    db.session.flush()
+    _record_step(
+        "register_opened",
+        application,
+        actor=assessor,
+        summary=f"{assessor.email} recorded the kitemark of {organisation.name} from the register {register}",
+        after={**_application_fields(application), "register": register},
+    )
+    return application
+
+
 def resubmit_application(application: KitemarkApplication, *, user: Any) -> KitemarkApplication:
     """After changes were requested: a fresh snapshot goes back to the assessor (or the queue)."""
     if application.status != ApplicationStatus.CHANGES_REQUESTED:
@@ -300,8 +328,10 @@ def _save_checks(application: KitemarkApplication, assessor: Any, results: dict[
     return {key: {"verified": results[key].verified, "note": results[key].note} for key in CHECKLIST_KEYS}
 
 
-def _award(application: KitemarkApplication, assessor: Any) -> Kitemark:
-    organisation, on = application.organisation, today()
+def _award(
+    application: KitemarkApplication, assessor: Any, awarded_on: date | None = None, expires_on: date | None = None
+) -> Kitemark:
+    organisation, on = application.organisation, awarded_on or today()
     for previous in db.session.scalars(
         select(Kitemark).where(Kitemark.organisation_id == organisation.id, Kitemark.status == KitemarkStatus.ACTIVE)
     ):
@@ -311,7 +341,7 @@ def _award(application: KitemarkApplication, assessor: Any) -> Kitemark:
         organisation=organisation,
         application=application,
         awarded_on=on,
-        expires_on=add_years(on, AWARD_YEARS),
+        expires_on=expires_on or add_years(on, AWARD_YEARS),
         awarded_by_id=assessor.id,
         status_changed_at=utcnow(),
     )
@@ -353,8 +383,14 @@ def decide_application(
     results: dict[str, CheckResult],
     decision: str,
     reasons: str,
+    awarded_on: date | None = None,
+    expires_on: date | None = None,
 ) -> Kitemark | None:
-    """Record the checklist and the decision; an award creates a kitemark running for 12 months."""
+    """Record the checklist and the decision; an award creates a kitemark running for 12 months.
+
+    ``awarded_on`` and ``expires_on`` carry an existing register's dates (``flask kitemark import-register``):
+    the award then runs as the register decided, not from today.
+    """
     reasons = reasons.strip()
     _check_review(application, assessor, results, decision, reasons)
     organisation = application.organisation
@@ -364,7 +400,7 @@ def decide_application(
     application.status = status
     application.decided_at, application.decided_by_id = utcnow(), assessor.id
     application.decision_reasons = reasons
-    kitemark = _award(application, assessor) if decision == Decision.AWARD else None
+    kitemark = _award(application, assessor, awarded_on, expires_on) if decision == Decision.AWARD else None
     tell_provider(organisation, subject, _decision_email(application, decision, reasons, kitemark, checks))
     if kitemark is not None:  # the award's checklist verified safeguarding: verification records it
         kitemark_awarded.send(application, assessor=assessor)

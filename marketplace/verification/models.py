@@ -42,6 +42,7 @@ class RequestReason:
     PROVIDER = "provider"  # the provider asked
     REVERIFICATION = "reverification"  # a material edit ended a verification
     KITEMARK = "kitemark"  # decided within a kitemark review
+    REGISTER = "register"  # recorded by an assessor from an existing register
 
 
 class SafeguardingVerification(db.Model):

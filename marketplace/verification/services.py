@@ -184,6 +184,29 @@ def request_verification(organisation: Organisation, *, user: Any) -> Safeguardi
     return verification
 
 
+def open_register_verification(organisation: Organisation, *, assessor: Any, register: str) -> SafeguardingVerification:
+    """An existing register verified the record: the assessor opens (or takes) the request its decision answers.
+
+    The usual steps follow (assignment, no-conflict declaration, decision with every item checked against the
+    rules), each audited as that assessor's (``flask kitemark import-register``).
+    """
+    _require_assessor(assessor, organisation)
+    if organisation.safeguarding is None:
+        raise VerificationError(f"{organisation.name} has no safeguarding record to verify.")
+    verification = open_request(organisation) or _open(
+        organisation, by=assessor, reason=RequestReason.REGISTER, changed=None
+    )
+    record_event(
+        "verification.requested",
+        obj=verification,
+        actor=assessor,
+        summary=f"{assessor.email} recorded the safeguarding of {organisation.name} from the register {register}",
+        after={**_fields(verification), "register": register},
+    )
+    _commit()
+    return verification
+
+
 # --- Assessor: assignment and conflicts --------------------------------------------------------------------------
 
 

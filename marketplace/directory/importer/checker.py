@@ -11,7 +11,14 @@ from urllib.parse import urlsplit
 
 from marketplace.core.refs import is_ref
 from marketplace.directory.importer.catalogue import Catalogue
-from marketplace.directory.importer.schema import EMAIL, LONG_TEXT, MAX_AGE, TEXT_LIMITS
+from marketplace.directory.importer.schema import (
+    ASSESSOR_ONLY,
+    ASSESSOR_ONLY_KEYS,
+    EMAIL,
+    LONG_TEXT,
+    MAX_AGE,
+    TEXT_LIMITS,
+)
 from marketplace.reference.postcodes import normalise_postcode
 
 
@@ -28,6 +35,10 @@ class Checker:
 
     def unknown_keys(self, data: dict, allowed: Iterable[str]) -> None:
         unknown = sorted(str(key) for key in data if key not in allowed)
+        trusted = [key for key in unknown if key.lower() in ASSESSOR_ONLY_KEYS]
+        if trusted:
+            self.fail(", ".join(f'"{key}"' for key in trusted) + f": {ASSESSOR_ONLY}")
+        unknown = [key for key in unknown if key not in trusted]
         if unknown:
             self.fail("unknown field " + ", ".join(f'"{key}"' for key in unknown))
 

@@ -19,6 +19,8 @@ from marketplace.directory.importer.checks import (
 )
 from marketplace.directory.importer.consortia_writer import write_consortia
 from marketplace.directory.importer.schema import (
+    ASSESSOR_ONLY,
+    ASSESSOR_ONLY_KEYS,
     CSV_COLUMNS,
     Candidate,
     ImportReport,
@@ -97,6 +99,9 @@ def _csv_items(content: str) -> list[tuple[str, int, Any]]:
     header = [name.strip() for name in reader.fieldnames or []]
     missing = [name for name in ("ref", "name") if name not in header]
     unknown = [name for name in header if name not in CSV_COLUMNS]
+    trusted = [name for name in unknown if name.lower() in ASSESSOR_ONLY_KEYS]
+    if trusted:
+        raise InterchangeFileError(f"The CSV has the column(s) {', '.join(trusted)}: {ASSESSOR_ONLY}")
     if missing or unknown:
         problems = ([f"missing column(s) {', '.join(missing)}"] if missing else []) + (
             [f"unknown column(s) {', '.join(unknown)}"] if unknown else []

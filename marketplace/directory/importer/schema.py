@@ -16,6 +16,26 @@ STATUSES = (OrganisationStatus.DRAFT, OrganisationStatus.PUBLISHED)
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 LONG_TEXT = 10_000
 
+# Trust a provider cannot claim: kitemark and safeguarding verification are an assessor's decisions (on the
+# pages, or ``flask kitemark import-register``), so a directory file naming them is refused with this reason.
+ASSESSOR_ONLY_KEYS = frozenset(
+    {
+        "kitemark",
+        "kitemarked",
+        "kitemark_awarded_on",
+        "kitemark_expires_on",
+        "kitemark_status",
+        "verified",
+        "verified_at",
+        "verified_on",
+        "safeguarding_verified",
+        "safeguarding_verified_at",
+        "safeguarding_verified_on",
+        "verification_status",
+    }
+)
+ASSESSOR_ONLY = "providers cannot import kitemark or verified status: only an assessor records it"
+
 ORGANISATION_KEYS = (
     "ref",
     "name",
