@@ -151,7 +151,7 @@ def _register_blueprints(app: Flask) -> None:
         verification,
     )
     from marketplace.api import bp as api_bp
-    from marketplace.commissioning import frameworks, needs, responses, shortlists
+    from marketplace.commissioning import decisions, frameworks, needs, responses, shortlists
     from marketplace.core import pages
     from marketplace.directory import consortia, evidence, offers
     from marketplace.matching import views as matching_views  # noqa: F401 - attach routes to the blueprint
@@ -176,6 +176,7 @@ def _register_blueprints(app: Flask) -> None:
         needs.bp,
         responses.bp,
         shortlists.bp,
+        decisions.bp,
         notifications.bp,
         demo.bp,
         backup.bp,

@@ -60,7 +60,8 @@ class ComparisonTable:
 # What one provider brings -------------------------------------------------------------------------------------------
 
 
-def _organisations(entry: ShortlistEntry) -> list[Organisation]:
+def organisations_of(entry: ShortlistEntry) -> list[Organisation]:
+    """The organisations a shortlisted provider brings: itself, or a consortium's lead then accepted members."""
     if entry.consortium is None:
         return [entry.organisation]
     members = [
@@ -247,7 +248,7 @@ class _Provider:
 
 
 def _provider(entry: ShortlistEntry) -> _Provider:
-    organisations = _organisations(entry)
+    organisations = organisations_of(entry)
     response = live_response_for_entry(entry)
     return _Provider(entry, organisations, response, _outcomes(organisations, response), _localities(organisations))
 
