@@ -9,7 +9,9 @@ import pytest
 from sqlalchemy import func, select
 
 from marketplace.accounts.models import User
+from marketplace.audit.models import AuditEvent
 from marketplace.commissioning.models import CommissioningBody
+from marketplace.core.clock import today
 from marketplace.demo.services import DEMO_FILE
 from marketplace.directory.evidence.services import policy_is_out_of_date
 from marketplace.directory.models import Accreditation, EvidenceDocument, Organisation, SafeguardingRecord
@@ -18,8 +20,10 @@ from marketplace.kitemark.models import Kitemark, KitemarkApplication
 from marketplace.kitemark.status import kitemarked_organisation_ids
 from marketplace.matching.ranking import match_need, open_needs
 from marketplace.search import pending
+from marketplace.search.documents import all_documents, organisation_doc_id
 from marketplace.search.maintenance import check, rebuild
 from marketplace.verification.models import RequestReason, SafeguardingVerification, VerificationStatus
+from tests.client import text_of
 
 DEMO_LOGINS = {
     "provider@derby-museums.example.org": "provider",
@@ -177,3 +181,45 @@ def test_demo_states_are_reached_through_the_services_with_real_documents(app, d
 
     assert again.exit_code == 0, again.output
     assert (_count(SafeguardingVerification), _count(EvidenceDocument)) == (len(verifications), documents)
+
+
+def test_the_demo_shows_one_stale_listing_reached_through_the_freshness_sweep(app, client, demo_output):
+    """Leicestershire Museums was confirmed accurate 13 months before the load day (by its account manager, with
+    the demo's clock) and the day's freshness sweep marked it out of date: out of search, still reachable by link."""
+    stale = db.session.scalar(select(Organisation).where(Organisation.ref == "leicestershire-museums"))
+    assert stale.is_stale and (today() - stale.confirmed_at.date()).days >= 366
+    others = db.session.scalars(select(Organisation).where(Organisation.id != stale.id, Organisation.is_stale))
+    assert list(others) == []
+    events = {
+        event.action: event
+        for event in db.session.scalars(select(AuditEvent).where(AuditEvent.object_id == str(stale.id)))
+        if event.object_type == "Organisation"
+    }
+    confirmed = events["organisation.confirmed_accurate"]
+    assert confirmed.actor_email == "provider@leicestershire-museums.example.org"
+    assert confirmed.occurred_at.date() == stale.confirmed_at.date()
+    assert events["organisation.marked_stale"].actor_id is None  # the sweep, not a person
+    assert organisation_doc_id(stale.id) not in {document["id"] for document in all_documents(db.session)}
+    page = text_of(client.get(f"/organisations/{stale.id}"))
+    assert "Out of date" in page and "not shown in search or matching" in page
+
+    again = app.test_cli_runner().invoke(args=["demo", "load"])
+
+    assert again.exit_code == 0, again.output
+    marked = select(func.count()).where(AuditEvent.action == "organisation.marked_stale")
+    assert db.session.scalar(marked) == 1
+
+
+def test_every_kitemarked_or_verified_demo_organisation_holds_evidence_documents(app, demo_output):
+    verified = {
+        record.organisation_id: record
+        for record in db.session.scalars(select(SafeguardingRecord).where(SafeguardingRecord.verified_at.is_not(None)))
+    }
+    trusted = kitemarked_organisation_ids() | set(verified)
+    holding = set(db.session.scalars(select(EvidenceDocument.organisation_id)))
+    assert trusted and trusted <= holding
+    assert all(verified[org_id].policy_document is not None for org_id in verified)
+    for organisation_id in kitemarked_organisation_ids():  # the award's snapshot named the documents it judged
+        organisation = db.session.get(Organisation, organisation_id)
+        assert organisation.safeguarding.policy_document is not None
+        assert any(accreditation.certificate_document_id for accreditation in organisation.accreditations)

@@ -1,10 +1,30 @@
 """One place for "now", so tests and services agree (naive UTC, as stored by every database we support)."""
 
-from datetime import UTC, date, datetime
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from datetime import UTC, date, datetime, timedelta
+
+# Set only by :func:`shifted` (the demo's back-story); every other caller sees the real clock.
+_offset: ContextVar[timedelta] = ContextVar("clock_offset", default=timedelta(0))
 
 
 def utcnow() -> datetime:
-    return datetime.now(UTC).replace(tzinfo=None)
+    return datetime.now(UTC).replace(tzinfo=None) + _offset.get()
+
+
+@contextmanager
+def shifted(by: timedelta) -> Iterator[None]:
+    """Run the block with "now" moved by ``by``, for every service, default and audit event that asks here.
+
+    The demo uses it to play a step that happened earlier (a listing confirmed 13 months ago) through the
+    product's own services, instead of writing the dates into the rows by hand.
+    """
+    token = _offset.set(by)
+    try:
+        yield
+    finally:
+        _offset.reset(token)
 
 
 def today() -> date:

@@ -5,8 +5,9 @@ Organisations (with their offers, outcomes, statements …) and consortia go thr
 exactly like ``flask directory import``; needs through ``flask commissioning import-needs``'s importer; bodies and
 users are loaded here; then the assessor-checked evidence that lets the demo needs match providers
 (``demo.verification``: verified safeguarding, accreditations; ``demo.kitemark``: kitemarks and a waiting
-application). Matching is by ``ref`` (organisations, offers, consortia, bodies, needs), framework name and email
-(users), so loading twice changes nothing.
+application; ``demo.freshness``: one listing out of date, through the freshness sweep). Matching is by ``ref``
+(organisations, offers, consortia, bodies, needs), framework name and email (users), so loading twice changes
+nothing.
 
 Every date in the demo is relative to the day it is loaded: evidence and kitemarks are counted back from today
 and the needs' deadlines and contracts forward (``demo.needs``), so a demo loaded on any day is current.
@@ -25,6 +26,7 @@ from marketplace.accounts.passwords import hash_password
 from marketplace.commissioning.frameworks.services import import_framework
 from marketplace.commissioning.models import CommissioningBody
 from marketplace.core.clock import today, utcnow
+from marketplace.demo.freshness import load_freshness_demo
 from marketplace.demo.kitemark import load_kitemark_demo
 from marketplace.demo.needs import load_demo_needs
 from marketplace.demo.verification import demo_assessor, load_verification_demo
@@ -110,6 +112,7 @@ def load_demo(password: str, path: Path = DEMO_FILE) -> DemoReport:
     load_kitemark_demo(assessor, on)
     needs_report = load_demo_needs(on)
     report.needs, report.needs_rejected = needs_report.summary, needs_report.rejected
+    load_freshness_demo(on)
     return report
 
 

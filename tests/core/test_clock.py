@@ -1,10 +1,10 @@
 """``core.clock``: the date helpers every domain shares."""
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 
-from marketplace.core.clock import add_years, long_date
+from marketplace.core.clock import add_years, long_date, shifted, utcnow
 
 
 @pytest.mark.parametrize(
@@ -24,3 +24,13 @@ def test_add_years_keeps_the_day_and_moves_a_leap_day_to_28_february(day, years,
 
 def test_long_date_is_written_as_gov_uk_writes_dates():
     assert long_date(date(2026, 3, 3)) == "3 March 2026"
+
+
+def test_shifted_moves_now_only_inside_its_block():
+    before = utcnow()
+    with shifted(-timedelta(days=400)):
+        inside = utcnow()
+    after = utcnow()
+
+    assert timedelta(days=399) < before - inside < timedelta(days=401)
+    assert after >= before
