@@ -74,6 +74,7 @@ ROLE_AREAS: dict[Role, list[Area]] = {
     Role.ASSESSOR: [
         Area("Assessments", "kitemark.queue", ("kitemark.",)),
         Area("Kitemarks", "kitemark.awards"),
+        Area("Changes to review", "revisions.queue", ("revisions.",)),
         SEARCH,
     ],
     Role.ADMIN: [
