@@ -1,6 +1,7 @@
 """Which listings are trusted, so their material edits wait for an assessor's review.
 
-A listing is trusted once it holds a kitemark in force or an assessor has verified its safeguarding, and it stays
+A listing is trusted once it holds a kitemark in force or an assessor has verified its safeguarding (a decision of
+the verification room, whose rows are the record of it: a bare ``verified_at`` mark is not enough), and it stays
 trusted while that verification has only lapsed (an edit, or the policy's review date, ended it: the listing is
 still the one commissioners were told to rely on) or a reviewed change of it is pending. A verification decided
 "not verified" since, or never asked for, leaves an untrusted listing that edits directly, as before.
@@ -33,9 +34,6 @@ def is_trusted(organisation: Organisation) -> bool:
     """Kitemarked, verified (or lapsed since), or with a reviewed change pending."""
     if organisation is None or organisation.id is None:
         return False
-    record = organisation.safeguarding
-    if record is not None and record.verified_at is not None:
-        return True
     decided = latest_decision(organisation)
     if decided is not None and decided.status in TRUSTED_DECISIONS:
         return True
