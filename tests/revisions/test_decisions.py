@@ -187,3 +187,13 @@ def test_a_colleague_who_did_not_send_the_change_can_withdraw_it(app, trusted, p
     client.submit(f"/provider/changes/{latest_revision().id}/withdraw", {}, page_url="/provider/changes")
 
     assert latest_revision().status == RevisionStatus.WITHDRAWN
+
+
+def test_the_verification_review_warns_of_a_safeguarding_change_waiting(trusted, provider_client, assessor_client):
+    organisation, _ = trusted
+    edit_safeguarding(provider_client, lead_name="Ben Jones")
+    request = open_request(organisation)
+
+    page = text_of(assessor_client.get(f"/assessor/verification/{request.id}"))
+
+    assert "A change to this safeguarding record is waiting for review" in page
