@@ -116,8 +116,11 @@ def _submit(
     if revision is None:
         revision = ProfileRevision(organisation=organisation, kind=kind, target_id=target_id)
         db.session.add(revision)
-    elif document is not None:
-        _discard_document(revision, user, changes)
+    else:
+        # The forms show the approved values, so a later save names only what it changes: add it to the waiting one.
+        if document is not None:
+            _discard_document(revision, user, changes)
+        proposed, rows = _merged(revision, proposed, rows)
     revision.proposed, revision.changes = proposed, rows
     revision.document = document or revision.document
     revision.submitted_by_id, revision.submitted_at = getattr(user, "id", None), utcnow()
@@ -132,6 +135,15 @@ def _submit(
         external_url("revisions.review", revision_id=revision.id),
     )
     return revision
+
+
+def _merged(
+    revision: ProfileRevision, proposed: dict[str, Any], rows: list[dict[str, str]]
+) -> tuple[dict[str, Any], list[dict[str, str]]]:
+    """The waiting change with a newer one laid over it, field by field (the newer value wins)."""
+    newer = {row["field"] for row in rows}
+    kept = [row for row in revision.changes if row["field"] not in newer]
+    return {**revision.proposed, **proposed}, [*kept, *rows]
 
 
 def _rows_text(rows: list[dict[str, str]]) -> str:

@@ -123,14 +123,19 @@ def test_a_new_policy_document_is_stored_but_not_linked_until_approval(trusted, 
     } in revision.changes
 
 
-def test_a_second_change_to_the_same_record_replaces_the_one_waiting(trusted, provider_client):
+def test_a_later_change_to_the_same_record_is_laid_over_the_one_waiting(trusted, provider_client):
     organisation, _ = trusted
     rename(provider_client, organisation, name="First Name")
     rename(provider_client, organisation, name="Second Name")
+    rename(provider_client, organisation, name=organisation.name, registration_number="7654321")  # approved name
 
     revision = latest_revision()
-    assert revision.changes[0]["after"] == "Second Name"
-    assert len(audit_events("revision.submitted")) == 1 and len(audit_events("revision.updated")) == 1
+    assert {row["field"]: row["after"] for row in revision.changes} == {
+        "name": "Second Name",
+        "registration_number": "7654321",
+    }
+    assert revision.proposed == {"name": "Second Name", "registration_number": "7654321"}
+    assert len(audit_events("revision.submitted")) == 1 and len(audit_events("revision.updated")) == 2
 
 
 def test_accreditation_changes_and_removals_wait_for_review(trusted, provider_client):
