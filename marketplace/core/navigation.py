@@ -56,6 +56,7 @@ ROLE_AREAS: dict[Role, list[Area]] = {
                 "evidence.",
                 "kitemark.provider_page",
                 "kitemark.apply",
+                "revisions.provider_changes",
             ),
         ),
         Area("Opportunities", "needs.board", ("needs.need", "matching.", "responses.respond")),
