@@ -148,6 +148,7 @@ def _register_blueprints(app: Flask) -> None:
         notifications,
         reference,
         registration,
+        revisions,
         verification,
     )
     from marketplace.api import bp as api_bp
@@ -185,6 +186,7 @@ def _register_blueprints(app: Flask) -> None:
         area_bp,
         kitemark.bp,
         verification.bp,
+        revisions.bp,
         monitoring.bp,
         api_bp,
     )

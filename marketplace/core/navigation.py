@@ -56,6 +56,7 @@ ROLE_AREAS: dict[Role, list[Area]] = {
                 "evidence.",
                 "kitemark.provider_page",
                 "kitemark.apply",
+                "revisions.provider_changes",
             ),
         ),
         Area("Opportunities", "needs.board", ("needs.need", "matching.", "responses.respond")),
@@ -74,6 +75,7 @@ ROLE_AREAS: dict[Role, list[Area]] = {
     Role.ASSESSOR: [
         Area("Assessments", "kitemark.queue", ("kitemark.",)),
         Area("Kitemarks", "kitemark.awards"),
+        Area("Changes to review", "revisions.queue", ("revisions.",)),
         SEARCH,
     ],
     Role.ADMIN: [

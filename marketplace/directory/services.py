@@ -26,6 +26,7 @@ from marketplace.directory.models import (
     OrganisationStatus,
     OutcomeContribution,
 )
+from marketplace.directory.signals import held_for_review, note_listing_edited
 from marketplace.extensions import db
 from marketplace.reference.geography import served_localities
 from marketplace.reference.models import Locality, Term, Vocabulary
@@ -50,6 +51,8 @@ BASIC_TEXT_FIELDS = (
     "contact_email",
     "contact_phone",
 )
+# The basics a trusted listing cannot change without an assessor's review (see ``save_basics``).
+MATERIAL_BASICS = ("name", "legal_form_id", "registration_number")
 VALUE_FIELDS = ("full_cost_recovery", "unit_cost_pence", "unit_cost_basis", "social_return_ratio", "added_value")
 PUBLISH_REQUIREMENTS = (
     ("name", "Enter your organisation's name"),
@@ -184,6 +187,7 @@ def _record_update(organisation: Organisation, step: str, before: dict, after: d
             before={"step": step, **{name: before.get(name) for name in changed}},
             after={"step": step, **{name: after[name] for name in changed}},
         )
+        note_listing_edited(organisation, f"{STEPS[step]}: {', '.join(changed)}", user=actor)
     db.session.commit()
 
 
@@ -422,6 +426,21 @@ def save_profile_step(organisation: Organisation, step: str, values: dict[str, A
     except ProfileError:
         db.session.rollback()
         raise
+
+
+def save_basics(organisation: Organisation, values: dict[str, Any], *, actor: Any) -> Any | None:
+    """Save the basic details; returns the revision holding a material change for review, if one was made.
+
+    On a trusted listing (``signals.material_edit``) a change to the legal name, legal form or registration number
+    waits for an assessor, so the public keeps the approved values; the other details go live at once.
+    """
+    _terms([values["legal_form_id"]] if values.get("legal_form_id") else [], "legal_form")
+    material = {name: values[name] for name in MATERIAL_BASICS if values.get(name) != getattr(organisation, name)}
+    held = held_for_review(organisation, "basics", proposed=material, user=actor) if material else None
+    if held is not None:
+        values = {**values, **{name: getattr(organisation, name) for name in material}}
+    save_profile_step(organisation, "basics", values, actor=actor)
+    return held
 
 
 # Publishing ---------------------------------------------------------------------------------------------------

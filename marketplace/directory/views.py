@@ -63,6 +63,21 @@ def profile():
     )
 
 
+HELD_FOR_REVIEW = (
+    ". Your change to the name, legal form or registration number is waiting for review: commissioners see your"
+    " approved details until an assessor approves it"
+)
+
+
+def _save_step(organisation: Organisation, step: str, values: dict):
+    """Save a step; the basics return the revision holding a trusted listing's material change, if any."""
+    actor = current_user._get_current_object()
+    if step == "basics":
+        return services.save_basics(organisation, values, actor=actor)
+    services.save_profile_step(organisation, step, values, actor=actor)
+    return None
+
+
 @bp.route("/provider/profile/<step>", methods=["GET", "POST"])
 @role_required(Role.PROVIDER)
 def profile_step(step: str):
@@ -72,11 +87,11 @@ def profile_step(step: str):
     form = forms.step_form(step, organisation)
     if form.validate_on_submit():
         try:
-            services.save_profile_step(organisation, step, form.values(), actor=current_user._get_current_object())
+            held = _save_step(organisation, step, form.values())
         except services.ProfileError as error:
             flash(error.problems[0], "error")
         else:
-            flash(f"{services.STEPS[step]} saved", "success")
+            flash(f"{services.STEPS[step]} saved" + (HELD_FOR_REVIEW if held is not None else ""), "success")
             return redirect(url_for("directory.profile"))
     return render_template(
         "directory/profile_step.html",

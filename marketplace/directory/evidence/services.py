@@ -23,7 +23,7 @@ from marketplace.directory.models import (
     Organisation,
     SafeguardingRecord,
 )
-from marketplace.directory.signals import safeguarding_changed
+from marketplace.directory.signals import note_listing_edited, safeguarding_changed
 from marketplace.extensions import db
 from marketplace.reference.models import Term
 
@@ -285,6 +285,7 @@ def save_impact_evidence(
     record = evidence or ImpactEvidence(organisation=organisation)
     record.outcome = outcome
     changes = _save(record, fields=IMPACT_FIELDS, data=data, upload=upload, user=user)
+    note_listing_edited(organisation, f"Impact evidence saved: {record.title}", user=user)
     _audit_and_commit(changes, "impact", record, before=before, user=user, summary=f"Impact evidence: {record.title}")
     return record
 
@@ -293,6 +294,8 @@ def delete_record(record: Accreditation | ImpactEvidence, *, user: Any) -> None:
     """Delete an accreditation or impact evidence and its document; the audit log keeps what they held."""
     action = "evidence.accreditation_deleted" if isinstance(record, Accreditation) else "evidence.impact_deleted"
     record_event(action, obj=record, actor=user, summary="Deleted", before=record_fields(record))
+    if isinstance(record, ImpactEvidence):
+        note_listing_edited(record.organisation, f"Impact evidence deleted: {record.title}", user=user)
     changes = FileChanges()
     document = getattr(record, DOCUMENT_ATTRIBUTE[type(record)])
     db.session.delete(record)

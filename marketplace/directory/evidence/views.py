@@ -21,9 +21,13 @@ from marketplace.directory import access
 from marketplace.directory.evidence import bp, forms, services, storage
 from marketplace.directory.evidence.presenters import accreditation_views, document_view
 from marketplace.directory.models import Accreditation, EvidenceDocument, ImpactEvidence, Organisation
+from marketplace.directory.signals import held_for_review
 from marketplace.extensions import db
 
 provider_only = role_required(Role.PROVIDER)
+WAITING_FOR_REVIEW = (
+    "Your change is waiting for review. Commissioners see your approved details until an assessor approves it"
+)
 
 
 def _organisation() -> Organisation:
@@ -64,6 +68,19 @@ def _user() -> Any:
     return current_user._get_current_object()
 
 
+def _held_or_saved(form: Any, kind: str, save: Callable[[], Any], message: str, **edit: Any) -> bool:
+    """A trusted listing's material edit waits for an assessor (``signals.material_edit``); any other is saved now."""
+    try:
+        held = held_for_review(_organisation(), kind, upload=_upload(form), user=_user(), **edit)
+    except storage.UploadError as error:
+        form.document.errors = [*form.document.errors, error.message]
+        return False
+    if held is None:
+        return _saved(form, save, message)
+    flash(WAITING_FOR_REVIEW, "success")
+    return True
+
+
 @bp.get("/provider/evidence")
 @provider_only
 def index():
@@ -99,7 +116,7 @@ def safeguarding():
     if form.validate_on_submit():
         data = _data(form, services.SAFEGUARDING_FIELDS)
         save = partial(services.save_safeguarding, organisation, user=_user(), data=data, upload=_upload(form))
-        if _saved(form, save, "Safeguarding record saved"):
+        if _held_or_saved(form, "safeguarding", save, "Safeguarding record saved", data=data):
             return redirect(url_for("evidence.index"))
     return render_template(
         "evidence/safeguarding.html", form=form, record=record, out_of_date=services.policy_is_out_of_date(record)
@@ -127,7 +144,8 @@ def _accreditation_form(accreditation: Accreditation | None) -> Any:
             upload=_upload(form),
             accreditation=accreditation,
         )
-        if _saved(form, save, "Accreditation saved"):
+        message = "Accreditation saved"
+        if _held_or_saved(form, "accreditation", save, message, data=data, accreditation=accreditation):
             return redirect(url_for("evidence.accreditations"))
     return render_template("evidence/accreditation_form.html", form=form, accreditation=accreditation)
 
@@ -150,8 +168,14 @@ def delete_accreditation(accreditation_id: int):
     accreditation = _own(Accreditation, accreditation_id)
     form = forms.ConfirmDeleteForm()
     if form.validate_on_submit():
-        services.delete_record(accreditation, user=_user())
-        flash("Accreditation deleted", "success")
+        held = held_for_review(
+            accreditation.organisation, "accreditation_deletion", accreditation=accreditation, user=_user()
+        )
+        if held is not None:
+            flash(WAITING_FOR_REVIEW, "success")
+        else:
+            services.delete_record(accreditation, user=_user())
+            flash("Accreditation deleted", "success")
         return redirect(url_for("evidence.accreditations"))
     name = services.accreditation_name(accreditation)
     return render_template(

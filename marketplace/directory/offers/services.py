@@ -10,6 +10,7 @@ from sqlalchemy import select
 from marketplace.accounts.models import User
 from marketplace.audit.services import record_event
 from marketplace.directory.models import Offer, Organisation
+from marketplace.directory.signals import note_listing_edited
 from marketplace.extensions import db
 from marketplace.reference.models import Locality, Term
 
@@ -103,6 +104,7 @@ def create_offer(organisation: Organisation, details: OfferDetails, *, actor: Us
     _apply(offer, details)
     db.session.flush()
     record_event("offer.created", obj=offer, actor=actor, summary=offer.title, after=snapshot(offer))
+    note_listing_edited(offer.organisation, f"Offer added: {offer.title}", user=actor)
     db.session.commit()
     return offer
 
@@ -113,6 +115,7 @@ def update_offer(offer: Offer, details: OfferDetails, *, actor: User) -> Offer:
     _apply(offer, details)
     db.session.flush()
     record_event("offer.updated", obj=offer, actor=actor, summary=offer.title, before=before, after=snapshot(offer))
+    note_listing_edited(offer.organisation, f"Offer changed: {offer.title}", user=actor)
     db.session.commit()
     return offer
 
@@ -120,6 +123,7 @@ def update_offer(offer: Offer, details: OfferDetails, *, actor: User) -> Offer:
 def delete_offer(offer: Offer, *, actor: User) -> None:
     """Delete an offer; the audit entry ``offer.deleted`` keeps what it was."""
     record_event("offer.deleted", obj=offer, actor=actor, summary=offer.title, before=snapshot(offer))
+    note_listing_edited(offer.organisation, f"Offer deleted: {offer.title}", user=actor)
     db.session.delete(offer)
     db.session.commit()
 
