@@ -11,8 +11,18 @@ from __future__ import annotations
 
 from typing import Any
 
+from sqlalchemy import exists, or_, select
+
 from marketplace.core.roles import Role
-from marketplace.directory.models import EvidenceDocument, Organisation, OrganisationStatus
+from marketplace.directory.models import (
+    Accreditation,
+    EvidenceDocument,
+    ImpactEvidence,
+    Organisation,
+    OrganisationStatus,
+    SafeguardingRecord,
+)
+from marketplace.extensions import db
 
 
 def is_member(user: Any, organisation: Organisation) -> bool:
@@ -50,5 +60,21 @@ def can_view_private(user: Any, organisation: Organisation) -> bool:
     return is_approved_commissioner(user) and organisation.status == OrganisationStatus.PUBLISHED
 
 
+def is_document_in_use(document: EvidenceDocument) -> bool:
+    """True when a live record (safeguarding policy, certificate, impact evidence) cites the document.
+
+    A file uploaded with a change that waits for an assessor's review is cited by nothing yet, so only the
+    organisation's members and staff can open it until the change is approved.
+    """
+    cited = or_(
+        exists().where(SafeguardingRecord.policy_document_id == document.id),
+        exists().where(Accreditation.certificate_document_id == document.id),
+        exists().where(ImpactEvidence.document_id == document.id),
+    )
+    return bool(db.session.scalar(select(cited)))
+
+
 def can_download_document(user: Any, document: EvidenceDocument) -> bool:
-    return can_view_private(user, document.organisation)
+    if is_member(user, document.organisation) or is_staff(user):
+        return True
+    return can_view_private(user, document.organisation) and is_document_in_use(document)

@@ -20,7 +20,7 @@ from tests.api.addresses import org_url
 from tests.client import get_json, new_client, text_of
 from tests.directory.evidence import files
 from tests.directory.evidence.test_records import MULTIPART, accreditation_form
-from tests.factories import make_ready_organisation
+from tests.factories import make_commissioner, make_ready_organisation
 from tests.forms import upload
 from tests.lookups import audit_events
 from tests.revisions.helpers import edit_safeguarding, latest_revision, rename
@@ -155,3 +155,21 @@ def test_accreditation_changes_and_removals_wait_for_review(trusted, provider_cl
     assert db.session.get(Accreditation, accreditation.id).expires_on != expires
     kinds = sorted(revision.kind for revision in db.session.scalars(select(ProfileRevision)))
     assert kinds == [RevisionKind.ACCREDITATION, RevisionKind.ACCREDITATION_DELETION]
+
+
+def test_a_document_waiting_for_review_opens_only_for_the_organisation_and_staff(
+    app, trusted, provider_client, assessor
+):
+    organisation, _ = trusted
+    live_document_id = organisation.safeguarding.policy_document_id
+    edit_safeguarding(provider_client, document=upload(files.pdf(), "new-policy.pdf"))
+    staged_id = latest_revision().document_id
+    commissioner = new_client(app)
+    commissioner.sign_in(make_commissioner().email)
+    staff = new_client(app)
+    staff.sign_in(assessor.email)
+
+    assert commissioner.get(f"/documents/{live_document_id}").status_code == 200
+    assert commissioner.get(f"/documents/{staged_id}").status_code == 404
+    assert provider_client.get(f"/documents/{staged_id}").status_code == 200
+    assert staff.get(f"/documents/{staged_id}").status_code == 200

@@ -1,4 +1,5 @@
-"""Document downloads: only members, staff and (for published organisations) approved commissioners."""
+"""Document downloads: only members, staff and (for published organisations, documents a live record cites)
+approved commissioners."""
 
 from __future__ import annotations
 
@@ -6,7 +7,8 @@ import pytest
 
 from marketplace.core.roles import Role
 from marketplace.directory.evidence import storage
-from marketplace.directory.models import OrganisationStatus
+from marketplace.directory.models import OrganisationStatus, SafeguardingRecord
+from marketplace.extensions import db
 from tests import factories
 from tests.directory.evidence import files
 from tests.forms import file_storage
@@ -45,6 +47,8 @@ def _user(who: str, organisation):
 def test_who_may_download_a_document(client, status, who, expected):
     organisation = factories.make_organisation(status=status)
     document = storage.store_upload(file_storage(files.pdf(), "policy.pdf"), organisation)
+    db.session.add(SafeguardingRecord(organisation=organisation, policy_document=document))
+    db.session.commit()
     user = _user(who, organisation)
     if user is not None:
         client.sign_in(user.email)
