@@ -109,6 +109,7 @@ class ResultRow:
     type_label: str
     badges: list[str]
     distance: str = ""  # "12.5 km away" on a postcode search
+    outcode: str = ""  # where the result is, for the map of a postcode search
 
 
 @dataclass
@@ -336,7 +337,8 @@ def result_rows(hits: list[SearchHit], near: Mapping[str, float] | None = None) 
             url = url_for("directory.organisation", organisation_id=organisation.id)
             snippet = Markup(hit.snippet)  # nosec B704  # text.snippet escapes; adds only <mark>
             badges = _badges(organisation, awards.get(organisation.id))
-            rows.append(ResultRow(organisation.name, url, snippet, kind, badges, distance_text(near.get(hit.outcode))))
+            distance = distance_text(near.get(hit.outcode))
+            rows.append(ResultRow(organisation.name, url, snippet, kind, badges, distance, hit.outcode))
         else:
             consortium = consortia.get(int(hit.id.removeprefix(CONSORTIUM_PREFIX)))
             if consortium is None:
@@ -344,5 +346,5 @@ def result_rows(hits: list[SearchHit], near: Mapping[str, float] | None = None) 
             url = url_for("consortia.consortium", consortium_id=consortium.id)
             snippet = Markup(hit.snippet)  # nosec B704  # text.snippet escapes; adds only <mark>
             distance = distance_text(near.get(hit.outcode))
-            rows.append(ResultRow(consortium.name, url, snippet, "Consortium", [], distance))
+            rows.append(ResultRow(consortium.name, url, snippet, "Consortium", [], distance, hit.outcode))
     return rows
