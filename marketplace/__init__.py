@@ -64,6 +64,16 @@ def _init_profile_extras(app: Flask) -> None:
 
     init_profile_extras(app, kitemark_award=current_award, shortlist_needs=shortlistable_needs_for)
     _init_track_record(app)
+    _init_home_extras(app)
+
+
+def _init_home_extras(app: Flask) -> None:
+    """The home page's recent needs and kitemark count come from domains above the directory."""
+    from marketplace.commissioning.needs.services import recent_open_needs
+    from marketplace.directory.home import init_home_extras
+    from marketplace.kitemark.status import published_kitemarked_count
+
+    init_home_extras(app, recent_needs=recent_open_needs, kitemarked_count=published_kitemarked_count)
 
 
 def _init_track_record(app: Flask) -> None:
