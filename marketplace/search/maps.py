@@ -39,7 +39,8 @@ if TYPE_CHECKING:
     from marketplace.search.presenters import ResultRow
 
 SIZE = 400  # the SVG is SIZE × SIZE user units, scaled by CSS
-MARGIN = 28  # room for the largest dot and its label at the edge
+MARGIN = 28  # room for the largest dot at the edge
+LABEL_ROOM = 60  # a dot closer than this to the right edge has its label on its left
 MAX_DOTS = 60
 MIN_HALF_SPAN_M = 5_000.0  # never zoom in further than 10 km across (one outcode is a few km)
 NAMES_IN_TITLE = 5  # names listed in a dot's tooltip before "and N more"
@@ -162,8 +163,11 @@ def _dot_svg(dot: Dot) -> list[str]:
     ]
     if dot.group.count > 1:
         parts.append(f'<text x="{dot.x}" y="{round(dot.y + 4, 1)}" text-anchor="middle">{dot.group.count}</text>')
+    # Labels go right of the dot, or left of it near the right edge so they are not cut off.
+    right = dot.x < SIZE - LABEL_ROOM
+    x = round(dot.x + dot.radius + 3 if right else dot.x - dot.radius - 3, 1)
     parts.append(
-        f'<text class="app-map__label" x="{round(dot.x + dot.radius + 3, 1)}" y="{round(dot.y + 4, 1)}">'
+        f'<text class="app-map__label" x="{x}" y="{round(dot.y + 4, 1)}" text-anchor="{"start" if right else "end"}">'
         f"{_text(dot.group.outcode)}</text></g>"
     )
     return parts

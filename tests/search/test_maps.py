@@ -118,3 +118,22 @@ def test_dots_grow_with_their_count_up_to_a_cap_and_the_scale_bar_is_a_round_len
     assert maps.scale_bar_km(5_000) == 2
     assert maps.scale_bar_km(25_000) == 10
     assert maps.scale_bar_km(100) == 1
+
+
+def test_labels_near_the_right_edge_go_on_the_left_of_their_dot():
+    centres = {"WEST": (CENTRE[0] - 10_000, CENTRE[1]), "EAST": (CENTRE[0] + 10_000, CENTRE[1])}
+    picture = maps.draw(
+        map_id="m",
+        title="t",
+        description="d",
+        centre=CENTRE,
+        centre_label="c",
+        places=[Place("West", "WEST"), Place("East", "EAST")],
+        centres=centres,
+    )
+    labels = {
+        label.text: label.get("text-anchor")
+        for label in ET.fromstring(picture.svg).iter(f"{SVG}text")
+        if label.get("class") == "app-map__label"
+    }
+    assert labels == {"WEST": "start", "EAST": "end"}
