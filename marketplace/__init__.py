@@ -53,6 +53,7 @@ def create_app(config_name: str | None = None, **overrides: object) -> Flask:
     init_request_log(app)
     _init_search(app)
     _init_profile_extras(app)
+    _init_home_extras(app)
     return app
 
 
@@ -64,7 +65,14 @@ def _init_profile_extras(app: Flask) -> None:
 
     init_profile_extras(app, kitemark_award=current_award, shortlist_needs=shortlistable_needs_for)
     _init_track_record(app)
-    _init_home_extras(app)
+
+
+def _init_track_record(app: Flask) -> None:
+    """The shortlist comparison shows published close-out reviews, which live in monitoring (above commissioning)."""
+    from marketplace.commissioning.shortlists.comparison import init_comparison_track_record
+    from marketplace.monitoring.reviews import entry_track_record
+
+    init_comparison_track_record(app, entry_track_record)
 
 
 def _init_home_extras(app: Flask) -> None:
@@ -74,14 +82,6 @@ def _init_home_extras(app: Flask) -> None:
     from marketplace.kitemark.status import published_kitemarked_count
 
     init_home_extras(app, recent_needs=recent_open_needs, kitemarked_count=published_kitemarked_count)
-
-
-def _init_track_record(app: Flask) -> None:
-    """The shortlist comparison shows published close-out reviews, which live in monitoring (above commissioning)."""
-    from marketplace.commissioning.shortlists.comparison import init_comparison_track_record
-    from marketplace.monitoring.reviews import entry_track_record
-
-    init_comparison_track_record(app, entry_track_record)
 
 
 def _trust_proxies(app: Flask) -> None:

@@ -24,6 +24,7 @@ from marketplace.kitemark.status import KitemarkAward, awards_for
 from marketplace.reference.postcodes import outcode_of
 from marketplace.search.documents import CONSORTIUM_PREFIX, ORGANISATION_PREFIX
 from marketplace.search.engine import SearchHit, SearchQuery, SearchResults, engine_for
+from marketplace.search.maps import MapPicture, results_map
 from marketplace.search.reference_cache import reference_snapshot
 
 logger = logging.getLogger(__name__)
@@ -122,6 +123,7 @@ class SearchPage:
     flags: list[FacetOption] = field(default_factory=list)
     postcode_message: str = ""
     near: dict[str, float] | None = None  # outcode → km when the postcode filter applied
+    results_map: MapPicture | None = None  # the page's results on a map, on a postcode search
 
     @property
     def errors(self) -> list[dict[str, str]]:
@@ -256,6 +258,8 @@ def search_page(params: SearchParams) -> SearchPage:
         FacetOption(name, label, results.facets.get(engine_field, {}).get("true", 0), name in params.flags)
         for name, (engine_field, label) in FLAG_FILTERS.items()
     ]
+    if page.near is not None:
+        page.results_map = results_map(page.rows, params.postcode, params.km)
     return page
 
 

@@ -11,7 +11,7 @@ from wtforms.validators import DataRequired, Length
 
 from marketplace.core.fields import strip_text
 from marketplace.core.permissions import public, require_access, signed_in
-from marketplace.search import maps, presenters, saved
+from marketplace.search import presenters, saved
 from marketplace.search.blueprints import search_bp
 from marketplace.search.models import SavedSearch
 
@@ -41,13 +41,10 @@ def _owned(saved_search_id: int) -> SavedSearch:
 def directory():
     params = presenters.parse_params(request.args)
     page = presenters.search_page(params)
-    results_map = maps.results_map(page.rows, params.postcode, params.km) if page.near is not None else None
     save_form = None
     if current_user.is_authenticated:
         save_form = SaveSearchForm(formdata=None, query_string=saved.clean_query_string(request.query_string.decode()))
-    return render_template(
-        "search/directory.html", page=page, params=params, save_form=save_form, results_map=results_map
-    )
+    return render_template("search/directory.html", page=page, params=params, save_form=save_form)
 
 
 @search_bp.get("/search/saved")
