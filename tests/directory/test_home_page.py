@@ -137,7 +137,8 @@ def test_the_home_page_costs_the_same_few_queries_however_big_the_directory(clie
         _organisation(f"Extra {number}", CHESTERFIELD, outcomes=["stay-safe"], offer_outcomes=["be-healthy"])
         make_need(body)
 
-    assert _statements_for_home(client) == few <= 8
+    many = _statements_for_home(client)
+    assert many == few <= 5, (few, many)  # count, outcomes, areas, recent needs, kitemarks
 
 
 def test_each_count_is_what_the_search_it_links_to_finds(client, app, offer):
