@@ -378,3 +378,70 @@ def test_assessor_task_from_the_queue_to_a_decision(browser, live_app, artifacts
     finally:
         page.context.close()
     record("assessor", walk.count, artifacts)
+
+
+# The detectors themselves, on stand-in pages: a step that is present is walked and costed, never missed ----------
+
+
+class FakeMail:
+    def __init__(self, to: str, body: str) -> None:
+        message = EmailMessage()
+        message["To"], message["Subject"] = to, "Your code"
+        message.set_content(body)
+        self.sent = [message]
+
+
+def test_a_second_sign_in_factor_is_detected_walked_and_costed(page):
+    posted: list[str] = []
+    code_page = (
+        '<main><form method="post" action="/done"><label for="code">Security code</label>'
+        '<input id="code" name="code" type="text"><button>Continue</button></form></main>'
+    )
+
+    def serve(route) -> None:
+        if route.request.method == "POST":
+            posted.append(route.request.post_data or "")
+            route.fulfill(content_type="text/html", body="<main>Signed in</main>")
+        else:
+            route.fulfill(content_type="text/html", body=code_page)
+
+    page.route("http://task.test/**", serve)
+    walk = Walk(page, "http://task.test", FakeMail("a@example.org", "Your security code is 482913. It expires soon."))
+    walk.visit("/sign-in/code")
+    walk.second_factor("a@example.org")
+
+    assert posted == ["code=482913"]
+    assert walk.count.extra_steps == [
+        {"name": "second sign-in factor", "page_loads": 1, "form_submissions": 1, "validation_errors": 0}
+    ]
+
+
+def test_no_extra_step_is_counted_when_the_page_does_not_ask_for_one(page):
+    walk = Walk(page, "", FakeMail("a@example.org", "Welcome"))
+    page.set_content("<main><p>Your account has been created</p></main>")
+    walk.second_factor("a@example.org")
+    walk.confirm_email("a@example.org", PASSWORD)
+    assert walk.count.extra_steps == []
+
+
+def test_an_email_confirmation_is_detected_and_its_link_followed_and_costed(page):
+    pages = {
+        "/registered": "<main><p>Check your email: we sent you a link to confirm your address.</p></main>",
+        "/account/confirm/abc123": "<main><p>Email address confirmed</p><button>Sign out</button></main>",
+    }
+    page.route(
+        "http://task.test/**",
+        lambda route: route.fulfill(
+            content_type="text/html",
+            body=pages.get(route.request.url.removeprefix("http://task.test"), "<main>Not found</main>"),
+        ),
+    )
+    mail = FakeMail("new@example.org", "Confirm your email address: http://task.test/account/confirm/abc123.")
+    walk = Walk(page, "http://task.test", mail)
+    walk.visit("/registered")
+    walk.confirm_email("new@example.org", PASSWORD)
+
+    assert page.url == "http://task.test/account/confirm/abc123"
+    assert walk.count.extra_steps == [
+        {"name": "email confirmation", "page_loads": 1, "form_submissions": 0, "validation_errors": 0}
+    ]
