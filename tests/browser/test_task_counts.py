@@ -52,6 +52,7 @@ EXTRA_STEP_ALLOWANCE = {
 COUNTED = ("page_loads", "form_submissions", "validation_errors")
 CODE = re.compile(r"\b(\d{6})\b")
 LINK = re.compile(r"https?://\S+")
+CONFIRM_EMAIL = re.compile(r"(check|confirm) your email|confirm your (email )?address|link to confirm", re.I)
 
 
 @dataclass
@@ -142,8 +143,7 @@ class Walk:
 
     def confirm_email(self, email: str, password: str) -> None:
         """An email confirmation after registration, if the service sends one: follow its link (sign in if asked)."""
-        text = self.page.locator("main").inner_text().lower()
-        if "confirm" not in text or "email" not in text:
+        if not CONFIRM_EMAIL.search(self.page.locator("main").inner_text()):
             return
         link = self._latest_mail_match(email, LINK, prefer="confirm")
         assert link, "registration asks for an email confirmation but no link was sent"
