@@ -46,6 +46,7 @@ MAX_DOTS = 60
 MIN_HALF_SPAN_M = 5_000.0  # never zoom in further than 10 km across (one outcode is a few km)
 NAMES_IN_TITLE = 5  # names listed in a dot's tooltip before "and N more"
 SCALE_STEPS_KM = (1, 2, 5, 10, 20, 50, 100, 200)
+AREA_REACH_KM = 75.0  # an area map shows providers based this near its middle (a large county is ~50 km across)
 
 Point = tuple[float, float]  # (easting, northing) in metres
 
@@ -111,6 +112,19 @@ def aggregate(
     groups = [Group(outcode, centres[outcode], tuple(sorted(by_outcode[outcode]))) for outcode in largest]
     placed = sum(len(names) for names in by_outcode.values())
     return groups, unplaced, placed - sum(group.count for group in groups)
+
+
+def within_reach(
+    places: Iterable[Place], centres: Mapping[str, Point], centre: Point, reach_km: float | None
+) -> tuple[list[Place], int]:
+    """The places within ``reach_km`` of ``centre`` (all when None; unknown outcodes are kept, to be counted as
+    unplaced) and how many were further away."""
+    places = list(places)
+    if reach_km is None:
+        return places, 0
+    reach = reach_km * 1000
+    kept = [p for p in places if p.outcode not in centres or math.dist(centres[p.outcode], centre) <= reach]
+    return kept, len(places) - len(kept)
 
 
 def half_span(centre: Point, points: Iterable[Point], radius_m: float = 0.0) -> float:
@@ -183,11 +197,15 @@ def draw(
     places: Iterable[Place],
     centres: Mapping[str, Point],
     radius_km: float | None = None,
+    reach_km: float | None = None,
 ) -> MapPicture:
     """The SVG of ``places`` around ``centre`` (with a circle of ``radius_km`` if given), as a :class:`MapPicture`.
 
     ``description`` is the start of the ``<desc>``; what is on the map (and what could not be placed) is added.
+    Places further than ``reach_km`` from the centre are counted, not drawn, so one far-off place does not
+    shrink every other dot into the middle.
     """
+    places, far = within_reach(places, centres, centre, reach_km)
     groups, unplaced, hidden = aggregate(places, centres)
     radius_m = (radius_km or 0.0) * 1000
     span = half_span(centre, [group.point for group in groups], radius_m)
@@ -195,10 +213,9 @@ def draw(
     shown = sum(group.count for group in groups)
     safe_id = _text(map_id)
     summary = f"{description} {shown} shown in {len(groups)} postcode district{'' if len(groups) == 1 else 's'}."
-    if unplaced:
-        summary += f" {unplaced} without a known postcode not shown."
-    if hidden:
-        summary += f" {hidden} more in smaller groups not shown."
+    summary += f" {far} based more than {reach_km:g} km away not shown." if far else ""
+    summary += f" {unplaced} without a known postcode not shown." if unplaced else ""
+    summary += f" {hidden} more in smaller groups not shown." if hidden else ""
     middle = SIZE / 2
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" class="app-map" id="{safe_id}" role="img" '
@@ -273,4 +290,5 @@ def area_map(locality: Locality, providers: Iterable[ProviderRow]) -> MapPicture
         centre_label=f"The middle of {locality.name}",
         places=[Place(provider.name, outcode_of(provider.postcode) or "") for provider in providers],
         centres=centres,
+        reach_km=AREA_REACH_KM,
     )

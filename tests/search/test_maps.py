@@ -137,3 +137,24 @@ def test_labels_near_the_right_edge_go_on_the_left_of_their_dot():
         if label.get("class") == "app-map__label"
     }
     assert labels == {"WEST": "start", "EAST": "end"}
+
+
+def test_places_beyond_the_reach_are_counted_not_drawn_so_the_rest_keep_their_scale():
+    centres = {"NEAR": (CENTRE[0] + 8_000, CENTRE[1]), "FAR": (CENTRE[0], CENTRE[1] + 200_000)}
+    places = [Place("Near", "NEAR"), Place("Far", "FAR"), Place("Unknown", "ZZ1")]
+
+    picture = maps.draw(
+        map_id="m",
+        title="t",
+        description="d",
+        centre=CENTRE,
+        centre_label="c",
+        places=places,
+        centres=centres,
+        reach_km=75,
+    )
+
+    assert [dot.group.outcode for dot in picture.dots] == ["NEAR"]
+    assert picture.dots[0].x == SIZE - MARGIN  # the map spans the near place, not the far one
+    assert "d 1 shown in 1 postcode district. 1 based more than 75 km away not shown." in picture.svg
+    assert "1 without a known postcode not shown." in picture.svg
