@@ -53,6 +53,7 @@ def create_app(config_name: str | None = None, **overrides: object) -> Flask:
     init_request_log(app)
     _init_search(app)
     _init_profile_extras(app)
+    _init_home_extras(app)
     return app
 
 
@@ -72,6 +73,15 @@ def _init_track_record(app: Flask) -> None:
     from marketplace.monitoring.reviews import entry_track_record
 
     init_comparison_track_record(app, entry_track_record)
+
+
+def _init_home_extras(app: Flask) -> None:
+    """The home page's recent needs and kitemark count come from domains above the directory."""
+    from marketplace.commissioning.needs.services import recent_open_needs
+    from marketplace.directory.home import init_home_extras
+    from marketplace.kitemark.status import published_kitemarked_count
+
+    init_home_extras(app, recent_needs=recent_open_needs, kitemarked_count=published_kitemarked_count)
 
 
 def _trust_proxies(app: Flask) -> None:

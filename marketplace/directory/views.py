@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, url_for
 from flask_login import current_user
-from sqlalchemy import func, select
 
 from marketplace.core.permissions import public, require_access, role_required
 from marketplace.core.roles import Role
 from marketplace.directory import access, bp, forms, freshness, readiness, services
-from marketplace.directory.models import Organisation, OrganisationStatus
+from marketplace.directory.home import home_figures
+from marketplace.directory.models import Organisation
 from marketplace.directory.profile_extras import profile_extras
 from marketplace.extensions import db
 
@@ -24,11 +24,8 @@ def _own_organisation() -> Organisation:
 @bp.get("/")
 @public
 def home():
-    """The service's front page; it counts published profiles, so it lives with the directory."""
-    published = db.session.scalar(
-        select(func.count()).select_from(Organisation).where(Organisation.status == OrganisationStatus.PUBLISHED)
-    )
-    return render_template("directory/home.html", published_count=published)
+    """The service's front page: what is on offer, counted from the directory, each figure linking to a search."""
+    return render_template("directory/home.html", **home_figures())
 
 
 @bp.get("/provider")

@@ -15,10 +15,11 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Select, select
+from sqlalchemy import Select, distinct, func, select
 from sqlalchemy.orm import Session, object_session
 
 from marketplace.core.clock import long_date, today
+from marketplace.directory.models import Organisation, OrganisationStatus
 from marketplace.extensions import db
 from marketplace.kitemark.models import Kitemark, KitemarkStatus
 
@@ -75,6 +76,17 @@ def kitemarked_organisation_ids() -> set[int]:
     """Ids of every organisation holding a kitemark in force today."""
     subquery = in_force_query().with_only_columns(Kitemark.organisation_id)
     return set(db.session.scalars(subquery))
+
+
+def published_kitemarked_count() -> int:
+    """How many published organisations hold a kitemark in force today (one query), for the home page."""
+    query = (
+        in_force_query()
+        .with_only_columns(func.count(distinct(Kitemark.organisation_id)))
+        .join(Organisation, Organisation.id == Kitemark.organisation_id)
+        .where(Organisation.status == OrganisationStatus.PUBLISHED)
+    )
+    return db.session.scalar(query) or 0
 
 
 def kitemark_status(organisation: Any) -> str:

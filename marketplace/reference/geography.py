@@ -170,6 +170,18 @@ def _lower_tier_codes(area: Locality) -> list[str]:
     return [district.ons_code for district in area.districts] or [area.ons_code]
 
 
+def area_centre(area: Locality) -> tuple[float, float] | None:
+    """The mean of the outcode centres lying in ``area`` (a county: in its districts), in OSGB metres.
+
+    None when no outcode lies there. Good enough to centre a map on; not a boundary's true centroid.
+    """
+    _, by_area = _outcode_table()
+    centres = [centre for code in _lower_tier_codes(area) for centre in by_area.get(code, [])]
+    if not centres:
+        return None
+    return sum(x for x, _ in centres) / len(centres), sum(y for _, y in centres) / len(centres)
+
+
 def distance_to_area_km(point: tuple[int, int] | None, areas: Iterable[Locality]) -> float | None:
     """How far ``point`` (OSGB metres) is from the nearest outcode centre of any of ``areas``, in km.
 

@@ -113,6 +113,7 @@ class ProviderRow:
 
     id: int
     name: str
+    postcode: str | None = None  # for the area map
 
 
 def _area_offers(locality_ids: set[int]):
@@ -146,12 +147,12 @@ def organisations_serving(locality_ids: set[int]) -> list[ProviderRow]:
         .where(offer_locality.c.locality_id.in_(locality_ids))
     )
     query = (
-        select(Organisation.id, Organisation.name)
+        select(Organisation.id, Organisation.name, Organisation.postcode)
         .where(Organisation.status == OrganisationStatus.PUBLISHED)
         .where(or_(Organisation.id.in_(serves), Organisation.id.in_(offers_here)))
         .order_by(Organisation.name, Organisation.id)
     )
-    return [ProviderRow(organisation_id, name) for organisation_id, name in db.session.execute(query)]
+    return [ProviderRow(*row) for row in db.session.execute(query)]
 
 
 @dataclass

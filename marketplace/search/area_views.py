@@ -10,7 +10,7 @@ from marketplace.core.permissions import require_access, role_required
 from marketplace.core.roles import Role
 from marketplace.reference.geography import locality_by_code
 from marketplace.reference.models import Locality
-from marketplace.search import area
+from marketplace.search import area, maps
 from marketplace.search.blueprints import area_bp
 
 
@@ -36,6 +36,7 @@ def overview():
         overview=result,
         chart=area.outcome_chart(result) if result is not None else "",
         contract_chart=area.commissioned_chart(result) if result is not None else "",
+        area_map=maps.area_map(result.locality, result.organisations) if result is not None else None,
         regions=area.localities_by_region(),
         gap_label=area.gap_label,
         ecm_labels=area.ecm_labels,

@@ -24,6 +24,7 @@ from marketplace.kitemark.status import KitemarkAward, awards_for
 from marketplace.reference.postcodes import outcode_of
 from marketplace.search.documents import CONSORTIUM_PREFIX, ORGANISATION_PREFIX
 from marketplace.search.engine import SearchHit, SearchQuery, SearchResults, engine_for
+from marketplace.search.maps import MapPicture, results_map
 from marketplace.search.reference_cache import reference_snapshot
 
 logger = logging.getLogger(__name__)
@@ -109,6 +110,7 @@ class ResultRow:
     type_label: str
     badges: list[str]
     distance: str = ""  # "12.5 km away" on a postcode search
+    outcode: str = ""  # where the result is, for the map of a postcode search
 
 
 @dataclass
@@ -121,6 +123,7 @@ class SearchPage:
     flags: list[FacetOption] = field(default_factory=list)
     postcode_message: str = ""
     near: dict[str, float] | None = None  # outcode → km when the postcode filter applied
+    results_map: MapPicture | None = None  # the page's results on a map, on a postcode search
 
     @property
     def errors(self) -> list[dict[str, str]]:
@@ -255,6 +258,8 @@ def search_page(params: SearchParams) -> SearchPage:
         FacetOption(name, label, results.facets.get(engine_field, {}).get("true", 0), name in params.flags)
         for name, (engine_field, label) in FLAG_FILTERS.items()
     ]
+    if page.near is not None:
+        page.results_map = results_map(page.rows, params.postcode, params.km)
     return page
 
 
@@ -336,7 +341,8 @@ def result_rows(hits: list[SearchHit], near: Mapping[str, float] | None = None) 
             url = url_for("directory.organisation", organisation_id=organisation.id)
             snippet = Markup(hit.snippet)  # nosec B704  # text.snippet escapes; adds only <mark>
             badges = _badges(organisation, awards.get(organisation.id))
-            rows.append(ResultRow(organisation.name, url, snippet, kind, badges, distance_text(near.get(hit.outcode))))
+            distance = distance_text(near.get(hit.outcode))
+            rows.append(ResultRow(organisation.name, url, snippet, kind, badges, distance, hit.outcode))
         else:
             consortium = consortia.get(int(hit.id.removeprefix(CONSORTIUM_PREFIX)))
             if consortium is None:
@@ -344,5 +350,5 @@ def result_rows(hits: list[SearchHit], near: Mapping[str, float] | None = None) 
             url = url_for("consortia.consortium", consortium_id=consortium.id)
             snippet = Markup(hit.snippet)  # nosec B704  # text.snippet escapes; adds only <mark>
             distance = distance_text(near.get(hit.outcode))
-            rows.append(ResultRow(consortium.name, url, snippet, "Consortium", [], distance))
+            rows.append(ResultRow(consortium.name, url, snippet, "Consortium", [], distance, hit.outcode))
     return rows

@@ -66,6 +66,7 @@ CHECKS = [
     Check("anonymous", "home", "/"),
     Check("anonymous", "search results", "/search?q=museum", has_results=True),
     Check("anonymous", "search with filters", f"/search?{SEARCH_FILTERS}", has_results=True),
+    Check("anonymous", "search near a postcode, with its map", "/search?postcode=DE1+3AR&km=25", has_results=True),
     Check("anonymous", "directory", "/organisations"),
     Check("anonymous", "provider profile", "/organisations/{organisation}"),
     Check("anonymous", "offer", "/offers/{offer}"),

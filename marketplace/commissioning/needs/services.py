@@ -13,6 +13,7 @@ from typing import Any
 
 from flask import has_request_context, url_for
 from sqlalchemy import Select, func, or_, select
+from sqlalchemy.orm import joinedload
 
 from marketplace.audit.services import record_event, record_status_change
 from marketplace.commissioning.models import (
@@ -344,6 +345,18 @@ def board_query(filters: BoardFilters) -> Select:
             or_(Need.age_max.is_(None), Need.age_max >= filters.age),
         )
     return query.order_by(Need.response_deadline.desc(), Need.id.desc())
+
+
+def recent_open_needs(limit: int = 5) -> list[Need]:
+    """The latest needs published and still open, with their bodies (one query), for the home page."""
+    query = (
+        select(Need)
+        .where(Need.status == NeedStatus.OPEN)
+        .options(joinedload(Need.body))
+        .order_by(Need.published_at.desc(), Need.id.desc())
+        .limit(limit)
+    )
+    return list(db.session.scalars(query))
 
 
 def opportunities(filters: BoardFilters, page: int = 1) -> Any:
