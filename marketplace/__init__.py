@@ -151,7 +151,7 @@ def _register_blueprints(app: Flask) -> None:
         verification,
     )
     from marketplace.api import bp as api_bp
-    from marketplace.commissioning import frameworks, needs, responses, shortlists
+    from marketplace.commissioning import contributions, frameworks, needs, responses, shortlists
     from marketplace.core import pages
     from marketplace.directory import consortia, evidence, offers
     from marketplace.matching import views as matching_views  # noqa: F401 - attach routes to the blueprint
@@ -176,6 +176,7 @@ def _register_blueprints(app: Flask) -> None:
         needs.bp,
         responses.bp,
         shortlists.bp,
+        contributions.bp,
         notifications.bp,
         demo.bp,
         backup.bp,
@@ -191,6 +192,7 @@ def _register_blueprints(app: Flask) -> None:
         app.register_blueprint(blueprint)
     # Import every model so metadata (and Alembic autogenerate) sees all tables.
     import marketplace.audit.models
+    import marketplace.registration.models
     import marketplace.search.models  # noqa: F401
 
 
