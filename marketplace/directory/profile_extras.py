@@ -18,8 +18,8 @@ from marketplace.directory.models import Organisation
 EXTENSION_KEY = "directory.profile_extras"
 
 # The values directory/organisation.html (and the partials it includes) reads, with what it gets when no
-# domain supplies them: no kitemark badge, no "Add to shortlist" form.
-SLOTS: dict[str, Any] = {"kitemark_award": None, "shortlist_needs": ()}
+# domain supplies them: no kitemark badge, no "Add to shortlist" form, no statements written for a body.
+SLOTS: dict[str, Any] = {"kitemark_award": None, "shortlist_needs": (), "body_contributions": ()}
 
 ProfileExtra = Callable[[Organisation], Any]
 
