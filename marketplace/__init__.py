@@ -60,15 +60,11 @@ def _init_profile_extras(app: Flask) -> None:
     """The profile page's kitemark badge and "Add to shortlist" form come from domains above the directory."""
     from marketplace.commissioning.contributions.views import contributions_for_reader
     from marketplace.commissioning.shortlists.views import shortlistable_needs_for
-    from marketplace.directory.profile_extras import init_profile_extras
+    from marketplace.directory.profile_extras import init_profile_extras, init_profile_sections
     from marketplace.kitemark.status import current_award
 
-    init_profile_extras(
-        app,
-        kitemark_award=current_award,
-        shortlist_needs=shortlistable_needs_for,
-        body_contributions=contributions_for_reader,
-    )
+    init_profile_extras(app, kitemark_award=current_award, shortlist_needs=shortlistable_needs_for)
+    init_profile_sections(app, body_contributions=contributions_for_reader)
     _init_track_record(app)
 
 

@@ -161,6 +161,7 @@ def test_the_account_manager_approves_and_the_registrant_becomes_a_member(client
     outbox.clear()
     client.sign_in(manager.email)
 
+    assert "Requests to join Derby Museums" in text_of(client.get("/account/team"))
     page = client.get("/account/join-requests")
     assert "Ada Lovelace" in text_of(page) and "ada@example.org" in text_of(page)
     join_request = db.session.scalar(select(JoinRequest))
