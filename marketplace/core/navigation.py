@@ -56,6 +56,7 @@ ROLE_AREAS: dict[Role, list[Area]] = {
                 "evidence.",
                 "kitemark.provider_page",
                 "kitemark.apply",
+                "contributions.",
             ),
         ),
         Area("Opportunities", "needs.board", ("needs.need", "matching.", "responses.respond")),

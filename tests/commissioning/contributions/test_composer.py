@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 import pytest
@@ -69,7 +70,10 @@ def cite(world, **extra) -> dict:
 
 def test_a_template_statement_is_drafted_from_what_is_cited_then_saved_as_edited(signed_in, world):
     url = f"{INDEX}/templates/local-area-agreement"
-    assert "Write" in text_of(signed_in.get(INDEX))
+    index = signed_in.get(INDEX).get_data(as_text=True)
+    current = re.findall(r'class="govuk-service-navigation__link" href="[^"]+" aria-current="page">(.*?)</a>', index)
+    assert [re.sub(r"<[^>]+>", "", text).strip() for text in current] == ["Profile"]  # part of the profile area
+    assert "Not written" in text_of(signed_in.get(INDEX))
 
     drafted = signed_in.submit(url, cite(world, draft="Write a draft from these"))
 
