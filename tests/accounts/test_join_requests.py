@@ -120,6 +120,8 @@ def test_requesting_to_join_emails_the_account_manager_and_shows_what_happens_ne
     assert waiting.request.path == "/account/join-request"
     assert "Your request to join Derby Museums is waiting" in text_of(waiting)
     assert "What happens next" in text_of(waiting)
+    html = waiting.get_data(as_text=True)
+    assert "/provider/profile" not in html and "/provider/responses" not in html  # no links that would 404
 
 
 def test_a_tampered_join_choice_joins_nothing_and_asks_again(client, derby):
