@@ -135,18 +135,18 @@ def decide_join_request(join_request: JoinRequest, *, approve: bool, actor: User
 def _tell_registrant(join_request: JoinRequest) -> None:
     user, organisation = join_request.user, join_request.organisation
     if join_request.status == JoinRequestStatus.APPROVED:
-        subject = f"You have joined {organisation.name}"
+        subject = "Your request to join has been approved"  # subjects carry no text a user chose
         body = f"{organisation.name} approved your request. Sign in to work on its profile: " + external_url(
             "directory.dashboard"
         )
     else:
-        subject = f"{organisation.name} declined your request to join"
+        subject = "Your request to join was declined"
         body = (
             f"An account manager of {organisation.name} declined your request to join it on the marketplace.\n\n"
             "If you think this is a mistake, contact the organisation. If you work for a different organisation, "
             f"you can create its profile: {external_url('registration.join_status')}"
         )
-    notify(user.id, subject, "/account/join-request")
+    notify(user.id, f"{subject}: {organisation.name}", "/account/join-request")
     send_email(user.email, subject, body)
 
 

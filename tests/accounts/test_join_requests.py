@@ -172,7 +172,9 @@ def test_the_account_manager_approves_and_the_registrant_becomes_a_member(client
     assert response.status_code == 302
     user = user_by_email("ada@example.org")
     assert user.organisation_id == organisation.id and not user.is_org_admin
-    assert [message["To"] for message in outbox] == ["ada@example.org"]
+    assert [(message["To"], message["Subject"]) for message in outbox] == [
+        ("ada@example.org", "Your request to join has been approved")
+    ]
     assert audit_events("join_request.approved")[0].actor_id == manager.id
     assert "No requests are waiting" in text_of(client.get("/account/join-requests"))
     again = client.submit(f"/account/join-requests/{join_request.id}/decline", page_url="/account/join-requests")
@@ -190,7 +192,8 @@ def test_a_declined_registrant_is_told_and_can_list_their_own_organisation(clien
     client.submit(f"/account/join-requests/{join_request.id}/decline", page_url="/account/join-requests")
 
     assert user_by_email("ada@example.org").organisation is None
-    assert "declined your request" in outbox[-1]["Subject"]
+    assert outbox[-1]["Subject"] == "Your request to join was declined"
+    assert "An account manager of Derby Museums declined your request" in outbox[-1].get_content()
     assert len(audit_events("join_request.declined")) == 1
     status = registrant.get("/account/join-request")
     assert "was declined" in text_of(status)
