@@ -59,11 +59,13 @@ def create_app(config_name: str | None = None, **overrides: object) -> Flask:
 
 def _init_profile_extras(app: Flask) -> None:
     """The profile page's kitemark badge and "Add to shortlist" form come from domains above the directory."""
+    from marketplace.commissioning.contributions.views import contributions_for_reader
     from marketplace.commissioning.shortlists.views import shortlistable_needs_for
-    from marketplace.directory.profile_extras import init_profile_extras
+    from marketplace.directory.profile_extras import init_profile_extras, init_profile_sections
     from marketplace.kitemark.status import current_award
 
     init_profile_extras(app, kitemark_award=current_award, shortlist_needs=shortlistable_needs_for)
+    init_profile_sections(app, body_contributions=contributions_for_reader)
     _init_track_record(app)
 
 
@@ -162,7 +164,7 @@ def _register_blueprints(app: Flask) -> None:
         verification,
     )
     from marketplace.api import bp as api_bp
-    from marketplace.commissioning import decisions, frameworks, needs, responses, shortlists
+    from marketplace.commissioning import contributions, decisions, frameworks, needs, responses, shortlists
     from marketplace.core import pages
     from marketplace.directory import consortia, evidence, offers
     from marketplace.matching import views as matching_views  # noqa: F401 - attach routes to the blueprint
@@ -188,6 +190,7 @@ def _register_blueprints(app: Flask) -> None:
         responses.bp,
         shortlists.bp,
         decisions.bp,
+        contributions.bp,
         notifications.bp,
         demo.bp,
         backup.bp,
@@ -204,6 +207,7 @@ def _register_blueprints(app: Flask) -> None:
         app.register_blueprint(blueprint)
     # Import every model so metadata (and Alembic autogenerate) sees all tables.
     import marketplace.audit.models
+    import marketplace.registration.models
     import marketplace.search.models  # noqa: F401
 
 

@@ -45,8 +45,17 @@ DESCRIPTIONS = {
     "kitemark.no_conflict_declared": "Declared no conflict of interest",
     "rating.computed": "Rating worked out from a return",
     "evidence.safeguarding_updated": "Safeguarding record updated",
+    "join_request.created": "Asked to join an organisation",
+    "join_request.approved": "Request to join approved",
+    "join_request.declined": "Request to join declined",
+    "join_request.withdrawn": "Request to join withdrawn",
 }
-OBJECT_WORDS = {"SafeguardingRecord": "Safeguarding record", "CommissioningBody": "Commissioning body"}
+OBJECT_WORDS = {
+    "SafeguardingRecord": "Safeguarding record",
+    "CommissioningBody": "Commissioning body",
+    "JoinRequest": "Request to join",
+    "BodyContribution": "Contribution statement",
+}
 
 
 def describe(action: str) -> str:

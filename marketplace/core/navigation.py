@@ -57,6 +57,7 @@ ROLE_AREAS: dict[Role, list[Area]] = {
                 "kitemark.provider_page",
                 "kitemark.apply",
                 "revisions.provider_changes",
+                "contributions.",
             ),
         ),
         Area("Opportunities", "needs.board", ("needs.need", "matching.", "responses.respond")),
@@ -114,7 +115,9 @@ def _items(areas: list[Area]) -> list[NavItem]:
 
 def _role_areas() -> list[Area]:
     areas = ROLE_AREAS[current_user.role_enum]
-    if all(_usable(area) for area in areas):
+    # A provider with no organisation yet (waiting for a request to join) has no profile or responses to open
+    waiting_to_join = current_user.role_enum is Role.PROVIDER and current_user.organisation_id is None
+    if all(_usable(area) for area in areas) and not waiting_to_join:
         return areas
     # Not yet allowed into their role's pages (a commissioner waiting for approval): the public areas instead
     return PUBLIC_AREAS

@@ -28,6 +28,8 @@ def dashboard():
     if not current_user.is_approved:
         # Their role's pages would all refuse them: say what happens next and what they can already do
         return render_template("core/awaiting_approval.html")
+    if current_user.role_enum is Role.PROVIDER and current_user.organisation_id is None:
+        return redirect(url_for("registration.join_status"))  # waiting to join an organisation, or declined
     return redirect(url_for(LANDING_PAGES[current_user.role_enum]))
 
 

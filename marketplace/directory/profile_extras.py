@@ -21,6 +21,11 @@ EXTENSION_KEY = "directory.profile_extras"
 # domain supplies them: no kitemark badge, no "Add to shortlist" form.
 SLOTS: dict[str, Any] = {"kitemark_award": None, "shortlist_needs": ()}
 
+# Whole sections of the page another domain writes, wired the same way (kept apart from the slots above, whose
+# set is fixed): the statements written for commissioning bodies' frameworks (commissioning.contributions).
+SECTIONS_KEY = "directory.profile_sections"
+SECTIONS: dict[str, Any] = {"body_contributions": ()}
+
 ProfileExtra = Callable[[Organisation], Any]
 
 
@@ -36,3 +41,16 @@ def profile_extras(organisation: Organisation) -> dict[str, Any]:
     """Every slot's value for ``organisation``: computed by the function given for it, else the default."""
     extras: dict[str, ProfileExtra] = current_app.extensions.get(EXTENSION_KEY, {})
     return {**SLOTS, **{name: compute(organisation) for name, compute in extras.items()}}
+
+
+def init_profile_sections(app: Flask, **sections: ProfileExtra) -> None:
+    """Name the function that computes each section for an organisation (see ``SECTIONS``)."""
+    unknown = set(sections) - set(SECTIONS)
+    if unknown:
+        raise ValueError(f"The profile page has no section named {', '.join(sorted(unknown))}")
+    app.extensions[SECTIONS_KEY] = dict(sections)
+
+
+def profile_sections(organisation: Organisation) -> dict[str, Any]:
+    sections: dict[str, ProfileExtra] = current_app.extensions.get(SECTIONS_KEY, {})
+    return {**SECTIONS, **{name: compute(organisation) for name, compute in sections.items()}}

@@ -9,8 +9,8 @@ from marketplace.core.permissions import public, require_access, role_required
 from marketplace.core.roles import Role
 from marketplace.directory import access, bp, forms, freshness, readiness, services
 from marketplace.directory.home import home_figures
-from marketplace.directory.models import Organisation
-from marketplace.directory.profile_extras import profile_extras
+from marketplace.directory.models import Organisation, OrganisationStatus
+from marketplace.directory.profile_extras import profile_extras, profile_sections
 from marketplace.extensions import db
 
 
@@ -151,4 +151,5 @@ def organisation(organisation_id: int):
         page=services.profile_page(organisation, show_private=show_private),
         is_member=access.is_member(current_user, organisation),
         **profile_extras(organisation),
+        **profile_sections(organisation),
     )

@@ -15,6 +15,7 @@ from marketplace.core.forms import optional_int
 from marketplace.core.roles import Role
 from marketplace.extensions import db
 from marketplace.reference.choices import term_choices
+from marketplace.registration.join_forms import registration_number_field, website_field
 
 
 class RegistrationForm(NewPasswordMixin, FlaskForm):
@@ -43,6 +44,8 @@ class RegistrationForm(NewPasswordMixin, FlaskForm):
         description="Providers: the museum, library, archive or arts organisation",
     )
     organisation_type = SelectField("Organisation type", widget=GovSelect(), coerce=optional_int, validate_choice=True)
+    registration_number = registration_number_field()
+    website = website_field()
     commissioning_body = SelectField(
         "Commissioning body",
         widget=GovSelect(),

@@ -31,6 +31,8 @@ class Registration:
     commissioning_body_id: int | None = None
     new_body_name: str = ""
     new_body_kind_id: int | None = None
+    registration_number: str = ""
+    website: str = ""
 
 
 def register_user(registration: Registration) -> User:
@@ -46,7 +48,10 @@ def register_user(registration: Registration) -> User:
     )
     if registration.account_type is Role.PROVIDER:
         user.organisation = Organisation(
-            name=registration.organisation_name.strip(), organisation_type_id=registration.organisation_type_id
+            name=registration.organisation_name.strip(),
+            organisation_type_id=registration.organisation_type_id,
+            registration_number=registration.registration_number.strip(),
+            website=registration.website.strip(),
         )
     elif registration.account_type is Role.COMMISSIONER:
         _attach_commissioning_body(user, registration)

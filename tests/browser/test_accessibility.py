@@ -108,6 +108,22 @@ CHECKS = [
     Check("provider", "notifications", "/notifications/"),
     Check("provider", "saved searches", "/search/saved"),
     Check("provider", "kitemark", "/provider/kitemark"),
+    Check("provider", "contribution statements", "/provider/contributions"),
+    Check("provider", "contribution composer", "/provider/contributions/templates/children-and-young-peoples-plan"),
+    Check(
+        "provider",
+        "contribution composer with errors",
+        "/provider/contributions/templates/commissioning",
+        submit="Save statement",
+    ),
+    Check("provider", "contribution composer for a body", "/provider/contributions/bodies/{body}"),
+    Check(
+        "provider",
+        "contribution composer for a body with errors",
+        "/provider/contributions/bodies/{body}",
+        submit="Save statement",
+    ),
+    Check("provider", "requests to join", "/account/join-requests"),
     # Commissioner (approved, Derby City Council) -------------------------------------------------------------
     Check("commissioner", "dashboard", "/commissioner"),
     Check("commissioner", "needs", "/commissioner/needs"),
@@ -180,6 +196,7 @@ def ids(live_app) -> dict[str, int]:
             "need": need.id,
             "response": response.id,
             "framework": _one(select(OutcomesFramework).where(OutcomesFramework.body_id == body.id)).id,
+            "body": body.id,
             "application": _one(select(KitemarkApplication).order_by(KitemarkApplication.id)).id,
         }
         rebuild(live_app)

@@ -249,9 +249,19 @@ def validate_framework(data: Any) -> dict[str, Any]:
     return {"name": name, "cross_cutting": cross_cutting, "themes": themes}
 
 
-def _ecm_labels() -> dict[str, str]:
-    """ "be healthy" → "be-healthy": outcomes may be named by label as well as by code."""
-    return {term.label.lower(): term.code for term in terms_by_code("ecm_outcome").values()}
+def _outcome_key(text: str) -> str:
+    """ "Be healthy", "be-healthy", "BE HEALTHY." and "Achieve economic wellbeing" read alike: case, spaces,
+    hyphens, punctuation and "&" for "and" are set aside, since spreadsheets spell outcomes every way."""
+    return re.sub(r"[^a-z0-9]", "", text.lower().replace("&", "and"))
+
+
+def _ecm_names() -> dict[str, str]:
+    """Every way of naming an ECM outcome (its label or its code, loosely) → its code."""
+    names: dict[str, str] = {}
+    for term in terms_by_code("ecm_outcome").values():
+        names[_outcome_key(term.label)] = term.code
+        names[_outcome_key(term.code)] = term.code
+    return names
 
 
 def _at(path: str, item: dict, field: str, level: str) -> str:
@@ -394,12 +404,19 @@ def _ecm_outcomes(value: Any, at: str, problems: list[str], ecm_codes: Any) -> l
     if not isinstance(value, list) or not all(isinstance(code, str) for code in value):
         problems.append(f"{at} must be a list of Every Child Matters outcome codes")
         return []
-    labels = _ecm_labels()
-    value = [labels.get(code.strip().lower(), code) for code in value]
+    names = _ecm_names()
+    value = [names.get(_outcome_key(code), code.strip()) for code in value]
     unknown = [code for code in value if code not in ecm_codes]
     if unknown:
-        problems.append(
-            f"{at}: unknown Every Child Matters outcome code{'s' if len(unknown) > 1 else ''} "
-            f"{', '.join(unknown)} (use {', '.join(ecm_codes)})"
-        )
+        problems.append(_unknown_outcomes(unknown, at, ecm_codes))
     return list(dict.fromkeys(code for code in value if code in ecm_codes))
+
+
+def _unknown_outcomes(unknown: list[str], at: str, ecm_codes: Any) -> str:
+    """Someone who wrote labels ("Be happy") is told the labels; someone who wrote codes, the codes."""
+    plural = "s" if len(unknown) > 1 else ""
+    if any(re.search(r"[A-Z\s]", name) for name in unknown):
+        labels = [term.label for term in sorted(terms_by_code("ecm_outcome").values(), key=lambda t: t.position)]
+        quoted = ", ".join(f"“{name}”" for name in unknown)
+        return f"{at}: unknown Every Child Matters outcome{plural} {quoted} (write {', '.join(labels)}, or their codes)"
+    return f"{at}: unknown Every Child Matters outcome code{plural} {', '.join(unknown)} (use {', '.join(ecm_codes)})"

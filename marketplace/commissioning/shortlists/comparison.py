@@ -14,6 +14,7 @@ from datetime import date
 
 from flask import Flask, current_app
 
+from marketplace.commissioning.contributions.services import for_body
 from marketplace.commissioning.models import Need, Response, ShortlistEntry
 from marketplace.commissioning.shortlists.services import entries_of, entry_name, live_response_for_entry
 from marketplace.core.clock import today
@@ -221,6 +222,17 @@ def _plural(count: int, noun: str) -> str:
     return f"{count} {noun}{'' if count == 1 else 's'}"
 
 
+def _contribution_row(need: Need, providers: list[_Provider]) -> ComparisonRow:
+    """What each provider wrote for this need's body's own framework (its statements for other bodies are not
+    shown here: the comparison is about this body's priorities)."""
+    cells = []
+    for provider in providers:
+        statements = for_body(provider.organisations, need.body_id)
+        text = " ".join(f"{item.target_title}: {item.statement}" for item in statements)
+        cells.append(Cell(text or "None written"))
+    return ComparisonRow(f"Contribution to {need.body.name}'s framework", cells)
+
+
 def init_comparison_track_record(app: Flask, track_record: TrackRecord) -> None:
     """Name the function giving an entry's published track record; without one the row is left out."""
     app.extensions[TRACK_RECORD_KEY] = track_record
@@ -288,6 +300,7 @@ def compare(need: Need) -> ComparisonTable:
         ComparisonRow("Unit cost", [unit_cost_cell(org) for org in lead]),
         ComparisonRow("Match funding and added value", [added_value_cell(org) for org in lead]),
         ComparisonRow("Evidence", [_evidence_cell(p.organisations) for p in providers]),
+        _contribution_row(need, providers),
         *_track_record_row(providers),
         ComparisonRow(
             "Response", [Cell(p.response.status.capitalize() if p.response else "Not responded") for p in providers]
