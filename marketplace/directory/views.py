@@ -9,7 +9,7 @@ from marketplace.core.permissions import public, require_access, role_required
 from marketplace.core.roles import Role
 from marketplace.directory import access, bp, forms, freshness, readiness, services
 from marketplace.directory.home import home_figures
-from marketplace.directory.models import Organisation, OrganisationStatus
+from marketplace.directory.models import Organisation
 from marketplace.directory.profile_extras import profile_extras, profile_sections
 from marketplace.extensions import db
 
