@@ -165,6 +165,7 @@ def pages(facts: dict) -> dict[str, str]:
         "search, text by distance (50 km)": f"/search?q=museum&postcode={outcode}&km=50&sort=distance",
         "search, no text": "/search",
         "search near a postcode (25 km)": f"/search?postcode={outcode}&km=25",
+        "search, text confirmed in the last 12 months": "/search?q=museum&confirmed=12",
         "matches, narrow need": f"/commissioner/needs/{facts['needs']['bench-narrow']}/matches",
         "matches, broad need": f"/commissioner/needs/{facts['needs']['bench-broad']}/matches",
         "area overview, a county": f"/commissioner/area?locality={facts['county']}",
@@ -250,6 +251,29 @@ def run_rounds(base_url: str, facts: dict, rounds: int, site: load_test.Site, en
     return {"timings": timings, "failures": failures}
 
 
+# Issue 13's target: a radius filter as cheap as any other, p95 within 1.5x of the same search without a postcode.
+RADIUS_PAIRS = (
+    ("search, text near a postcode (25 km)", "search, text"),
+    ("search, text near a postcode (500 km)", "search, text"),
+    ("search, text by distance (50 km)", "search, text"),
+    ("search near a postcode (25 km)", "search, no text"),
+    ("search, text confirmed in the last 12 months", "search, text"),
+)
+RADIUS_TARGET = 1.5
+
+
+def radius_lines(timings: dict[str, list[float]]) -> list[str]:
+    """Each radius (or freshness) page's p50/p95 against the same search without it, as table rows."""
+    lines = []
+    for filtered, plain in RADIUS_PAIRS:
+        if timings.get(filtered) and timings.get(plain):
+            p95 = percentile(timings[filtered], 0.95) / percentile(timings[plain], 0.95)
+            p50 = statistics.median(timings[filtered]) / statistics.median(timings[plain])
+            verdict = "within" if p95 <= RADIUS_TARGET else "OVER"
+            lines.append(f"| {filtered} vs {plain} | {p50:.2f}x | {p95:.2f}x ({verdict} {RADIUS_TARGET}x) |")
+    return lines
+
+
 def percentile(values: list[float], share: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(round(share * (len(ordered) - 1))))]
@@ -266,6 +290,8 @@ def report(facts: dict, engine: str, result: dict, rebuild_rate: float, memory: 
     for label, values in result["timings"].items():
         if values:
             print(f"| {label} | {statistics.median(values):,.0f} | {percentile(values, 0.95):,.0f} |")
+    print("\n| filtered vs the same search without the filter | p50 ratio | p95 ratio |\n|---|---|---|")
+    print("\n".join(radius_lines(result["timings"])))
     if memory:
         print(f"\nworker RSS: {', '.join(f'{size:.0f}' for size in memory)} MB (max {max(memory):.0f} MB)")
     if result["failures"]:

@@ -8,7 +8,8 @@ from marketplace.audit.models import AuditEvent
 from marketplace.directory.services import profile_steps
 from marketplace.extensions import db
 from marketplace.reference.services import terms_by_code
-from tests.client import error_summary
+from tests.client import error_summary, text_of
+from tests.factories import make_published
 from tests.lookups import term
 
 
@@ -57,3 +58,11 @@ def test_problem_areas_alone_complete_the_step(signed_in, organisation):
     db.session.refresh(organisation)
     step = next(step for step in profile_steps(organisation) if step.slug == "indicators")
     assert step.completed
+
+
+def test_the_public_profile_says_which_problem_areas_the_organisation_works_on(client):
+    published = make_published("Calm Gallery", problem_areas=[term("problem_area", "emotional-health")])
+    plain = make_published("Plain Gallery")
+
+    assert "Works on Emotional health" in text_of(client.get(f"/organisations/{published.id}"))
+    assert "Works on" not in text_of(client.get(f"/organisations/{plain.id}"))
