@@ -4,6 +4,7 @@
     .venv/bin/python bench/page_bench.py --large                  # 50,000 organisations, tantivy (slow to build)
     .venv/bin/python bench/page_bench.py --rounds 40 --site /tmp/bench-5k   # keep the built site for the next run
     .venv/bin/python bench/page_bench.py --code /tmp/main-copy    # serve another copy of the code (before/after)
+    .venv/bin/python bench/page_bench.py --only search --rounds 40   # the search pages only: radius vs none
 
 The site is built once per folder (``--site``) and reused: migrations, reference and demo data, a deterministic
 directory from ``scripts/generate_directory.py`` imported with the index off (then rebuilt: that is how a large
@@ -224,12 +225,14 @@ def rss_mb(pids: list[int]) -> list[float]:
     return sizes
 
 
-def run_rounds(base_url: str, facts: dict, rounds: int, site: load_test.Site, engine: str) -> dict[str, list]:
+def run_rounds(
+    base_url: str, facts: dict, rounds: int, site: load_test.Site, engine: str, only: str = ""
+) -> dict[str, list]:
     from marketplace.search.engine import open_engine
 
     http = signed_in_session(base_url)
     index = open_engine(engine, str(site.folder / "search_index"))  # opened once, like a worker's
-    table = pages(facts)
+    table = {label: path for label, path in pages(facts).items() if label.startswith(only)}
     rng = random.Random(1)
     timings: dict[str, list[float]] = {label: [] for label in [*table, "raw engine query (floor)"]}
     failures: list[str] = []
@@ -307,6 +310,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--workers", type=int, default=4)
     parser.add_argument("--site", type=Path, help="folder to build the site in and reuse (default under /tmp)")
     parser.add_argument("--code", type=Path, default=REPO, help="the copy of the code to serve")
+    parser.add_argument("--only", default="", help='only the pages whose label starts with this, e.g. "search"')
     args = parser.parse_args(argv)
     organisations = args.organisations or (50_000 if args.large else 5_000)
     engine = args.engine or ("tantivy" if args.large else "whoosh")
@@ -319,7 +323,7 @@ def main(argv: list[str] | None = None) -> int:
     load_test.REPO = args.code.resolve()  # gunicorn serves this copy of the code
     server = load_test.GunicornServer(site, workers=args.workers, log_name="bench-server.log", SEARCH_ENGINE=engine)
     with server:
-        result = run_rounds(server.url, facts, args.rounds, site, engine)
+        result = run_rounds(server.url, facts, args.rounds, site, engine, args.only)
         memory = rss_mb(server.worker_pids())
     loads.append(os.getloadavg()[0])
     report(facts, engine, result, rate, memory, (f"{loads[0]:.1f}", f"{loads[1]:.1f}"))
