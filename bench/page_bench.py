@@ -4,6 +4,7 @@
     .venv/bin/python bench/page_bench.py --large                  # 50,000 organisations, tantivy (slow to build)
     .venv/bin/python bench/page_bench.py --rounds 40 --site /tmp/bench-5k   # keep the built site for the next run
     .venv/bin/python bench/page_bench.py --code /tmp/main-copy    # serve another copy of the code (before/after)
+    .venv/bin/python bench/page_bench.py --only search --rounds 40   # the search pages only: radius vs none
 
 The site is built once per folder (``--site``) and reused: migrations, reference and demo data, a deterministic
 directory from ``scripts/generate_directory.py`` imported with the index off (then rebuilt: that is how a large
@@ -165,6 +166,7 @@ def pages(facts: dict) -> dict[str, str]:
         "search, text by distance (50 km)": f"/search?q=museum&postcode={outcode}&km=50&sort=distance",
         "search, no text": "/search",
         "search near a postcode (25 km)": f"/search?postcode={outcode}&km=25",
+        "search, text confirmed in the last 12 months": "/search?q=museum&confirmed=12",
         "matches, narrow need": f"/commissioner/needs/{facts['needs']['bench-narrow']}/matches",
         "matches, broad need": f"/commissioner/needs/{facts['needs']['bench-broad']}/matches",
         "area overview, a county": f"/commissioner/area?locality={facts['county']}",
@@ -223,12 +225,14 @@ def rss_mb(pids: list[int]) -> list[float]:
     return sizes
 
 
-def run_rounds(base_url: str, facts: dict, rounds: int, site: load_test.Site, engine: str) -> dict[str, list]:
+def run_rounds(
+    base_url: str, facts: dict, rounds: int, site: load_test.Site, engine: str, only: str = ""
+) -> dict[str, list]:
     from marketplace.search.engine import open_engine
 
     http = signed_in_session(base_url)
     index = open_engine(engine, str(site.folder / "search_index"))  # opened once, like a worker's
-    table = pages(facts)
+    table = {label: path for label, path in pages(facts).items() if label.startswith(only)}
     rng = random.Random(1)
     timings: dict[str, list[float]] = {label: [] for label in [*table, "raw engine query (floor)"]}
     failures: list[str] = []
@@ -250,6 +254,29 @@ def run_rounds(base_url: str, facts: dict, rounds: int, site: load_test.Site, en
     return {"timings": timings, "failures": failures}
 
 
+# Issue 13's target: a radius filter as cheap as any other, p95 within 1.5x of the same search without a postcode.
+RADIUS_PAIRS = (
+    ("search, text near a postcode (25 km)", "search, text"),
+    ("search, text near a postcode (500 km)", "search, text"),
+    ("search, text by distance (50 km)", "search, text"),
+    ("search near a postcode (25 km)", "search, no text"),
+    ("search, text confirmed in the last 12 months", "search, text"),
+)
+RADIUS_TARGET = 1.5
+
+
+def radius_lines(timings: dict[str, list[float]]) -> list[str]:
+    """Each radius (or freshness) page's p50/p95 against the same search without it, as table rows."""
+    lines = []
+    for filtered, plain in RADIUS_PAIRS:
+        if timings.get(filtered) and timings.get(plain):
+            p95 = percentile(timings[filtered], 0.95) / percentile(timings[plain], 0.95)
+            p50 = statistics.median(timings[filtered]) / statistics.median(timings[plain])
+            verdict = "within" if p95 <= RADIUS_TARGET else "OVER"
+            lines.append(f"| {filtered} vs {plain} | {p50:.2f}x | {p95:.2f}x ({verdict} {RADIUS_TARGET}x) |")
+    return lines
+
+
 def percentile(values: list[float], share: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(round(share * (len(ordered) - 1))))]
@@ -266,6 +293,8 @@ def report(facts: dict, engine: str, result: dict, rebuild_rate: float, memory: 
     for label, values in result["timings"].items():
         if values:
             print(f"| {label} | {statistics.median(values):,.0f} | {percentile(values, 0.95):,.0f} |")
+    print("\n| filtered vs the same search without the filter | p50 ratio | p95 ratio |\n|---|---|---|")
+    print("\n".join(radius_lines(result["timings"])))
     if memory:
         print(f"\nworker RSS: {', '.join(f'{size:.0f}' for size in memory)} MB (max {max(memory):.0f} MB)")
     if result["failures"]:
@@ -281,6 +310,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--workers", type=int, default=4)
     parser.add_argument("--site", type=Path, help="folder to build the site in and reuse (default under /tmp)")
     parser.add_argument("--code", type=Path, default=REPO, help="the copy of the code to serve")
+    parser.add_argument("--only", default="", help='only the pages whose label starts with this, e.g. "search"')
     args = parser.parse_args(argv)
     organisations = args.organisations or (50_000 if args.large else 5_000)
     engine = args.engine or ("tantivy" if args.large else "whoosh")
@@ -293,7 +323,7 @@ def main(argv: list[str] | None = None) -> int:
     load_test.REPO = args.code.resolve()  # gunicorn serves this copy of the code
     server = load_test.GunicornServer(site, workers=args.workers, log_name="bench-server.log", SEARCH_ENGINE=engine)
     with server:
-        result = run_rounds(server.url, facts, args.rounds, site, engine)
+        result = run_rounds(server.url, facts, args.rounds, site, engine, args.only)
         memory = rss_mb(server.worker_pids())
     loads.append(os.getloadavg()[0])
     report(facts, engine, result, rate, memory, (f"{loads[0]:.1f}", f"{loads[1]:.1f}"))

@@ -55,6 +55,11 @@ NULLABLE_NUMBER = _nullable("number")
 NULLABLE_INTEGER = _nullable("integer")
 NULLABLE_DATE = _nullable("string", format="date")
 EXTENSION = "Extension (not in the ORUK profile). "
+ADULTS_ONLY = {
+    "type": "boolean",
+    "description": EXTENSION + "The organization works with adults (18 and over) only: it never matches a need "
+    "for under-18s.",
+}
 
 TAXONOMY_TERM = _object(
     {
@@ -118,6 +123,10 @@ SERVICE_LIST_ITEM = _object(
         "minimum_age": {"type": "integer", "description": "The offer's, else its organization's."},
         "maximum_age": {"type": "integer", "description": "The offer's, else its organization's."},
         "organization": _ref("OrganizationSummary"),
+        "adults_only": {
+            "type": "boolean",
+            "description": EXTENSION + "Its organization works with adults (18 and over) only.",
+        },
     },
     "An offer's one-to-one fields and its organization (ORUK service_list item).",
     optional=("email", "fees", "accreditations", "assured_date", "minimum_age", "maximum_age"),
@@ -270,6 +279,7 @@ SCHEMAS: dict[str, Any] = {
             "locations": _array("Location"),
             "minimum_age": INTEGER,
             "maximum_age": INTEGER,
+            "adults_only": ADULTS_ONLY,
             "service_areas": _array("ServiceArea"),
             "attributes": _array("Attribute"),
             "outcome_statements": {
@@ -300,6 +310,7 @@ SCHEMAS: dict[str, Any] = {
         {
             "minimum_age": INTEGER,
             "maximum_age": INTEGER,
+            "adults_only": ADULTS_ONLY,
             "services": {"oneOf": [_array("NestedService"), _array("Service")]},
             "kitemark": _ref("Kitemark"),
         },
@@ -371,6 +382,11 @@ SCHEMAS: dict[str, Any] = {
             "outcomes": _array("TaxonomyTerm"),
             "aims": _array("TaxonomyTerm"),
             "indicators": _array("TaxonomyTerm"),
+            "problem_areas": {
+                "type": "array",
+                "items": _ref("TaxonomyTerm"),
+                "description": EXTENSION + "Problem areas the need should help address (teenage pregnancy, NEET …).",
+            },
             "framework_outcomes": {"type": "array", "items": STRING},
             "framework_measures": {"type": "array", "items": STRING},
             "requirements": _object(
@@ -379,6 +395,11 @@ SCHEMAS: dict[str, Any] = {
                     "kitemark": BOOLEAN,
                     "accreditation": {"oneOf": [_ref("TaxonomyTerm"), {"type": "null"}]},
                     "consortium_welcome": BOOLEAN,
+                    "localities_required": {
+                        "type": "boolean",
+                        "description": EXTENSION + "True: providers must serve the localities. False (the default): "
+                        "providers serving them are preferred, then those nearby.",
+                    },
                 }
             ),
         },

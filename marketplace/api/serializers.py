@@ -183,7 +183,7 @@ def kitemark_of(organisation: Organisation) -> dict[str, str] | None:
 
 
 def organisation_terms(organisation: Organisation) -> list[Term]:
-    """The terms an organisation is filed under: type, target groups, indicators, outcomes and aims."""
+    """The terms an organisation is filed under: type, target groups, indicators, problem areas, outcomes, aims."""
     contributions = organisation.outcome_contributions
     return _unique(
         [
@@ -192,6 +192,7 @@ def organisation_terms(organisation: Organisation) -> list[Term]:
             *(contribution.outcome for contribution in contributions),
             *(aim for contribution in contributions for aim in contribution.aims),
             *organisation.indicators,
+            *organisation.problem_areas,
         ]
     )
 
@@ -304,6 +305,7 @@ def organisation(organisation: Organisation, *, full_service: bool = False) -> d
             "locations": [organisation_location(organisation)] if has_address(organisation) else [],
             "minimum_age": organisation.age_min,
             "maximum_age": organisation.age_max,
+            "adults_only": bool(organisation.adults_only),
             "service_areas": [service_area(locality, owner=identifier) for locality in organisation.localities],
             "attributes": attributes(organisation_terms(organisation), link_id=identifier, link_entity="organization"),
             "outcome_statements": [
@@ -335,6 +337,7 @@ def organisation_list_item(organisation: Organisation) -> dict[str, Any]:
             **organisation_summary(organisation),
             "minimum_age": organisation.age_min,
             "maximum_age": organisation.age_max,
+            "adults_only": bool(organisation.adults_only),
             "services": [_nested_service(offer, identifier) for offer in organisation.offers],
         }
     ) | {"kitemark": kitemark_of(organisation)}
@@ -449,6 +452,7 @@ def service_list_item(offer: Offer) -> dict[str, Any]:
             "minimum_age": low,
             "maximum_age": high,
             "organization": organisation_summary(organisation),
+            "adults_only": bool(organisation.adults_only),
         }
     )
 
@@ -509,6 +513,7 @@ def need(need: Need) -> dict[str, Any]:
         "outcomes": [taxonomy_term(term) for term in need.outcomes],
         "aims": [taxonomy_term(term) for term in need.aims],
         "indicators": [taxonomy_term(term) for term in need.indicators],
+        "problem_areas": [taxonomy_term(term) for term in need.problem_areas],
         "framework_outcomes": [item.title for item in need.framework_outcomes],
         "framework_measures": [item.title for item in need.framework_measures],
         "requirements": {
@@ -516,6 +521,7 @@ def need(need: Need) -> dict[str, Any]:
             "kitemark": need.requires_kitemark,
             "accreditation": _maybe_term(need.required_accreditation),
             "consortium_welcome": need.consortium_welcome,
+            "localities_required": need.localities_required,
         },
     }
 

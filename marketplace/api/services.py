@@ -41,6 +41,7 @@ from marketplace.commissioning.models import (
     need_aim,
     need_indicator,
     need_outcome,
+    need_problem_area,
     need_target_group,
 )
 from marketplace.commissioning.needs.services import BoardFilters, board_query
@@ -57,6 +58,7 @@ from marketplace.directory.models import (
     offer_service_area,
     organisation_indicator,
     organisation_locality,
+    organisation_problem_area,
     organisation_target_group,
 )
 from marketplace.extensions import db
@@ -306,6 +308,7 @@ ORGANISATION_LOADING = (
     selectinload(Organisation.localities).selectinload(Locality.districts),
     selectinload(Organisation.target_groups),
     selectinload(Organisation.indicators),
+    selectinload(Organisation.problem_areas),
     selectinload(Organisation.outcome_contributions).selectinload(OutcomeContribution.outcome),
     selectinload(Organisation.outcome_contributions).selectinload(OutcomeContribution.aims),
     selectinload(Organisation.framework_statements),
@@ -325,6 +328,7 @@ def _organisation_terms_clause(ids: frozenset[int]) -> ColumnElement[bool]:
         Organisation.organisation_type_id.in_(ids),
         _linked(organisation_target_group, "organisation_id", Organisation.id, ids, "term_id"),
         _linked(organisation_indicator, "organisation_id", Organisation.id, ids, "term_id"),
+        _linked(organisation_problem_area, "organisation_id", Organisation.id, ids, "term_id"),
         Organisation.id.in_(contributed),
         Organisation.id.in_(contributed_aims),
         Organisation.id.in_(offered),
@@ -554,13 +558,14 @@ NEED_LOADING = (
     selectinload(Need.outcomes),
     selectinload(Need.aims),
     selectinload(Need.indicators),
+    selectinload(Need.problem_areas),
     selectinload(Need.framework_outcomes),
     selectinload(Need.framework_measures),
 )
 
 
 def _need_terms_clause(ids: frozenset[int]) -> ColumnElement[bool]:
-    links = (need_outcome, need_aim, need_target_group, need_indicator)
+    links = (need_outcome, need_aim, need_target_group, need_indicator, need_problem_area)
     return or_(
         Need.kind_id.in_(ids),
         Need.level_id.in_(ids),

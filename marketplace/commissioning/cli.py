@@ -1,4 +1,4 @@
-"""``flask commissioning …``: import frameworks and needs, close needs whose deadline has passed."""
+"""``flask commissioning …``: import bodies, frameworks and needs, close needs whose deadline has passed."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ import click
 from sqlalchemy import select
 
 from marketplace.commissioning import bp
+from marketplace.commissioning.bodies.importer import BodyFileError, import_bodies, read_bodies_file
 from marketplace.commissioning.frameworks.importer import FrameworkFileError, read_framework_file
 from marketplace.commissioning.frameworks.services import framework_counts, import_framework
 from marketplace.commissioning.models import CommissioningBody
@@ -49,6 +50,28 @@ def import_framework_command(body_ref: str, path: Path, name: str) -> None:
         f"Imported {framework.name} for {body.name}: {counts['themes']} themes, {counts['aims']} aims, "
         f"{counts['outcomes']} outcomes, {counts['measures']} measures"
     )
+
+
+@bp.cli.command("import-bodies")
+@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+def import_bodies_command(path: Path) -> None:
+    """Create or update commissioning bodies from PATH (CSV or JSON), by ref; rejected rows exit with code 1."""
+    try:
+        rows = read_bodies_file(path.name, path.read_bytes())
+    except OSError as error:
+        click.echo(f"Cannot read {path}: {error.strerror}", err=True)
+        sys.exit(UNREADABLE)
+    except BodyFileError as error:
+        click.echo(f"{path} was not imported: {error}", err=True)
+        sys.exit(UNREADABLE)
+    report = import_bodies(rows)
+    click.echo(f"Commissioning bodies: {report.summary}")
+    for label, problems in report.rejected:
+        click.echo(f"Rejected {label}:", err=True)
+        for problem in problems:
+            click.echo(f"  - {problem}", err=True)
+    if report.rejected:
+        sys.exit(REJECTED)
 
 
 @bp.cli.command("import-needs")

@@ -37,6 +37,7 @@ def organisation_load_options() -> tuple:
         selectinload(Organisation.localities),
         selectinload(Organisation.target_groups),
         selectinload(Organisation.indicators),
+        selectinload(Organisation.problem_areas),
         selectinload(Organisation.outcome_contributions).selectinload(OutcomeContribution.aims),
         selectinload(Organisation.framework_statements),
         selectinload(Organisation.offers).selectinload(Offer.delivery_modes),
@@ -124,6 +125,8 @@ def organisation_record(organisation: Organisation) -> dict[str, Any]:
     )
     if organisation.adults_only:  # written only when set, so files that never mention it round-trip unchanged
         record["adults_only"] = True
+    if organisation.problem_areas:  # likewise: files written before problem areas existed round-trip unchanged
+        record["problem_areas"] = codes(organisation.problem_areas)
     return record
 
 

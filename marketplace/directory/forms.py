@@ -383,16 +383,30 @@ class IndicatorsForm(StepForm):
         description="Select all that apply",
     )
 
+    problem_areas = CheckboxesField(
+        "Problem areas you work on",
+        invalid_message="Select problem areas from the list",
+        description="Problems where outcomes for children are not improving, such as teenage pregnancy. "
+        "Select all that apply",
+    )
+
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.indicators.choices = term_choices("national_indicator", blank=None)
+        self.problem_areas.choices = term_choices("problem_area", blank=None)
 
     @staticmethod
     def initial(organisation: Organisation) -> dict[str, Any]:
-        return {"indicators": [term.id for term in organisation.indicators]}
+        return {
+            "indicators": [term.id for term in organisation.indicators],
+            "problem_areas": [term.id for term in organisation.problem_areas],
+        }
 
     def values(self) -> dict[str, Any]:
-        return {"indicator_ids": list(self.indicators.data or [])}
+        return {
+            "indicator_ids": list(self.indicators.data or []),
+            "problem_area_ids": list(self.problem_areas.data or []),
+        }
 
 
 # Value for money ----------------------------------------------------------------------------------------------

@@ -26,6 +26,7 @@ if TYPE_CHECKING:
 organisation_locality = link_table("organisation_locality", "organisation_id", "locality_id")
 organisation_target_group = link_table("organisation_target_group", "organisation_id", "term_id")
 organisation_indicator = link_table("organisation_indicator", "organisation_id", "term_id")
+organisation_problem_area = link_table("organisation_problem_area", "organisation_id", "term_id")
 contribution_aim = link_table("contribution_aim", "outcome_contribution_id", "term_id")
 contribution_evidence = link_table("contribution_evidence", "outcome_contribution_id", "impact_evidence_id")
 offer_locality = link_table("offer_locality", "offer_id", "locality_id")
@@ -79,6 +80,7 @@ class Organisation(db.Model):
     localities: Mapped[list[Locality]] = relationship(secondary=organisation_locality, order_by="Locality.name")
     target_groups: Mapped[list[Term]] = relationship(secondary=organisation_target_group, order_by="Term.position")
     indicators: Mapped[list[Term]] = relationship(secondary=organisation_indicator, order_by="Term.position")
+    problem_areas: Mapped[list[Term]] = relationship(secondary=organisation_problem_area, order_by="Term.position")
     outcome_contributions: Mapped[list[OutcomeContribution]] = relationship(
         back_populates="organisation", cascade="all, delete-orphan"
     )

@@ -150,7 +150,7 @@ def _step_completed(organisation: Organisation, slug: str) -> bool:
         "ages-and-groups": lambda: organisation.age_min is not None and organisation.age_max is not None,
         "outcomes": lambda: any(item.statement for item in organisation.outcome_contributions),
         "frameworks": lambda: bool(organisation.framework_statements),
-        "indicators": lambda: bool(organisation.indicators),
+        "indicators": lambda: bool(organisation.indicators or organisation.problem_areas),
         "value-for-money": lambda: readiness.has_value_for_money(organisation),
     }
     return checks[slug]()
@@ -329,11 +329,19 @@ def update_frameworks(organisation: Organisation, statements: dict[int, str], *,
     _record_update(organisation, "frameworks", {"statements": before}, {"statements": after}, actor)
 
 
-def update_indicators(organisation: Organisation, indicator_ids: list[int], *, actor: Any) -> None:
+def update_indicators(
+    organisation: Organisation, indicator_ids: list[int], *, problem_area_ids: list[int] | None = None, actor: Any
+) -> None:
+    """The National Indicators and the problem areas (teenage pregnancy, NEET …) the organisation works on.
+
+    Problem areas sit on this step because commissioners read both as "what will this provider move".
+    """
     indicators = _terms(indicator_ids, "national_indicator")
-    before = {"indicators": _codes(organisation.indicators)}
-    organisation.indicators = indicators
-    _record_update(organisation, "indicators", before, {"indicators": _codes(indicators)}, actor)
+    problem_areas = _terms(problem_area_ids or [], "problem_area")
+    before = {"indicators": _codes(organisation.indicators), "problem_areas": _codes(organisation.problem_areas)}
+    organisation.indicators, organisation.problem_areas = indicators, problem_areas
+    after = {"indicators": _codes(indicators), "problem_areas": _codes(problem_areas)}
+    _record_update(organisation, "indicators", before, after, actor)
 
 
 def update_value_for_money(organisation: Organisation, values: dict[str, Any], *, actor: Any) -> None:
@@ -363,6 +371,7 @@ PROFILE_VALUES = (
     "localities",
     "target_groups",
     "indicators",
+    "problem_areas",
 )
 
 

@@ -5,8 +5,9 @@ accreditation scheme; consortia only when the need welcomes them), its ages (a p
 the need's ages never matches; see :mod:`marketplace.matching.ages`) and its places: a provider must serve the
 need's areas or, unless the need requires that, an authority near them (see :mod:`marketplace.matching.places`).
 Then a relevance floor: a candidate needs a real fit — the need's service area, one of its outcomes together with
-one of its target groups, one of its National Indicators, or text relevance of at least :data:`TEXT_FLOOR` — so
-location, ages and price alone never carry an unrelated provider into a list. The candidates left are scored by
+one of its target groups, one of its National Indicators or problem areas, or text relevance of at least
+:data:`TEXT_FLOOR` — so location, ages and price alone never carry an unrelated provider into a list. The
+candidates left are scored by
 
 ====================  ======  ===============================================================================
 component             weight  fraction earned
@@ -20,6 +21,7 @@ locality                2     1 exact, 0.75 via its county, 0.5 a district of a 
 service area            2     1 when the provider offers the need's service area
 target groups           1     share of the need's target groups the provider works with
 National Indicators     1     share of the need's indicators the provider contributes to
+problem areas           1     share of the need's problem areas (teenage pregnancy, NEET …) the provider works on
 ages                    1     1 when the age ranges overlap (unstated ages serve all ages)
 price                   1     1 when an offer relevant to the need (its service area or outcomes) is in budget
 ====================  ======  ===============================================================================
@@ -67,6 +69,7 @@ WEIGHTS: dict[str, float] = {
     "service_area": 2.0,
     "target_groups": 1.0,
     "indicators": 1.0,
+    "problem_areas": 1.0,
     "ages": 1.0,
     "price": 1.0,
 }
@@ -193,8 +196,9 @@ def _overlap(fit: _Fit, component: str, wanted: list[Term], held: Iterable[str],
     uncovered = [term for term in wanted if term.code not in held]
     fit.add(component, len(covered) / len(wanted))
 
-    def listed(found: list[Term]) -> str:  # groups read in lower case ("Works with young carers")
-        return ", ".join(_lower_first(t.label) if component == "target_groups" else t.label for t in found)
+    def listed(found: list[Term]) -> str:  # groups and problems read in lower case ("Works with young carers")
+        lower = component in ("target_groups", "problem_areas")
+        return ", ".join(_lower_first(t.label) if lower else t.label for t in found)
 
     if covered:
         fit.reasons.append(f"{verb} {listed(covered)}")
@@ -265,13 +269,22 @@ def structured_fit(need: Need, document: dict, direct_localities: set[str], plac
         "Contributes to",
         "Does not contribute to",
     )
+    _overlap(
+        fit,
+        "problem_areas",
+        list(need.problem_areas),
+        document.get("problem_area", []),
+        "Works on:",
+        "Not listed as working on:",
+    )
     _ages_fit(fit, need, document)
     _price_fit(fit, need, document)
     return fit
 
 
 def real_fit(need: Need, document: dict, text: float) -> bool:
-    """The relevance floor: a service area, an outcome with a target group, an indicator, or enough text."""
+    """The relevance floor: a service area, an outcome with a target group, an indicator, a problem area, or
+    enough text."""
     if need.service_area is not None and need.service_area.code in document.get("service_area", []):
         return True
     outcomes = {t.code for t in need.outcomes} & set(document.get("outcome", []))
@@ -279,6 +292,8 @@ def real_fit(need: Need, document: dict, text: float) -> bool:
     if outcomes and groups:
         return True
     if {t.code for t in need.indicators} & set(document.get("indicator", [])):
+        return True
+    if {t.code for t in need.problem_areas} & set(document.get("problem_area", [])):
         return True
     return text >= TEXT_FLOOR
 
@@ -293,6 +308,7 @@ def possible_points(need: Need) -> float:
         "service_area": need.service_area is not None,
         "target_groups": bool(need.target_groups),
         "indicators": bool(need.indicators),
+        "problem_areas": bool(need.problem_areas),
         "ages": need.age_min is not None or need.age_max is not None,
         "price": need.budget_max_pence is not None,
     }

@@ -2,9 +2,9 @@
 
 A document is a plain dict: ``id`` ("org-<id>" / "consortium-<id>"), ``kind``, free text (``name``,
 ``outcomes_text``, ``offers_text``, ``description``), keyword lists for filters and facets (see
-``engine.FACET_FIELDS``), ``age_min``/``age_max``, ``min_price_pence``, ``outcode`` (of the postcode, for the
-distance filter) and ``version``: a hash of everything else, so ``check`` finds a stale document by comparing
-it with a document freshly built from the database.
+``engine.FACET_FIELDS``; ``confirmed_on`` is the ISO day the listing was last confirmed), ``age_min``/``age_max``,
+``min_price_pence``, ``outcode`` (of the postcode, for the distance filter) and ``version``: a hash of everything
+else, so ``check`` finds a stale document by comparing it with a document freshly built from the database.
 Only published organisations are indexed, and not those out of date (``directory.freshness``).
 """
 
@@ -130,6 +130,9 @@ def organisation_document(
         "age_max": age_max,
         "adults_only": bool(organisation.adults_only),
         "indicator": sorted(_codes(organisation.indicators)),
+        "problem_area": sorted(_codes(organisation.problem_areas)),
+        # The day the listing was last confirmed accurate: the search page's "confirmed in the last N months".
+        "confirmed_on": organisation.confirmed_at.date().isoformat() if organisation.confirmed_at else None,
         "offer_prices": _offer_prices(offers),
         "min_price_pence": min(prices) if prices else None,
         "outcode": outcode_of(organisation.postcode) or "",
@@ -179,6 +182,9 @@ def consortium_document(consortium: Consortium, members: list[Organisation], *, 
         "age_max": max(highs) if highs else None,
         "adults_only": bool(member_documents) and all(d["adults_only"] for d in member_documents),
         "indicator": union("indicator"),
+        "problem_area": union("problem_area"),
+        # As fresh as its least recently confirmed member: "confirmed in the last 6 months" holds for all of them.
+        "confirmed_on": min((d["confirmed_on"] for d in member_documents if d["confirmed_on"]), default=None),
         "offer_prices": [price for d in member_documents for price in d["offer_prices"]],
         "min_price_pence": min(prices) if prices else None,
         # A consortium is as near as its lead organisation (what the postcode filter has always meant).
@@ -206,6 +212,7 @@ def _organisation_loader():
         selectinload(Organisation.localities).selectinload(Locality.districts),
         selectinload(Organisation.target_groups),
         selectinload(Organisation.indicators),
+        selectinload(Organisation.problem_areas),
         selectinload(Organisation.framework_statements),
         selectinload(Organisation.accreditations),
         selectinload(Organisation.safeguarding),

@@ -34,6 +34,10 @@ FACET_FIELDS: tuple[str, ...] = (
     "kitemarked",
     "safeguarding_verified",
     "in_consortium",
+    "indicator",
+    "problem_area",
+    # ISO day of the last confirmation; "in the last 6 months" filters on the set of days since then.
+    "confirmed_on",
 )
 BOOLEAN_FIELDS = frozenset({"kitemarked", "safeguarding_verified", "in_consortium"})
 # Free-text fields and their boosts: name > outcome statements > offers > description.

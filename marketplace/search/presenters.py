@@ -11,13 +11,15 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from datetime import timedelta
 
 from flask import current_app, url_for
 from markupsafe import Markup
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
-from marketplace.core.clock import long_date
+from marketplace.core.clock import long_date, today
+from marketplace.directory.freshness import add_months
 from marketplace.directory.models import Consortium, Organisation
 from marketplace.extensions import db
 from marketplace.kitemark.status import KitemarkAward, awards_for
@@ -45,6 +47,8 @@ TERM_FILTERS: dict[str, tuple[str, str, str]] = {
     "service_area": ("service_area", "service_area", "Service area"),
     "target_group": ("target_group", "target_group", "Target group"),
     "accreditation": ("accreditation", "accreditation_scheme", "Accreditation scheme"),
+    "indicator": ("indicator", "national_indicator", "National Indicator"),
+    "problem_area": ("problem_area", "problem_area", "Problem area"),
 }
 # URL parameter (value "1") → (engine field, label).
 FLAG_FILTERS: dict[str, tuple[str, str]] = {
@@ -52,6 +56,8 @@ FLAG_FILTERS: dict[str, tuple[str, str]] = {
     "safeguarding_verified": ("safeguarding_verified", "Safeguarding verified"),
     "consortium": ("in_consortium", "In a consortium"),
 }
+# "Listing confirmed accurate in the last N months" (see directory.freshness): URL value → label.
+FRESHNESS: dict[str, str] = {"6": "In the last 6 months", "12": "In the last 12 months"}
 FACETS = (*(spec[0] for spec in TERM_FILTERS.values()), "locality", *(spec[0] for spec in FLAG_FILTERS.values()))
 
 
@@ -70,11 +76,12 @@ class SearchParams:
     km_error: str = ""
     sort: str = "relevance"
     page: int = 1
+    confirmed: str = ""  # a key of FRESHNESS, or "" for any time
 
     def as_args(self, **changes: object) -> dict[str, object]:
         """The parameters as URL arguments (lists repeat), without empty ones."""
         args: dict[str, object] = {"q": self.text, **self.filters, **dict.fromkeys(sorted(self.flags), "1")}
-        args.update(age=self.age, max_price=self.max_price, postcode=self.postcode)
+        args.update(age=self.age, max_price=self.max_price, postcode=self.postcode, confirmed=self.confirmed)
         if self.postcode:
             args["km"] = self.km_text if self.km_error else self.km
         if self.sort != "relevance":
@@ -189,6 +196,7 @@ def parse_params(args: Mapping) -> SearchParams:
         km_error=km_error if postcode else "",  # a distance without a postcode limits nothing
         sort="relevance" if sort == "distance" and not postcode else sort,
         page=_int(args.get("page"), 1, MAX_PAGE) or 1,
+        confirmed=args.get("confirmed") if args.get("confirmed") in FRESHNESS else "",
     )
 
 
@@ -200,6 +208,8 @@ def engine_query(params: SearchParams, near: dict[str, float] | None = None) -> 
         filters[engine_field] = reference_snapshot().expanded_localities(values) if name == "locality" else set(values)
     for name in params.flags:
         filters[FLAG_FILTERS[name][0]] = {"true"}
+    if params.confirmed:
+        filters["confirmed_on"] = confirmed_days(int(params.confirmed))
     return SearchQuery(
         text=params.text,
         filters=filters,
@@ -211,6 +221,17 @@ def engine_query(params: SearchParams, near: dict[str, float] | None = None) -> 
         facets=FACETS,
         near=near,
     )
+
+
+def confirmed_days(months: int) -> set[str]:
+    """The ISO days from ``months`` ago to today (UTC, as confirmations are stamped): a listing confirmed on one
+    of them is that fresh.
+
+    A set of days (at most 367) rather than a range, so both engines answer it as a keyword filter from the
+    facet table, as cheaply as any other filter.
+    """
+    start, end = add_months(today(), -months), today()
+    return {(start + timedelta(days=offset)).isoformat() for offset in range((end - start).days + 1)}
 
 
 def _index_missing(engine: object) -> bool:

@@ -44,7 +44,13 @@ def directory():
     save_form = None
     if current_user.is_authenticated:
         save_form = SaveSearchForm(formdata=None, query_string=saved.clean_query_string(request.query_string.decode()))
-    return render_template("search/directory.html", page=page, params=params, save_form=save_form)
+    return render_template(
+        "search/directory.html",
+        page=page,
+        params=params,
+        save_form=save_form,
+        freshness_options=list(presenters.FRESHNESS.items()),
+    )
 
 
 @search_bp.get("/search/saved")

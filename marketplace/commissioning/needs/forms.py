@@ -157,6 +157,9 @@ class NeedForm(FlaskForm):
     framework_outcomes = CheckboxesField("Outcomes of your framework", noun="framework outcomes")
     framework_measures = CheckboxesField("Measures of your framework", noun="framework measures")
     indicators = CheckboxesField("National indicators", noun="national indicators")
+    problem_areas = CheckboxesField(
+        "Problem areas", noun="problem areas", description="Problems this need should help to address."
+    )
     budget_min = _pounds("Budget from")
     budget_max = _pounds("Budget up to")
     contract_start = _date("Contract start", "For example, 1 4 2027")
@@ -188,6 +191,7 @@ class NeedForm(FlaskForm):
         self.outcomes.choices = term_choices("ecm_outcome", blank=None)
         self.aims.choices = aim_choices()
         self.indicators.choices = term_choices("national_indicator", blank=None)
+        self.problem_areas.choices = term_choices("problem_area", blank=None)
         self.framework_outcomes.choices, self.framework_measures.choices = framework_choices(body)
 
     def validate_age_max(self, field: WholeNumberField) -> None:

@@ -38,6 +38,7 @@ TERM_LISTS = {
     "outcomes": "ecm_outcome",
     "aims": "ecm_aim",
     "indicators": "national_indicator",
+    "problem_areas": "problem_area",
 }
 TERM_SINGLES = {
     "level": ("commissioning_level", "level_id"),
@@ -126,7 +127,10 @@ def _check_identity(record: dict, vocab: Vocab, problems: list[str], parsed: dic
     body_ref = record.get("body")
     parsed["body"] = vocab.bodies.get(body_ref) if isinstance(body_ref, str) else None
     if parsed["body"] is None:
-        problems.append(f"body {body_ref!r} is not a known commissioning body ref")
+        problems.append(
+            f"body {body_ref!r} is not a known commissioning body ref: "
+            "import the bodies first with `flask commissioning import-bodies`"
+        )
     status = record.get("status", NeedStatus.DRAFT)
     if status not in STATUSES:
         problems.append(f"status must be draft or open, not {status!r}")
@@ -279,8 +283,7 @@ def _open_problems(parsed: dict, vocab: Vocab) -> list[str]:
 def _details(parsed: dict) -> NeedDetails:
     names = NeedDetails.__dataclass_fields__.keys() - {"links"}
     links = {
-        relation: parsed["links"].get(relation, [])
-        for relation in ("localities", "target_groups", "outcomes", "aims", "indicators", "framework_outcomes")
+        relation: parsed["links"].get(relation, []) for relation in ("localities", *TERM_LISTS, "framework_outcomes")
     }
     return NeedDetails(**{name: parsed[name] for name in names}, links=links)
 

@@ -62,6 +62,7 @@ LINKS: dict[str, type] = {
     "outcomes": Term,
     "aims": Term,
     "indicators": Term,
+    "problem_areas": Term,
     "framework_outcomes": FrameworkOutcome,
     "framework_measures": FrameworkMeasure,
 }

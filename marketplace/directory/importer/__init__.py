@@ -11,7 +11,7 @@ How it works, and why:
   CSV, and running the import.
 * Records are matched by their stable ``ref`` (offers by their own ``ref``): a known ref updates, a new one
   creates. A key that a record leaves out is left as it is; a key that is present replaces what is stored —
-  lists (localities, target groups, indicators, outcome contributions, framework statements, offers) are
+  lists (localities, target groups, indicators, problem areas, outcome contributions, framework statements, offers) are
   replaced to match the file, so importing a file again converges and changes nothing.
 """
 

@@ -146,6 +146,7 @@ ORGANISATION_CHECKS: dict[str, Callable[[Checker, dict], Any]] = {
     "outcomes": _check_outcomes,
     "framework_statements": _check_framework_statements,
     "indicators": lambda check, data: check.codes(data, "indicators"),
+    "problem_areas": lambda check, data: check.codes(data, "problem_areas"),
     "value_for_money": _check_value_for_money,
     "offers": _check_offers,
     "status": _check_status,

@@ -44,7 +44,7 @@ from marketplace.directory.services import (
 from marketplace.extensions import db
 
 TERM_FIELDS = ("organisation_type", "legal_form")
-TERM_LIST_FIELDS = ("target_groups", "indicators")
+TERM_LIST_FIELDS = ("target_groups", "indicators", "problem_areas")
 OFFER_VALUES = ("title", "description", "venue", "age_min", "age_max", "group_size_min", "group_size_max")
 OFFER_TERM_LISTS = ("delivery_modes", "outcomes", "aims", "service_areas")
 FRAMEWORKS = "framework_statements"

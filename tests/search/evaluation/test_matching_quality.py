@@ -34,7 +34,7 @@ HERE = Path(__file__).parent
 MIN_MEAN_NDCG = 0.95
 MIN_NEED_NDCG = 0.80  # the per-need floor: no need may be badly ranked behind a good mean
 ABLATION_DROP = 0.015  # each ablated ranker must lose at least this much mean linear nDCG@10
-STRUCTURED = ("outcomes", "aims", "service_area", "target_groups", "indicators")
+STRUCTURED = ("outcomes", "aims", "service_area", "target_groups", "indicators", "problem_areas")
 
 
 def _load(name: str) -> dict:

@@ -1,0 +1,1 @@
+"""Commissioning bodies loaded from a register (``flask commissioning import-bodies FILE``); see ``importer``."""
