@@ -3,11 +3,12 @@ processes, and the search flow (filters and facets from the :class:`FacetTable`,
 
 Layout under ``SEARCH_INDEX_DIR`` (the *root*)::
 
-    write.lock             fcntl lock: one writer at a time across processes (readers never take it)
-    pending.jsonl          ids whose index write failed, retried later (see ``pending``)
+    write.lock             fcntl lock: one writer at a time across this host's processes (readers never take it)
+    follower.lock          held by the one process of this host that follows the change feed (``follower``)
     <engine>.current       the name of the live index directory; replaced atomically by os.replace
     <engine>-<random>/     an index, with GENERATION (a token rewritten after each commit) and CHANGES (the
-                           ids each commit wrote or deleted, one JSON line per generation)
+                           ids each commit wrote or deleted, one JSON line per generation) and APPLIED (the last
+                           change of the database's feed applied to it: ``position``)
 
 A reader compares (live directory, GENERATION) with what it last loaded and reopens when either moved, so a
 commit or a rebuild in another process is seen by the next search. After a commit in the same directory it
