@@ -39,6 +39,9 @@ class Config:
     SEARCH_FOLLOWER_NAME = os.environ.get("SEARCH_FOLLOWER_NAME")  # default: host name and index folder
     SEARCH_LOCK_TIMEOUT = float(os.environ.get("SEARCH_LOCK_TIMEOUT", "5"))
     UPLOAD_DIR = os.environ.get("UPLOAD_DIR", str(BASE_DIR / "instance" / "uploads"))
+    # Where evidence files live: "local" (UPLOAD_DIR; a shared volume with several hosts) or "package.module:factory"
+    # for another EvidenceStore (marketplace/directory/evidence/storage.py), e.g. an S3-compatible store.
+    EVIDENCE_STORE = os.environ.get("EVIDENCE_STORE", "local")
 
     # Uploads: evidence files up to 10 MB (a field error above that); a whole request gets 2 MB more room for the
     # form around the file, and anything larger is cut off with a styled 413.
