@@ -17,16 +17,18 @@ import fcntl
 import logging
 import os
 import threading
+import time
 from pathlib import Path
 
 from flask import Flask
 
-from marketplace.search.sync import catch_up, is_behind
+from marketplace.search.sync import catch_up, is_behind, report_position
 
 logger = logging.getLogger(__name__)
 
 DEFAULT_INTERVAL = 0.25
 TAKEOVER_SECONDS = 2.0
+REPORT_SECONDS = 10.0  # how often the host's position is written to the database (it only guides pruning)
 EXTENSION_KEY = "search_follower"
 
 
@@ -35,9 +37,11 @@ class Follower:
 
     def __init__(self, app: Flask, *, interval: float | None = None) -> None:
         self.app = app
-        self.interval = float(interval if interval is not None else app.config.get("SEARCH_FOLLOW_INTERVAL", 0.25))
+        configured = app.config.get("SEARCH_FOLLOW_INTERVAL", DEFAULT_INTERVAL)
+        self.interval = float(interval if interval is not None else configured)
         self.stopped = threading.Event()
         self._fd: int | None = None
+        self._reported_at = 0.0
         self.thread: threading.Thread | None = None
 
     def start(self) -> Follower:
@@ -65,7 +69,10 @@ class Follower:
         try:
             with self.app.app_context():
                 if is_behind(self.app):
-                    catch_up(self.app, timeout=self.interval * 4)
+                    catch_up(self.app, timeout=self.interval * 4, report=False)
+                if time.monotonic() - self._reported_at >= REPORT_SECONDS:
+                    report_position(self.app)
+                    self._reported_at = time.monotonic()
         except Exception:  # a database or disk hiccup: log it and try again next round
             logger.exception("Search follower round failed")
 

@@ -84,8 +84,9 @@ def report_position(session: Session, name: str, last_applied_id: int) -> None:
     follower = session.get(IndexFollower, name)
     if follower is None:
         session.add(IndexFollower(name=name[:200], last_applied_id=last_applied_id))
-    elif follower.last_applied_id != last_applied_id:
+    else:
         follower.last_applied_id = last_applied_id
+        follower.updated_at = utcnow()  # "seen recently", even when it has not moved
     session.commit()
 
 

@@ -128,7 +128,8 @@ def _record_feed(session: Session) -> None:
 def _writer(app: Flask) -> Callable[[set[str]], None]:
     def write(ids: set[str]) -> None:
         if ids and app.config.get("SEARCH_SYNC", True):
-            catch_up(app, timeout=app.config.get("SEARCH_LOCK_TIMEOUT", DEFAULT_LOCK_TIMEOUT))
+            # The request's own commit: no bookkeeping write here (the follower reports this host's position).
+            catch_up(app, timeout=app.config.get("SEARCH_LOCK_TIMEOUT", DEFAULT_LOCK_TIMEOUT), report=False)
 
     return write
 
@@ -152,8 +153,8 @@ def follower_name(app: Flask) -> str:
     return name if len(name) <= 200 else name[-200:]
 
 
-def catch_up(app: Flask, *, timeout: float | None = None) -> CatchUp | None:
-    """Apply every change this host's index has not applied yet. Never raises.
+def catch_up(app: Flask, *, timeout: float | None = None, report: bool = True) -> CatchUp | None:
+    """Apply every change this host's index has not applied yet (and, with ``report``, record how far). Never raises.
 
     None when nothing could be applied now (no index yet, the writer lock busy past ``timeout``, an error): the
     changes stay in the database for the next round, the follower or ``flask search process-queue``.
@@ -163,17 +164,17 @@ def catch_up(app: Flask, *, timeout: float | None = None) -> CatchUp | None:
         return None
     try:
         with engine.lock.hold(timeout):
-            return _apply_feed(app, engine)
+            return _apply_feed(app, engine, report=report)
     except Exception as error:  # the database change stands; the index catches up on the next round
         logger.warning("Search index catch-up failed (%s); the changes stay in the feed", error)
         return None
 
 
-def _apply_feed(app: Flask, engine: Any) -> CatchUp | None:
+def _apply_feed(app: Flask, engine: Any, *, report: bool) -> CatchUp | None:
     live = engine.live_directory()
     if live is None:
         return None
-    report = CatchUp()
+    done = CatchUp()
     with Session(db.engine) as session:
         current = position.read(live)
         if current.last < outbox.pruned_through(session):
@@ -188,19 +189,27 @@ def _apply_feed(app: Flask, engine: Any) -> CatchUp | None:
             if doc_ids:
                 documents, gone = documents_for_ids(session, with_related_ids(session, doc_ids))
                 engine.update(documents, gone)
-                report.documents += len(documents) + len(gone)
+                done.documents += len(documents) + len(gone)
             advanced = current.advanced({change_id for change_id, _ in changes}, time.time())
             if advanced != current:
                 position.write(live, advanced)
-            report.changes += len(changes)
+            done.changes += len(changes)
             current = advanced
             session.expunge_all()
             if len(changes) < outbox.BATCH:
                 break
-        report.position = current.last
-        if report.changes:
+        done.position = current.last
+        if report:
             outbox.report_position(session, follower_name(app), current.last)
-    return report
+    return done
+
+
+def report_position(app: Flask) -> None:
+    """Record this host's index position in the database (for pruning), without applying anything."""
+    live = engine_for(app).live_directory()
+    if live is not None:
+        with Session(db.engine) as session:
+            outbox.report_position(session, follower_name(app), position.read(live).last)
 
 
 def start_position(app: Flask) -> position.Position:
