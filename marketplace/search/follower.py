@@ -28,6 +28,7 @@ logger = logging.getLogger(__name__)
 
 DEFAULT_INTERVAL = 0.25
 TAKEOVER_SECONDS = 2.0
+MAX_WAIT_SECONDS = 10.0  # the longest pause between rounds while they keep failing
 REPORT_SECONDS = 10.0  # how often the host's position is written to the database (it only guides pruning)
 EXTENSION_KEY = "search_follower"
 
@@ -42,6 +43,7 @@ class Follower:
         self.stopped = threading.Event()
         self._fd: int | None = None
         self._reported_at = 0.0
+        self._wait = self.interval  # grows while rounds fail (a corrupted index), back to the interval on success
         self.thread: threading.Thread | None = None
 
     def start(self) -> Follower:
@@ -58,23 +60,25 @@ class Follower:
         try:
             while not self.stopped.is_set():
                 if self._take_lock():
-                    self._round()
-                    self.stopped.wait(self.interval)
+                    self._wait = self.interval if self._round() else min(self._wait * 2, MAX_WAIT_SECONDS)
+                    self.stopped.wait(self._wait)
                 else:
                     self.stopped.wait(TAKEOVER_SECONDS)
         finally:
             self._release_lock()
 
-    def _round(self) -> None:
+    def _round(self) -> bool:
+        """One look at the feed; False if the index could not be brought up to date (the next wait is longer)."""
         try:
             with self.app.app_context():
-                if is_behind(self.app):
-                    catch_up(self.app, timeout=self.interval * 4, report=False)
+                applied = not is_behind(self.app) or catch_up(self.app, timeout=self.interval * 4, report=False)
                 if time.monotonic() - self._reported_at >= REPORT_SECONDS:
                     report_position(self.app)
                     self._reported_at = time.monotonic()
         except Exception:  # a database or disk hiccup: log it and try again next round
             logger.exception("Search follower round failed")
+            return False
+        return applied is not None  # True (nothing to do) or what catch_up did; None: it failed
 
     def _take_lock(self) -> bool:
         if self._fd is not None:

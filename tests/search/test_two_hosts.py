@@ -108,3 +108,18 @@ def test_only_one_process_per_host_follows(host_b, follower_b):
         assert follower_b._fd is not None and second._fd is None
     finally:
         second.stop()
+
+
+def test_a_follower_that_keeps_failing_waits_longer_between_rounds(host_b, monkeypatch):
+    from marketplace.search import follower as module
+
+    monkeypatch.setattr(module, "is_behind", lambda app: True)
+    monkeypatch.setattr(module, "catch_up", lambda app, **kwargs: None)  # e.g. a corrupted index
+    follower = Follower(host_b, interval=0.01)
+    waits = []
+    monkeypatch.setattr(follower.stopped, "wait", lambda seconds: waits.append(seconds) or len(waits) >= 12)
+    monkeypatch.setattr(follower.stopped, "is_set", lambda: len(waits) >= 12)
+
+    follower.run()
+
+    assert waits[0] == 0.02 and waits[-1] == module.MAX_WAIT_SECONDS  # not four log lines a second for ever
