@@ -15,8 +15,8 @@ commit or a rebuild in another process is seen by the next search. After a commi
 updates its facet table from CHANGES with just the documents that commit touched; only a new directory (a
 rebuild) or a gap in CHANGES makes it read every stored document again.
 
-Only ``rebuild`` creates an index. A write with no live index raises :class:`IndexMissing` (the sync queues the
-ids), so a deleted index is never quietly replaced by one holding only the latest edits.
+Only ``rebuild`` creates an index. A write with no live index raises :class:`IndexMissing` (the change stays in the
+database's change feed), so a deleted index is never quietly replaced by one holding only the latest edits.
 
 Within a process, searches and writes take the engine's lock: the open reader and the facet table are shared by
 threads (Whoosh's searcher is not thread-safe), and the table changes in place on reload.
