@@ -141,3 +141,17 @@ def test_run_due_refuses_an_unknown_job(app):
     result = app.test_cli_runner().invoke(jobs_cli, ["run-due", "--job", "no.such.job"])
 
     assert result.exit_code == 2 and "no job called no.such.job" in result.output
+
+
+def test_jobs_status_lists_every_job_with_its_last_success_and_marks_overdue_ones(app):
+    services.run_due(app)
+    sweep = db.session.get(ScheduledJob, "kitemark.sweep")
+    sweep.last_success_at = utcnow() - timedelta(days=3)  # daily: overdue after two days and an hour
+    db.session.commit()
+
+    result = app.test_cli_runner().invoke(jobs_cli, ["status"])
+
+    lines = {line.split()[0]: line for line in result.output.splitlines()}
+    assert set(lines) == {job.name for job in JOBS}
+    assert [name for name, line in lines.items() if line.endswith("OVERDUE")] == ["kitemark.sweep"]
+    assert "last success never" not in result.output

@@ -153,3 +153,14 @@ def test_an_index_that_missed_pruned_changes_is_rebuilt_not_left_stale(synced, a
     assert report is not None and report.rebuilt
     assert found(synced, "theatre") == [f"org-{organisation.id}"]
     assert position.read(synced.live_directory()).last >= latest
+
+
+def test_search_check_names_the_host_s_index_and_how_far_it_has_followed(synced, app):
+    make_organisation("Checked Museum", status=OrganisationStatus.PUBLISHED)
+    latest = db.session.scalar(select(func.max(IndexChange.id)))
+
+    result = app.test_cli_runner().invoke(args=["search", "check"])
+
+    assert result.exit_code == 0, result.output
+    assert "Index host-a" in result.output
+    assert f"Change feed: applied through change {latest} of {latest}" in result.output
