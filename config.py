@@ -32,9 +32,16 @@ class Config:
     SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
     SEARCH_INDEX_DIR = os.environ.get("SEARCH_INDEX_DIR", str(BASE_DIR / "search_index"))
     SEARCH_ENGINE = os.environ.get("SEARCH_ENGINE", "whoosh")  # or "tantivy" for large directories
-    SEARCH_SYNC = True  # update the index after each commit
+    SEARCH_SYNC = True  # record changes in the feed and update the index after each commit
+    # Each host's index follows the feed from a thread in its app processes (marketplace/search/follower.py).
+    SEARCH_FOLLOW = _bool("SEARCH_FOLLOW", True)
+    SEARCH_FOLLOW_INTERVAL = float(os.environ.get("SEARCH_FOLLOW_INTERVAL", "0.25"))
+    SEARCH_FOLLOWER_NAME = os.environ.get("SEARCH_FOLLOWER_NAME")  # default: host name and index folder
     SEARCH_LOCK_TIMEOUT = float(os.environ.get("SEARCH_LOCK_TIMEOUT", "5"))
     UPLOAD_DIR = os.environ.get("UPLOAD_DIR", str(BASE_DIR / "instance" / "uploads"))
+    # Where evidence files live: "local" (UPLOAD_DIR; a shared volume with several hosts) or "package.module:factory"
+    # for another EvidenceStore (marketplace/directory/evidence/storage.py), e.g. an S3-compatible store.
+    EVIDENCE_STORE = os.environ.get("EVIDENCE_STORE", "local")
 
     # Uploads: evidence files up to 10 MB (a field error above that); a whole request gets 2 MB more room for the
     # form around the file, and anything larger is cut off with a styled 413.
@@ -106,6 +113,7 @@ class TestingConfig(Config):
     MAIL_BACKEND = "memory"
     RATELIMIT_STORAGE_URI = "memory://"
     SEARCH_SYNC = False  # search tests switch it on; others need no index
+    SEARCH_FOLLOW = False  # the tests that need a follower start one
     # Cheap hashing keeps the suite fast; production cost is checked by a test of the default settings.
     ARGON2_TIME_COST = 1
     ARGON2_MEMORY_COST = 1024

@@ -77,4 +77,14 @@ def on_starting(server) -> None:
         sys.exit(1)
 
 
+def post_worker_init(worker) -> None:
+    """Start this worker's search follower at once (after the fork: threads do not survive one), so a host that was
+    down catches up with the change feed before its first request. See ``marketplace.search.follower``."""
+    app = getattr(worker, "wsgi", None)
+    if hasattr(app, "extensions"):
+        from marketplace.search.follower import start_follower
+
+        start_follower(app)
+
+
 logger_class = JsonAccessLogger

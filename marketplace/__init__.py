@@ -52,6 +52,7 @@ def create_app(config_name: str | None = None, **overrides: object) -> Flask:
     init_templating(app)
     init_request_log(app)
     _init_search(app)
+    _init_jobs(app)
     _init_profile_extras(app)
     _init_home_extras(app)
     return app
@@ -103,12 +104,21 @@ def _bound_url_ids(app: Flask) -> None:
 
 
 def _init_search(app: Flask) -> None:
-    """The search index follows the database after each commit; ``flask search`` maintains it."""
+    """The search index follows the database's change feed (after each commit and from a follower thread)."""
     from marketplace.search.cli import search_cli
+    from marketplace.search.follower import init_follower
     from marketplace.search.sync import init_search_sync
 
     init_search_sync(app)
+    init_follower(app)
     app.cli.add_command(search_cli)
+
+
+def _init_jobs(app: Flask) -> None:
+    """``flask jobs``: the scheduler for reminders, sweeps, alerts, email sending and index catch-up."""
+    from marketplace.jobs.cli import jobs_cli
+
+    app.cli.add_command(jobs_cli)
 
 
 def _init_extensions(app: Flask) -> None:
@@ -207,6 +217,7 @@ def _register_blueprints(app: Flask) -> None:
         app.register_blueprint(blueprint)
     # Import every model so metadata (and Alembic autogenerate) sees all tables.
     import marketplace.audit.models
+    import marketplace.jobs.models
     import marketplace.registration.models
     import marketplace.search.models  # noqa: F401
 

@@ -3,6 +3,7 @@
 
     python scripts/load_test.py                            # make load: 50 users for 60 s
     python scripts/load_test.py --users 10 --duration 8    # the short mode the test suite runs
+    python scripts/load_test.py --hosts 2                  # two app hosts on one database and one Redis
 
 It builds a fresh site in a temporary folder (SQLite database through the migrations, reference and demo data,
 ``--organisations`` synthetic organisations from ``scripts/generate_directory.py``, one provider account per
@@ -19,6 +20,12 @@ It prints throughput, p50/p95/p99 latency per action and errors by status, then 
 need and response the server confirmed is in the database, that every edit is in the search index, and that
 ``flask search check`` is clean. Exit status 1 on any server error (5xx or dropped connection), a search p95
 over ``--search-p95-ms`` or a failed check. Everything listens on 127.0.0.1 only and stops when it ends.
+
+With ``--hosts N`` it starts N gunicorns (each ``--workers`` workers) on one database, each with its own search
+index folder following the database's change feed, and one throwaway Redis for the rate limits (or ``--redis``);
+each user sends its requests to the hosts in turn, as a round-robin proxy would. It then checks every edit in every
+host's index and that each host's index matches the database, and probes the per-email sign-in limit across the
+hosts: wrong passwords for one account from fresh addresses, alternating hosts, must meet the limit after 5.
 """
 
 from __future__ import annotations
@@ -469,8 +476,12 @@ NEW_ID = re.compile(r"/(?:needs|responses)/(\d+)$")
 
 
 class User:
-    def __init__(self, number: int, kind: str, base_url: str, site: Site, ledger: Ledger, seed: int) -> None:
-        self.number, self.kind, self.base_url, self.site, self.ledger = number, kind, base_url, site, ledger
+    def __init__(
+        self, number: int, kind: str, base_url: str | list[str], site: Site, ledger: Ledger, seed: int
+    ) -> None:
+        self.number, self.kind, self.site, self.ledger = number, kind, site, ledger
+        self.base_urls = [base_url] if isinstance(base_url, str) else list(base_url)
+        self.sent = number  # users start on different hosts
         self.random = random.Random(seed * 1000 + number)
         self.http = requests.Session()
         self.http.mount("http://", SourceAddressAdapter(f"127.0.0.{10 + number}"))
@@ -482,9 +493,11 @@ class User:
             self.needs_left = self.random.sample(site.open_need_ids, len(site.open_need_ids))
 
     def request(self, label: str, method: str, path: str, **kwargs: Any) -> requests.Response | None:
+        self.sent += 1
+        base_url = self.base_urls[self.sent % len(self.base_urls)]  # hosts in turn, like a round-robin proxy
         started = time.perf_counter()
         try:
-            response = self.http.request(method, self.base_url + path, allow_redirects=False, timeout=30, **kwargs)
+            response = self.http.request(method, base_url + path, allow_redirects=False, timeout=30, **kwargs)
         except requests.RequestException as error:
             self.ledger.add(Sample(label, (time.perf_counter() - started) * 1000, 0))
             with self.ledger.lock:
@@ -571,7 +584,7 @@ class User:
 
 
 def run_users(
-    site: Site, base_url: str, *, users: int, duration: float, think: float, seed: int, warmup: float = 0.0
+    site: Site, base_url: str | list[str], *, users: int, duration: float, think: float, seed: int, warmup: float = 0.0
 ) -> tuple[Ledger, float]:
     """Sign every user in (staggered), run them for ``warmup`` seconds unmeasured, then ``duration`` measured."""
     ledger = Ledger()
@@ -652,28 +665,21 @@ def summarise(ledger: Ledger, seconds: float) -> dict[str, Any]:
     }
 
 
-def verify(site: Site, ledger: Ledger) -> list[str]:
-    """Every confirmed write is in the database; every edit is in the index; the index matches the database."""
+def verify(site: Site, ledger: Ledger, index_dirs: list[str] | None = None) -> list[str]:
+    """Every confirmed write is in the database; every edit is in each host's index; each index matches the database."""
     from sqlalchemy import select
 
     from marketplace.commissioning.models import Need, Response
     from marketplace.directory.models import Organisation
     from marketplace.extensions import db
-    from marketplace.search.documents import organisation_doc_id
-    from marketplace.search.engine import SearchQuery, engine_for
-    from marketplace.search.maintenance import check
 
     problems: list[str] = []
     app = site.app()
     with app.app_context():
-        engine = engine_for(app)
         for organisation_id, token in ledger.edits.items():
             description = db.session.scalar(select(Organisation.description).where(Organisation.id == organisation_id))
             if not (description or "").endswith(f"{EDIT_MARK}{token}."):
                 problems.append(f"organisation {organisation_id}: saved edit {token} not in the database")
-            hits = engine.search(SearchQuery(text=token, page_size=5)).ids
-            if organisation_doc_id(organisation_id) not in hits:
-                problems.append(f"organisation {organisation_id}: saved edit {token} not in the search index")
         titles = dict(db.session.execute(select(Need.id, Need.title).where(Need.id.in_(ledger.needs))).all())
         problems += [
             f"need {need_id} missing" for need_id, title in ledger.needs.items() if titles.get(need_id) != title
@@ -688,11 +694,35 @@ def verify(site: Site, ledger: Ledger) -> list[str]:
             for response_id, (_, organisation_id) in ledger.responses.items()
             if found.get(response_id) != organisation_id
         ]
+        db.session.remove()
+        db.engine.dispose()
+    for index_dir in index_dirs or [site.settings()["SEARCH_INDEX_DIR"]]:
+        problems += _verify_index(
+            site, ledger, index_dir, label="" if index_dirs is None else f"{Path(index_dir).name}: "
+        )
+    return problems
+
+
+def _verify_index(site: Site, ledger: Ledger, index_dir: str, *, label: str) -> list[str]:
+    """Every confirmed edit is found in this index, and ``flask search check`` of it is clean."""
+    from marketplace.extensions import db
+    from marketplace.search.documents import organisation_doc_id
+    from marketplace.search.engine import SearchQuery, engine_for
+    from marketplace.search.maintenance import check
+
+    problems: list[str] = []
+    app = site.app(SEARCH_INDEX_DIR=index_dir)
+    with app.app_context():
+        engine = engine_for(app)
+        for organisation_id, token in ledger.edits.items():
+            hits = engine.search(SearchQuery(text=token, page_size=5)).ids
+            if organisation_doc_id(organisation_id) not in hits:
+                problems.append(f"{label}organisation {organisation_id}: saved edit {token} not in the search index")
         report = check(app)
         if not report.is_clean:
             problems.append(
-                f"search check: {len(report.missing)} missing, {len(report.stale)} stale, {len(report.extra)} extra, "
-                f"{len(report.queued)} queued"
+                f"{label}search check: {len(report.missing)} missing, {len(report.stale)} stale, "
+                f"{len(report.extra)} extra, {len(report.queued)} not applied"
             )
         db.session.remove()
         db.engine.dispose()
@@ -733,6 +763,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--json", type=Path, help="also write the figures to this file")
     parser.add_argument("--keep", action="store_true", help="keep the temporary site folder (database, logs)")
+    parser.add_argument("--hosts", type=int, default=1, help="app hosts (gunicorns) on the one database")
+    parser.add_argument("--redis", help="Redis URL for the rate limits (default with --hosts > 1: a throwaway one)")
     args = parser.parse_args(argv)
     if not 1 <= args.users <= 200:
         parser.error("--users must be between 1 and 200 (one loopback address each)")
@@ -751,6 +783,10 @@ def main(argv: list[str] | None = None) -> int:
         f"Prepared the site in {folder} in {time.perf_counter() - started:.1f} s "
         f"({len(site.organisation_ids)} published organisations, {len(site.open_need_ids)} open needs)"
     )
+    if args.hosts > 1:
+        from scripts.load_hosts import run_hosts
+
+        return run_hosts(site, args)
     with GunicornServer(site, workers=args.workers) as server:
         ledger, seconds = run_users(
             site,
@@ -764,9 +800,14 @@ def main(argv: list[str] | None = None) -> int:
     summary = summarise(ledger, seconds)
     print_report(summary, args.users, args.workers, args.think)
     problems = [*ledger.failures[:20], *verify(site, ledger)]
+    return finish(summary, problems, args, folder, server.log_path)
+
+
+def finish(summary: dict[str, Any], problems: list[str], args: argparse.Namespace, folder: Path, log: Path) -> int:
+    """Apply the targets, print the verdict, write the JSON, tidy up; the exit status."""
     search_p95 = summary["actions"].get("search", {}).get("p95_ms", 0.0)
     if summary["server_errors"]:
-        problems.append(f"{summary['server_errors']} server error(s) (see {server.log_path})")
+        problems.append(f"{summary['server_errors']} server error(s) (see {log})")
     if args.search_p95_ms and search_p95 > args.search_p95_ms:
         problems.append(f"search p95 {search_p95:.0f} ms is over the {args.search_p95_ms:.0f} ms target")
     summary["problems"] = problems
@@ -776,8 +817,8 @@ def main(argv: list[str] | None = None) -> int:
         print("FAILED:\n  " + "\n  ".join(problems))
     else:
         print(
-            "Every confirmed edit, need and response is in the database; every edit is in the search index; "
-            "the index matches the database.\nPASSED"
+            "Every confirmed edit, need and response is in the database; every edit is in the search index"
+            f"{'es' if args.hosts > 1 else ''}; the index matches the database.\nPASSED"
         )
     if not args.keep and not problems:
         import shutil

@@ -3,19 +3,20 @@ processes, and the search flow (filters and facets from the :class:`FacetTable`,
 
 Layout under ``SEARCH_INDEX_DIR`` (the *root*)::
 
-    write.lock             fcntl lock: one writer at a time across processes (readers never take it)
-    pending.jsonl          ids whose index write failed, retried later (see ``pending``)
+    write.lock             fcntl lock: one writer at a time across this host's processes (readers never take it)
+    follower.lock          held by the one process of this host that follows the change feed (``follower``)
     <engine>.current       the name of the live index directory; replaced atomically by os.replace
     <engine>-<random>/     an index, with GENERATION (a token rewritten after each commit) and CHANGES (the
-                           ids each commit wrote or deleted, one JSON line per generation)
+                           ids each commit wrote or deleted, one JSON line per generation) and APPLIED (the last
+                           change of the database's feed applied to it: ``position``)
 
 A reader compares (live directory, GENERATION) with what it last loaded and reopens when either moved, so a
 commit or a rebuild in another process is seen by the next search. After a commit in the same directory it
 updates its facet table from CHANGES with just the documents that commit touched; only a new directory (a
 rebuild) or a gap in CHANGES makes it read every stored document again.
 
-Only ``rebuild`` creates an index. A write with no live index raises :class:`IndexMissing` (the sync queues the
-ids), so a deleted index is never quietly replaced by one holding only the latest edits.
+Only ``rebuild`` creates an index. A write with no live index raises :class:`IndexMissing` (the change stays in the
+database's change feed), so a deleted index is never quietly replaced by one holding only the latest edits.
 
 Within a process, searches and writes take the engine's lock: the open reader and the facet table are shared by
 threads (Whoosh's searcher is not thread-safe), and the table changes in place on reload.

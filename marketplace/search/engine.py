@@ -159,7 +159,7 @@ class SearchEngine(Protocol):
         """Bytes on disk of the live index."""
 
     def has_index(self) -> bool:
-        """Whether a live index exists (``flask search rebuild`` creates it); writes before then are queued."""
+        """Whether a live index exists (``flask search rebuild`` creates it); changes before then wait in the feed."""
 
 
 def open_engine(kind: str, root: str) -> SearchEngine:

@@ -1,9 +1,11 @@
-"""One index writer at a time across processes: an exclusive ``fcntl`` lock on ``SEARCH_INDEX_DIR/write.lock``.
+"""One index writer at a time across this host's processes: an exclusive ``fcntl`` lock on
+``SEARCH_INDEX_DIR/write.lock``. Each host has its own index folder, so a lock local to the host is all it needs;
+what hosts share (the change feed) is in the database.
 
 Readers never take it. The lock is re-entrant inside a process (a sync that reads the database and writes the
 index holds it once; the engine's own write inside takes it again without blocking itself), and waits at most
 ``timeout`` seconds so a web request never hangs behind a long rebuild: on :class:`IndexBusy` the caller
-queues its work instead.
+leaves its work in the change feed for the follower.
 """
 
 from __future__ import annotations

@@ -9,10 +9,10 @@ from flask import Flask
 from sqlalchemy.orm import Session
 
 from marketplace.extensions import db
-from marketplace.search import pending
+from marketplace.search import outbox, position
 from marketplace.search.documents import all_documents
 from marketplace.search.engine import engine_for
-from marketplace.search.sync import apply_changes
+from marketplace.search.sync import catch_up, start_position
 
 
 @dataclass
@@ -32,7 +32,9 @@ class CheckReport:
     missing: list[str] = field(default_factory=list)  # in the database, not in the index
     stale: list[str] = field(default_factory=list)  # in both, but the index holds an older version
     extra: list[str] = field(default_factory=list)  # in the index, not (or no longer) in the database
-    queued: list[str] = field(default_factory=list)  # waiting in the retry queue
+    queued: list[str] = field(default_factory=list)  # changed in the database, not yet applied to this index
+    applied_through: int = 0  # this host's index position in the change feed
+    latest_change: int = 0  # the newest change in the feed
 
     @property
     def is_clean(self) -> bool:
@@ -42,17 +44,21 @@ class CheckReport:
 def rebuild(app: Flask) -> RebuildReport:
     """Build a complete new index from the database beside the live one and swap it in atomically.
 
-    The engine holds the write lock throughout, so changes committed meanwhile are queued by their
-    requests and written into the new index straight after the swap.
+    The new index starts following the change feed from just before the rebuild began (its position is written
+    beside it before anyone can write to it), and the changes committed meanwhile are applied straight after the
+    swap: the engine holds the write lock throughout, so no other writer slips in between.
     """
     engine = engine_for(app)
     started = time.perf_counter()
     with engine.lock.hold(None):
+        start = start_position(app)
         with Session(db.engine) as session:
             count = engine.rebuild(all_documents(session))
         seconds = time.perf_counter() - started
-        if pending.peek(app.config["SEARCH_INDEX_DIR"]):
-            apply_changes(app, set())
+        live = engine.live_directory()
+        if live is not None:
+            position.write(live, start)
+            catch_up(app, timeout=None)
     return RebuildReport(count, seconds)
 
 
@@ -60,13 +66,19 @@ def check(app: Flask) -> CheckReport:
     """Compare the index with documents freshly built from the database."""
     engine = engine_for(app)
     indexed = engine.ids_and_versions()
+    live = engine.live_directory()  # type: ignore[attr-defined]
+    current = position.read(live) if live is not None else position.Position()
     with Session(db.engine) as session:
         expected = {document["id"]: document["version"] for document in all_documents(session)}
+        queued = sorted({doc_id for _, doc_id in outbox.unapplied(session, current)})
+        latest = outbox.latest_id(session)
     return CheckReport(
         indexed=len(indexed),
         expected=len(expected),
         missing=sorted(set(expected) - set(indexed)),
         stale=sorted(doc_id for doc_id in set(expected) & set(indexed) if expected[doc_id] != indexed[doc_id]),
         extra=sorted(set(indexed) - set(expected)),
-        queued=sorted(pending.peek(app.config["SEARCH_INDEX_DIR"])),
+        queued=queued,
+        applied_through=current.last,
+        latest_change=latest,
     )

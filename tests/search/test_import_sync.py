@@ -11,7 +11,6 @@ from __future__ import annotations
 import pytest
 
 from marketplace.directory.importer import import_directory
-from marketplace.search import pending
 from marketplace.search.engine import engine_for
 from marketplace.search.maintenance import check
 from marketplace.search.sync import init_search_sync
@@ -41,7 +40,7 @@ def test_importing_hundreds_of_organisations_into_a_live_index_leaves_it_complet
     result = check(app)
     assert (result.missing, result.stale, result.extra) == ([], [], [])
     assert result.indexed == result.expected > COUNT // 2  # most are published, and consortia are indexed too
-    assert pending.peek(app.config["SEARCH_INDEX_DIR"]) == set()
+    assert result.queued == []
 
 
 def test_reimporting_changed_records_into_a_live_index_leaves_no_stale_document(app, live_index):
@@ -66,7 +65,7 @@ def test_with_no_index_yet_an_import_queues_the_documents_for_the_rebuild(app):
 
     import_directory(generate(60, seed=17))
 
-    queued = pending.peek(app.config["SEARCH_INDEX_DIR"])
+    queued = check(app).queued
     published = [r for r in generate(60, seed=17)["organisations"] if r["status"] == "published"]
     assert len({doc_id for doc_id in queued if doc_id.startswith("org-")}) >= len(published)
     assert not engine.has_index()  # queued only: no document was built or written

@@ -76,4 +76,4 @@ def test_cli_rebuild_check_and_process_queue(app, engine):
     assert failing.exit_code == 1 and "Missing: 2" in failing.output
     assert rebuilt.exit_code == 0 and "2 documents" in rebuilt.output and "docs/s" in rebuilt.output
     assert clean.exit_code == 0 and "matches the database" in clean.output
-    assert queue.exit_code == 0 and "Processed 0" in queue.output
+    assert queue.exit_code == 0 and "Applied 0 changes" in queue.output

@@ -5,15 +5,20 @@ never by their name or the type the browser declares. DOCX and ODT files are ZIP
 opened and checked for zip bombs (too many entries, too much uncompressed data, extreme compression ratios,
 sizes that lie) and for the entries that make them real documents.
 
-Files are written to ``UPLOAD_DIR`` under a random name with no extension: first to a temporary file in the
-same folder, then renamed into place, so a half-written file never carries a real name. The database row and
-the file succeed or fail together: :class:`FileChanges` removes new files when the commit fails and removes
-deleted documents' files only once the commit has succeeded.
+Files are kept by an :class:`EvidenceStore` chosen with ``EVIDENCE_STORE``: ``local`` (the default,
+:class:`LocalFolderStore`) writes them to ``UPLOAD_DIR`` under a random name with no extension, first to a
+temporary file in the same folder, then renamed into place, so a half-written file never carries a real name. With
+several app hosts ``UPLOAD_DIR`` is a shared volume, or ``EVIDENCE_STORE`` names another implementation
+(``package.module:factory``, called with the app) such as an S3-compatible store; every implementation must pass
+``tests/directory/evidence/test_store_contract.py``. The database row and the file succeed or fail together:
+:class:`FileChanges` removes new files when the commit fails and removes deleted documents' files only once the
+commit has succeeded.
 """
 
 from __future__ import annotations
 
 import hashlib
+import importlib
 import io
 import os
 import re
@@ -24,10 +29,10 @@ import zipfile
 import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, Protocol
 
 import filetype
-from flask import Response, abort, current_app, send_file
+from flask import Flask, Response, abort, current_app, send_file
 
 from marketplace.audit.services import record_event
 from marketplace.directory.models import EvidenceDocument, Organisation
@@ -67,18 +72,107 @@ class UploadError(Exception):
         self.message = message
 
 
+SAFE_NAME = re.compile(r"[A-Za-z0-9_-]{1,80}")
+
+
+class StoredNameError(ValueError):
+    """A stored name that could leave the store (a path, ``..``, a hidden name): refused, never opened."""
+
+
+def checked_name(name: str) -> str:
+    """``name`` if it is a plain stored name (letters, digits, ``_`` and ``-``), else :class:`StoredNameError`."""
+    if not isinstance(name, str) or not SAFE_NAME.fullmatch(name):
+        raise StoredNameError(f"Not a stored evidence name: {name!r}")
+    return name
+
+
+class EvidenceStore(Protocol):
+    """Where evidence files live. Names are chosen by the store; the database keeps them (``stored_name``).
+
+    Failures to reach the storage raise ``OSError``; a name that is not a plain stored name raises
+    :class:`StoredNameError` before anything is touched.
+    """
+
+    def save(self, data: bytes) -> str:
+        """Store ``data`` under a new unguessable name and return it; a failed save leaves nothing behind."""
+
+    def open(self, name: str) -> bytes:
+        """The stored bytes; ``FileNotFoundError`` if there is no such file."""
+
+    def size(self, name: str) -> int:
+        """The stored size in bytes; ``FileNotFoundError`` if there is no such file."""
+
+    def delete(self, name: str) -> None:
+        """Remove the file; a missing file is not an error (deleting twice is fine)."""
+
+
+class LocalFolderStore:
+    """Files in one folder (``UPLOAD_DIR``), on local disk or a volume every host mounts."""
+
+    def __init__(self, root: str | Path) -> None:
+        self.root = Path(root)
+
+    def path(self, name: str) -> Path:
+        return self.root / checked_name(name)
+
+    def save(self, data: bytes) -> str:
+        self.root.mkdir(parents=True, exist_ok=True)
+        stored_name = secrets.token_hex(16)
+        handle = tempfile.NamedTemporaryFile(dir=self.root, prefix=".upload-", delete=False)
+        temporary = Path(handle.name)
+        try:
+            with handle:
+                _write_bytes(handle, data)
+            os.replace(temporary, self.root / stored_name)
+        except BaseException:
+            temporary.unlink(missing_ok=True)
+            raise
+        return stored_name
+
+    def open(self, name: str) -> bytes:
+        return self.path(name).read_bytes()
+
+    def size(self, name: str) -> int:
+        return self.path(name).stat().st_size
+
+    def delete(self, name: str) -> None:
+        self.path(name).unlink(missing_ok=True)
+
+
+def _local_store(app: Flask) -> EvidenceStore:
+    return LocalFolderStore(app.config["UPLOAD_DIR"])
+
+
+def evidence_store(app: Flask | None = None) -> EvidenceStore:
+    """The app's store, chosen by ``EVIDENCE_STORE``: ``local`` or ``package.module:factory`` (factory(app))."""
+    app = app or current_app._get_current_object()  # type: ignore[attr-defined]
+    choice = str(app.config.get("EVIDENCE_STORE") or "local")
+    key = (choice, str(app.config.get("UPLOAD_DIR")))
+    stores = app.extensions.setdefault("evidence_stores", {})
+    if key not in stores:
+        if choice == "local":
+            factory = _local_store
+        elif ":" in choice:
+            module, _, attribute = choice.partition(":")
+            factory = getattr(importlib.import_module(module), attribute)
+        else:
+            raise RuntimeError(f"Unknown EVIDENCE_STORE {choice!r}: use local or package.module:factory")
+        stores[key] = factory(app)
+    return stores[key]
+
+
 @dataclass
 class FileChanges:
-    """Files created and deleted alongside a database change, committed (or undone) together."""
+    """Files (stored names) created and deleted alongside a database change, committed (or undone) together."""
 
-    created: list[Path] = field(default_factory=list)
-    deleted: list[Path] = field(default_factory=list)
+    created: list[str] = field(default_factory=list)
+    deleted: list[str] = field(default_factory=list)
 
     def discard(self) -> None:
         """Undo: roll the session back and remove the files written for it."""
         db.session.rollback()
-        for path in self.created:
-            path.unlink(missing_ok=True)
+        for name in self.created:
+            evidence_store().delete(name)
         self.created.clear()
         self.deleted.clear()
 
@@ -89,11 +183,11 @@ class FileChanges:
         except BaseException:
             self.discard()
             raise
-        for path in self.deleted:
+        for name in self.deleted:
             try:
-                path.unlink(missing_ok=True)
-            except OSError:  # pragma: no cover - the row is gone; a stray file is logged, not fatal
-                current_app.logger.warning("Could not remove deleted evidence file %s", path)
+                evidence_store().delete(name)
+            except (OSError, StoredNameError):  # pragma: no cover - the row is gone; a stray file is logged
+                current_app.logger.warning("Could not remove deleted evidence file %s", name)
 
 
 def upload_dir() -> Path:
@@ -103,14 +197,15 @@ def upload_dir() -> Path:
 
 
 def document_path(document: EvidenceDocument) -> Path:
+    """Where the local store keeps a document's file (backups and tests read the folder directly)."""
     return Path(current_app.config["UPLOAD_DIR"]) / document.stored_name
 
 
 def read_document(document: EvidenceDocument) -> bytes | None:
     """The stored file's bytes, or None when the file is missing (never an error page)."""
     try:
-        return document_path(document).read_bytes()
-    except OSError:
+        return evidence_store().open(document.stored_name)
+    except (OSError, StoredNameError):
         current_app.logger.warning("Evidence file for document %s is missing", document.id)
         return None
 
@@ -276,25 +371,13 @@ def _write_bytes(handle: IO[bytes], data: bytes) -> None:
     os.fsync(handle.fileno())
 
 
-def _write_file(data: bytes) -> tuple[str, Path]:
-    """Write ``data`` under a new random name via a temporary file in the same folder; return (name, path)."""
+def _write_file(data: bytes) -> str:
+    """Store ``data`` in the evidence store; return its stored name (or :class:`UploadError` if it failed)."""
     try:
-        folder = upload_dir()
-        stored_name = secrets.token_hex(16)
-        final = folder / stored_name
-        handle = tempfile.NamedTemporaryFile(dir=folder, prefix=".upload-", delete=False)
-        temporary = Path(handle.name)
-        try:
-            with handle:
-                _write_bytes(handle, data)
-            os.replace(temporary, final)
-        except BaseException:
-            temporary.unlink(missing_ok=True)
-            raise
+        return evidence_store().save(data)
     except OSError as error:
         current_app.logger.error("Could not store an evidence upload: %s", error)
         raise UploadError(WRITE_FAILED) from error
-    return stored_name, final
 
 
 def stage_upload(file_storage: Any, organisation: Organisation, user: Any, changes: FileChanges) -> EvidenceDocument:
@@ -303,8 +386,8 @@ def stage_upload(file_storage: Any, organisation: Organisation, user: Any, chang
         raise UploadError(NO_FILE)
     data = _read_limited(file_storage.stream, max_upload_bytes())
     content_type = check_content(data)
-    stored_name, path = _write_file(data)
-    changes.created.append(path)
+    stored_name = _write_file(data)
+    changes.created.append(stored_name)
     document = EvidenceDocument(
         organisation=organisation,
         original_filename=sanitise_filename(file_storage.filename),
@@ -335,7 +418,7 @@ def stage_delete(document: EvidenceDocument, user: Any, changes: FileChanges) ->
         summary=f"Deleted {document.original_filename}",
         before=document_fields(document),
     )
-    changes.deleted.append(document_path(document))
+    changes.deleted.append(document.stored_name)
     db.session.delete(document)
 
 
