@@ -1,7 +1,7 @@
 """several hosts: the search index change feed, index followers' positions, scheduled jobs and their leases
 
 Revision ID: 0017
-Revises: 0012
+Revises: 0015
 Create Date: 2026-12-07 23:10:00.000000
 
 """
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = "0017"
-down_revision = "0012"
+down_revision = "0015"
 branch_labels = None
 depends_on = None
 

@@ -1,7 +1,7 @@
 """join requests (registering to join a listed organisation) and contribution statements per body framework
 
 Revision ID: 0018
-Revises: 0015
+Revises: 0017
 Create Date: 2026-12-07 23:01:56.359433
 
 """
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = "0018"
-down_revision = "0015"
+down_revision = "0017"
 branch_labels = None
 depends_on = None
 
