@@ -5,15 +5,16 @@ from __future__ import annotations
 from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_user
 
-from marketplace.accounts.services import AccountError
-from marketplace.accounts.views import apply_account_error
+from marketplace.accounts.forms import ConfirmForm
+from marketplace.accounts.services import AccountError, normalise_email
 from marketplace.core.permissions import public
 from marketplace.core.roles import Role
 from marketplace.directory.duplicates import likely_duplicates
 from marketplace.extensions import limiter
 from marketplace.registration import bp
+from marketplace.registration.confirmation import confirm_registration, open_registration, request_registration
 from marketplace.registration.forms import RegistrationForm
-from marketplace.registration.services import Registration, register_user
+from marketplace.registration.services import Registration
 
 
 def _likely_duplicates(form: RegistrationForm) -> list:
@@ -44,12 +45,28 @@ def register():
             new_body_name=form.new_body_name.data or "",
             new_body_kind_id=form.new_body_kind.data,
         )
-        try:
-            user = register_user(registration)
-        except AccountError as error:
-            apply_account_error(form, error)
-        else:
-            login_user(user)
-            flash("Your account has been created", "success")
-            return redirect(url_for("core.dashboard"))
+        request_registration(registration)
+        return render_template("registration/check_email.html", email=normalise_email(registration.email))
     return render_template("registration/register.html", form=form, duplicates=duplicates)
+
+
+@bp.route("/register/confirm/<token>", methods=["GET", "POST"])
+@public
+def confirm(token: str):
+    """The link in the confirmation email: a button creates the account (a mail scanner's GET changes nothing)."""
+    if current_user.is_authenticated:
+        return redirect(url_for("core.dashboard"))
+    pending = open_registration(token)
+    if pending is None:
+        return render_template("registration/confirm_invalid.html"), 404
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        try:
+            user = confirm_registration(pending)
+        except AccountError as error:
+            flash(error.message, "error")
+            return redirect(url_for("accounts.sign_in"))
+        login_user(user)
+        flash("Your account has been created", "success")
+        return redirect(url_for("core.dashboard"))
+    return render_template("registration/confirm.html", form=form, email=pending.email)

@@ -29,6 +29,7 @@ from marketplace.extensions import db
 from marketplace.kitemark.models import KitemarkApplication
 from marketplace.search.maintenance import rebuild
 from tests.browser.axe import IMPACTS, Violation, impact_counts, new_axe_context, run_axe
+from tests.browser.two_factor import enter_sign_in_code
 
 pytestmark = pytest.mark.browser
 
@@ -213,6 +214,7 @@ def pages(browser, live_app):
                 page.get_by_label("Email address").fill(LOGINS[role])
                 page.get_by_role("textbox", name="Password").fill(live_app.config["DEMO_PASSWORD"])
                 page.get_by_role("button", name="Sign in").click()
+                enter_sign_in_code(page, live_url, LOGINS[role])
                 expect(page.get_by_role("button", name="Sign out")).to_be_visible()
             opened[role] = page
         return opened[role]
