@@ -86,15 +86,6 @@ def complete_sign_in(user: User) -> None:
     db.session.commit()
 
 
-def authenticate(email: str, password: str) -> User | None:
-    """Return the user when the email and password match an active account; audit both outcomes. For accounts
-    without two-factor: the sign-in page uses :func:`check_password` and :func:`complete_sign_in` itself."""
-    user = check_password(email, password)
-    if user is not None:
-        complete_sign_in(user)
-    return user
-
-
 def sign_out_everywhere(user: User) -> None:
     """Rotate the session token so every existing session and remember-me cookie of this user stops working."""
     user.session_token = new_session_token()

@@ -150,14 +150,20 @@ def regenerate_recovery_codes(user: User) -> list[str]:
     return codes
 
 
-def disable(user: User) -> None:
-    """Turn two-factor off (the view has checked the password and a code, and that the role allows it)."""
+def disable(user: User, *, by_owner: bool = True) -> None:
+    """Turn two-factor off: by its owner (the view has checked the password and a code, and that the role allows
+    it), or from the command line (``by_owner=False``) for someone who lost their app and recovery codes."""
     for old in db.session.scalars(select(RecoveryCode).where(RecoveryCode.user_id == user.id)):
         db.session.delete(old)
     user.totp_secret = None
     user.two_factor_enabled_at = None
     user.totp_last_counter = None
     record_event(
-        "account.two_factor_disabled", obj=user, actor=user, before={"two_factor": True}, after={"two_factor": False}
+        "account.two_factor_disabled",
+        obj=user,
+        actor=user if by_owner else None,
+        summary="" if by_owner else "reset from the command line",
+        before={"two_factor": True},
+        after={"two_factor": False},
     )
     db.session.commit()

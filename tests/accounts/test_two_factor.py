@@ -312,3 +312,19 @@ def test_staff_sign_in_without_two_factor_lands_on_set_up(client):
 
     assert response.request.path == TWO_FACTOR_SETUP
     assert "Assessors and administrators must use two-factor sign-in" in text_of(response)
+
+
+def test_the_command_line_resets_two_factor_for_someone_who_lost_everything(app, client):
+    user = factories.make_user(Role.ASSESSOR)
+    runner = app.test_cli_runner()
+
+    result = runner.invoke(args=["accounts", "reset-two-factor", "--email", user.email])
+    unknown = runner.invoke(args=["accounts", "reset-two-factor", "--email", "nobody@example.org"])
+
+    assert result.exit_code == 0, result.output
+    db.session.refresh(user)
+    assert not user.has_two_factor
+    assert [event.summary for event in audit_events("account.two_factor_disabled")] == ["reset from the command line"]
+    assert unknown.exit_code == 1 and "has no account with two-factor sign-in" in unknown.output
+    client.sign_in(user.email)
+    assert client.get("/assessor").headers["Location"] == TWO_FACTOR_SETUP  # sets it up again first

@@ -15,7 +15,7 @@ from marketplace.demo.services import load_demo
 from marketplace.extensions import db
 from marketplace.reference.services import load_all
 from marketplace.search.maintenance import rebuild
-from tests.browser.two_factor import LIVE_APPS
+from tests.browser.elsewhere import LIVE_APPS
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")  # Debian's; CHROMIUM=PATH names another build
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"

@@ -20,7 +20,7 @@ from marketplace.core.templating import format_date
 from marketplace.extensions import db
 from marketplace.kitemark.models import Kitemark, KitemarkApplication
 from marketplace.search.maintenance import rebuild
-from tests.browser.two_factor import enter_sign_in_code
+from tests.browser.elsewhere import enter_sign_in_code
 from tests.factories import PASSWORD, make_ready_organisation
 
 pytestmark = pytest.mark.browser

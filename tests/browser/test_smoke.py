@@ -7,7 +7,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.two_factor import enter_sign_in_code
+from tests.browser.elsewhere import enter_sign_in_code
 
 pytestmark = pytest.mark.browser
 
