@@ -46,15 +46,11 @@ def _matching_step(secret: str, code: str, *, after: int | None) -> int | None:
     if not (code.isdigit() and len(code) == 6):
         return None
     totp = pyotp.TOTP(secret)
-    now = totp.timecode(utcnow_seconds())
+    now = totp.timecode(time.time())
     for step in range(now - DRIFT_STEPS, now + DRIFT_STEPS + 1):
         if (after is None or step > after) and secrets.compare_digest(totp.generate_otp(step), code):
             return step
     return None
-
-
-def utcnow_seconds() -> float:
-    return time.time()
 
 
 def _new_recovery_codes(user: User) -> list[str]:

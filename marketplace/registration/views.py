@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_user
 
 from marketplace.accounts.forms import ConfirmForm
@@ -15,6 +15,8 @@ from marketplace.registration import bp
 from marketplace.registration.confirmation import confirm_registration, open_registration, request_registration
 from marketplace.registration.forms import RegistrationForm
 from marketplace.registration.services import Registration
+
+CHECK_EMAIL = "registration_email"
 
 
 def _likely_duplicates(form: RegistrationForm) -> list:
@@ -46,8 +48,18 @@ def register():
             new_body_kind_id=form.new_body_kind.data,
         )
         request_registration(registration)
-        return render_template("registration/check_email.html", email=normalise_email(registration.email))
+        session[CHECK_EMAIL] = normalise_email(registration.email)
+        return redirect(url_for("registration.check_email"))
     return render_template("registration/register.html", form=form, duplicates=duplicates)
+
+
+@bp.get("/register/check-email")
+@public
+def check_email():
+    """After registering: the same answer whether or not the address has an account (no enumeration)."""
+    if current_user.is_authenticated:
+        return redirect(url_for("core.dashboard"))
+    return render_template("registration/check_email.html", email=session.get(CHECK_EMAIL))
 
 
 @bp.route("/register/confirm/<token>", methods=["GET", "POST"])

@@ -13,10 +13,12 @@ from tests.lookups import audit_events, user_by_email, user_count
 
 
 def ask_to_register(client, form: dict):
-    """Submit the registration form; the email leaves once the response has been sent (closed)."""
+    """Submit the registration form (the email leaves once the response has been sent), then read where it sends
+    the person."""
     response = client.submit(REGISTER, form)
     response.close()
-    return response
+    assert response.headers["Location"] == "/account/register/check-email"
+    return client.get(response.headers["Location"])
 
 
 def test_registering_sends_a_link_and_creates_no_account_yet(client, outbox):

@@ -3,11 +3,12 @@ admin pages for commissioning bodies' email domains (automatic approval of commi
 
 from __future__ import annotations
 
-from tests.permissions.roles import SIGNED_IN, everyone, only
+from tests.permissions.roles import GUEST_PAGE, SIGNED_IN, everyone, only
 
 EXPECTED: dict[tuple[str, str], dict[str, int]] = {
     ("registration.confirm", "GET"): {"anonymous": 404, **dict.fromkeys(SIGNED_IN, 302)},
     ("registration.confirm", "POST"): everyone(400),
+    ("registration.check_email", "GET"): GUEST_PAGE,
 }
 
 # Admin pages for commissioning bodies' email domains.
