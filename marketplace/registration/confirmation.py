@@ -106,4 +106,5 @@ def confirm_registration(pending: PendingRegistration) -> User:
         email_confirmed=True,
     )
     pending.confirmed_at = utcnow()
+    pending.password_hash = ""  # the account holds it now; a used link keeps no copy
     return register_user(registration)

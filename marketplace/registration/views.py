@@ -1,4 +1,4 @@
-"""The registration page (/account/register)."""
+"""The registration page (/account/register), its one answer (check your email) and the emailed confirmation link."""
 
 from __future__ import annotations
 

@@ -5,8 +5,11 @@ from __future__ import annotations
 from datetime import timedelta
 
 import time_machine
+from sqlalchemy import select
 
 from marketplace.core.clock import utcnow
+from marketplace.extensions import db
+from marketplace.registration.models import PendingRegistration
 from tests.accounts.test_registration import REGISTER, provider_form
 from tests.client import link_in, path_of, text_of
 from tests.lookups import audit_events, user_by_email, user_count
@@ -47,6 +50,8 @@ def test_following_the_link_asks_before_creating_the_account_then_signs_in(clien
     user = user_by_email("ada@example.org")
     assert user.organisation.name == "Lovelace Gallery" and user.is_org_admin
     assert [event.object_id for event in audit_events("account.registered")] == [str(user.id)]
+    pending = db.session.scalars(select(PendingRegistration)).one()
+    assert pending.confirmed_at is not None and pending.password_hash == ""  # no copy of the hash is kept
 
 
 def test_the_link_works_once(app, client, outbox):
