@@ -76,6 +76,11 @@ class Config:
     SIGN_IN_PER_EMAIL_LIMIT = os.environ.get("SIGN_IN_PER_EMAIL_LIMIT", "5 per minute;20 per hour")
     # Forms that check a signed-in person's current password (change password): per account.
     PASSWORD_CHECK_LIMIT = os.environ.get("PASSWORD_CHECK_LIMIT", "5 per minute;20 per hour")
+    # Two-factor sign-in (TOTP): roles that must use it, and the limits on the second step (per IP and per account).
+    TWO_FACTOR_REQUIRED_ROLES = ("assessor", "admin")
+    TWO_FACTOR_RATE_LIMIT = os.environ.get("TWO_FACTOR_RATE_LIMIT", "10 per minute;50 per hour")
+    TWO_FACTOR_PER_ACCOUNT_LIMIT = os.environ.get("TWO_FACTOR_PER_ACCOUNT_LIMIT", "5 per minute;20 per hour")
+    TWO_FACTOR_PENDING_SECONDS = 300  # how long the second step waits after a correct password
     # Invitations: per organisation or body (per inviter for staff invitations), counted in the database so every
     # host agrees; each one emails an address nobody has checked.
     INVITATIONS_PER_HOUR = int(os.environ.get("INVITATIONS_PER_HOUR", "10"))
@@ -99,6 +104,8 @@ class Config:
     ARGON2_MEMORY_COST = 64 * 1024  # KiB
 
     DEMO_PASSWORD = os.environ.get("DEMO_PASSWORD", "culture-demo-2026")
+    # The demo's assessors and admins use two-factor with this authenticator secret (base32): add it to an app.
+    DEMO_TOTP_SECRET = os.environ.get("DEMO_TOTP_SECRET", "CULTUREDEMOSTAFFTWOFACTORSECRET2")
     STRICT_TEMPLATES = True
 
 

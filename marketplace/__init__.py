@@ -124,11 +124,14 @@ def _init_jobs(app: Flask) -> None:
 def _init_extensions(app: Flask) -> None:
     from marketplace.accounts.models import AnonymousUser
     from marketplace.accounts.services import load_user_from_session
+    from marketplace.accounts.two_factor_views import require_staff_two_factor
     from marketplace.core.permissions import enforce_view_permission, forbid_storing_private_responses
     from marketplace.notifications.senders import sender_for
 
     db.init_app(app)
     migrate.init_app(app, db, directory=MIGRATIONS_DIR, render_as_batch=True)
+    # An assessor or admin without two-factor is sent to set it up from every page, before anything else.
+    app.before_request(require_staff_two_factor)
     # The permission check runs before CSRF, so an unauthorised POST is refused as such, not as a bad token.
     app.before_request(enforce_view_permission)
     app.after_request(forbid_storing_private_responses)
@@ -174,7 +177,7 @@ def _register_blueprints(app: Flask) -> None:
         verification,
     )
     from marketplace.api import bp as api_bp
-    from marketplace.commissioning import contributions, decisions, frameworks, needs, responses, shortlists
+    from marketplace.commissioning import bodies, contributions, decisions, frameworks, needs, responses, shortlists
     from marketplace.core import pages
     from marketplace.directory import consortia, evidence, offers
     from marketplace.matching import views as matching_views  # noqa: F401 - attach routes to the blueprint
@@ -195,6 +198,7 @@ def _register_blueprints(app: Flask) -> None:
         evidence.bp,
         consortia.bp,
         commissioning.bp,
+        bodies.bp,
         frameworks.bp,
         needs.bp,
         responses.bp,

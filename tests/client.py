@@ -8,8 +8,12 @@ from html import unescape
 from typing import Any
 from urllib.parse import urlsplit
 
-from flask import Flask
+import pyotp
+from flask import Flask, current_app
 from flask.testing import FlaskClient
+
+from marketplace.accounts.services import find_user_by_email
+from marketplace.extensions import db
 
 CSRF_INPUT = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 
@@ -34,10 +38,57 @@ class FormClient:
         form["csrf_token"] = self.csrf_token(page_url or url)
         return self.client.post(url, data=form, **kwargs)
 
+    def register(self, data: dict, **kwargs):
+        """Fill in the registration form, then follow the confirmation link emailed to the address and create the
+        account, as a person does. Returns the form's answer if it was refused, else the confirmation's."""
+        response = self.submit("/account/register", data)
+        response.close()  # the email leaves once the response has been sent
+        if response.headers.get("Location") != "/account/register/check-email":
+            return response  # refused: the form with its errors
+        sent = current_app.extensions["mail_sender"].sent
+        email = str(data.get("email", "")).strip().lower()
+        confirmations = [message for message in sent if message["To"] == email and "Confirm" in message["Subject"]]
+        assert confirmations, f"no confirmation email for {email}"
+        return self.submit(path_of(link_in(confirmations[-1])), {}, **kwargs)
+
     def sign_in(self, email: str, password: str = "correct horse battery staple"):
+        """Sign in; for an account with two-factor, also complete the second step with a current code."""
         response = self.submit("/account/sign-in", {"email": email, "password": password})
         assert response.status_code == 302, f"sign-in failed for {email}"
+        if response.headers["Location"] == TWO_FACTOR_STEP:
+            response = self.submit(TWO_FACTOR_STEP, {"code": fresh_code(email)})
+            assert response.status_code == 302, f"two-factor step failed for {email}"
         return response
+
+
+TWO_FACTOR_STEP = "/account/sign-in/two-factor"
+TWO_FACTOR_SETUP = "/account/two-factor"
+SECRET_ON_PAGE = re.compile(r'id="two-factor-secret">([A-Z2-7]+)<')
+RECOVERY_CODE_ON_PAGE = re.compile(r'<code class="app-code">([a-z2-9]{5}-[a-z2-9]{5})</code>')
+
+
+def set_up_two_factor(client: FormClient) -> tuple[str, list[str]]:
+    """Do what a person does on the set-up page: read the key into an app, enter its code. Returns the key and
+    the recovery codes shown (once) on the next page."""
+    page = client.get(TWO_FACTOR_SETUP)
+    match = SECRET_ON_PAGE.search(page.get_data(as_text=True))
+    assert match, f"no authenticator key on the set-up page ({page.status_code})"
+    secret = match.group(1)
+    response = client.submit(TWO_FACTOR_SETUP, {"code": pyotp.TOTP(secret).now()})
+    codes = RECOVERY_CODE_ON_PAGE.findall(response.get_data(as_text=True))
+    assert response.status_code == 200 and len(codes) == 10, "two-factor set-up failed"
+    return secret, codes
+
+
+def fresh_code(email: str) -> str:
+    """A current authenticator code for ``email`` (needs the test's app context). Tests sign the same account in
+    many times within one 30-second step, which a person cannot: the record of the last step used is cleared
+    first, so the code is not refused as a replay (tests of the replay rule use the service directly)."""
+    user = find_user_by_email(email)
+    assert user is not None and user.totp_secret, f"{email} has no two-factor"
+    user.totp_last_counter = None
+    db.session.commit()
+    return pyotp.TOTP(user.totp_secret).now()
 
 
 def text_of(response) -> str:

@@ -74,7 +74,10 @@ def test_each_demo_login_has_its_role_and_signs_in_with_the_demo_password(app, c
     user = _user(email)
     assert user.role == role
 
-    response = client.submit("/account/sign-in", {"email": email, "password": app.config["DEMO_PASSWORD"]})
+    assert user.has_two_factor == (role in ("assessor", "admin"))
+    if user.has_two_factor:  # enrolled through the service with the known demo key
+        assert user.totp_secret == app.config["DEMO_TOTP_SECRET"]
+    response = client.sign_in(email, app.config["DEMO_PASSWORD"])  # with the second step for assessors and admins
 
     assert response.status_code == 302
     assert response.headers["Location"].endswith("/dashboard")
@@ -101,6 +104,7 @@ def test_demo_load_prints_the_password_and_a_login_for_each_role(app, demo_outpu
         line = next(line for line in demo_output.splitlines() if email in line)
         assert line.split()[0] == role
     assert "provider@peak-creative-arts.example.org" not in demo_output  # only highlighted logins by default
+    assert f"authenticator app set up with the key {app.config['DEMO_TOTP_SECRET']}" in demo_output
 
 
 def test_demo_load_with_all_logins_prints_every_user(app):

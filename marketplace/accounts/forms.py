@@ -123,6 +123,38 @@ class InviteStaffForm(FlaskForm):
     submit = SubmitField("Send invitation", widget=GovSubmitInput())
 
 
+def code_field(label: str = "Code from your authenticator app") -> StringField:
+    return StringField(
+        label,
+        widget=GovTextInput(),
+        validators=[InputRequired(message="Enter the code"), Length(max=40, message="Enter the code")],
+        filters=[strip_text],
+    )
+
+
+class TwoFactorSignInForm(FlaskForm):
+    code = code_field("Code")
+    submit = SubmitField("Continue", widget=GovSubmitInput())
+
+
+class TwoFactorSetupForm(FlaskForm):
+    code = code_field()
+    submit = SubmitField("Turn on two-factor sign-in", widget=GovSubmitInput())
+
+
+class RecoveryCodesForm(FlaskForm):
+    code = code_field()
+    submit = SubmitField("Get new recovery codes", widget=GovSubmitInput())
+
+
+class TurnOffTwoFactorForm(FlaskForm):
+    password = PasswordField(
+        "Password", widget=GovPasswordInput(), validators=[InputRequired(message="Enter your password")]
+    )
+    code = code_field()
+    submit = SubmitField("Turn off two-factor sign-in", widget=GovSubmitInput())
+
+
 class ConfirmForm(FlaskForm):
     """An empty form: a button that POSTs with a CSRF token."""
 

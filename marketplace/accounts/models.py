@@ -1,4 +1,4 @@
-"""Users and invitations.
+"""Users, invitations and two-factor recovery codes.
 
 A user belongs to at most one organisation (providers) or one commissioning body (commissioners);
 ``is_org_admin`` marks the member who may invite others. ``session_token`` is part of the login id, so
@@ -12,7 +12,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from flask_login import AnonymousUserMixin, UserMixin
-from sqlalchemy import ForeignKey, String
+from sqlalchemy import BigInteger, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from marketplace.core.clock import utcnow
@@ -44,6 +44,11 @@ class User(UserMixin, db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_sign_in_at: Mapped[datetime | None]
     password_changed_at: Mapped[datetime | None]
+    # Two-factor (TOTP): the base32 secret, when it was confirmed, and the last time step a code was accepted
+    # for (a code is refused for that step or an earlier one, so a code seen over a shoulder cannot be replayed).
+    totp_secret: Mapped[str | None] = mapped_column(String(64))
+    two_factor_enabled_at: Mapped[datetime | None]
+    totp_last_counter: Mapped[int | None] = mapped_column(BigInteger)
 
     organisation: Mapped[Organisation | None] = relationship(back_populates="members")
     commissioning_body: Mapped[CommissioningBody | None] = relationship(back_populates="members")
@@ -55,6 +60,10 @@ class User(UserMixin, db.Model):
     @property
     def role_enum(self) -> Role:
         return Role(self.role)
+
+    @property
+    def has_two_factor(self) -> bool:
+        return self.two_factor_enabled_at is not None and bool(self.totp_secret)
 
     @property
     def is_approved(self) -> bool:
@@ -108,3 +117,13 @@ class Invitation(db.Model):
     @property
     def is_open(self) -> bool:
         return self.accepted_at is None and self.revoked_at is None and self.expires_at > utcnow()
+
+
+class RecoveryCode(db.Model):
+    """One single-use two-factor recovery code, stored as an argon2 hash like a password (never the code)."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    code_hash: Mapped[str] = mapped_column(String(255))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    used_at: Mapped[datetime | None]

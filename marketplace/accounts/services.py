@@ -64,8 +64,8 @@ def admins() -> list[User]:
     return list(db.session.scalars(select(User).where(User.role == Role.ADMIN.value, User.is_active.is_(True))))
 
 
-def authenticate(email: str, password: str) -> User | None:
-    """Return the user when the email and password match an active account; audit both outcomes."""
+def check_password(email: str, password: str) -> User | None:
+    """The first sign-in step: the active account whose email and password match, or None (audited)."""
     user = find_user_by_email(email)
     password_matches = verify_password(user.password_hash if user else None, password)
     if user is None or not password_matches or not user.is_active:
@@ -75,10 +75,15 @@ def authenticate(email: str, password: str) -> User | None:
         return None
     if needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
+        db.session.commit()
+    return user
+
+
+def complete_sign_in(user: User) -> None:
+    """Record a finished sign-in (after the password, and the second step for two-factor accounts)."""
     user.last_sign_in_at = utcnow()
     record_event("account.signed_in", obj=user, actor=user)
     db.session.commit()
-    return user
 
 
 def sign_out_everywhere(user: User) -> None:

@@ -9,6 +9,7 @@ from marketplace.accounts import bp, forms, services
 from marketplace.accounts.models import Invitation
 from marketplace.accounts.passwords import verify_password
 from marketplace.accounts.throttle import sign_in_email_key, signed_in_user_key
+from marketplace.accounts.two_factor_views import begin_second_step
 from marketplace.core.permissions import public, require_access, signed_in
 from marketplace.core.redirects import safe_next_path
 from marketplace.extensions import db, limiter
@@ -31,8 +32,11 @@ def sign_in():
         return redirect(url_for("core.dashboard"))
     form = forms.SignInForm()
     if form.validate_on_submit():
-        user = services.authenticate(form.email.data, form.password.data)
+        user = services.check_password(form.email.data, form.password.data)
+        if user is not None and user.has_two_factor:
+            return begin_second_step(user, request.args.get("next"))
         if user is not None:
+            services.complete_sign_in(user)
             login_user(user)
             flash(f"Signed in as {user.name}", "success")
             return redirect(safe_next_path(request.args.get("next")) or url_for("core.dashboard"))

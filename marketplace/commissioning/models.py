@@ -53,9 +53,23 @@ class CommissioningBody(db.Model):
     locality: Mapped[Locality | None] = relationship()
     members: Mapped[list[User]] = relationship(back_populates="commissioning_body", order_by="User.name")
     frameworks: Mapped[list[OutcomesFramework]] = relationship(back_populates="body", cascade="all, delete-orphan")
+    email_domains: Mapped[list[BodyEmailDomain]] = relationship(
+        back_populates="body", cascade="all, delete-orphan", order_by="BodyEmailDomain.domain"
+    )
 
     def __repr__(self) -> str:
         return f"<CommissioningBody {self.name}>"
+
+
+class BodyEmailDomain(db.Model):
+    """An email domain of a body (``derby.gov.uk``): a commissioner who registers for this body with a confirmed
+    address in it is approved without an admin. A domain belongs to one body at most."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    body_id: Mapped[int] = mapped_column(ForeignKey("commissioning_body.id", ondelete="CASCADE"), index=True)
+    domain: Mapped[str] = mapped_column(String(253), unique=True)
+
+    body: Mapped[CommissioningBody] = relationship(back_populates="email_domains")
 
 
 # Outcomes frameworks: themes → aims → outcomes → measures -----------------------------------------------------

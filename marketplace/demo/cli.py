@@ -48,6 +48,10 @@ def load_command(all_logins: bool) -> None:
     for role, email, membership in report.logins:
         if all_logins or email in HIGHLIGHTED:
             click.echo(f"  {role:<13} {email:<45} {membership}")
+    click.echo(
+        "Assessors and admins also enter a code from an authenticator app set up with the key "
+        f"{current_app.config['DEMO_TOTP_SECRET']} (two-factor sign-in)."
+    )
 
 
 def _ensure_search_index() -> None:

@@ -19,8 +19,10 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from flask import current_app
 from sqlalchemy import select
 
+from marketplace.accounts import two_factor
 from marketplace.accounts.models import User
 from marketplace.accounts.passwords import hash_password
 from marketplace.commissioning.frameworks.services import import_framework
@@ -106,6 +108,7 @@ def load_demo(password: str, path: Path = DEMO_FILE) -> DemoReport:
             user.approved_at = (user.approved_at or utcnow()) if record.get("approved", True) else None
         report.logins.append((record["role"], record["email"], user.membership_name))
     db.session.commit()
+    _enrol_staff_two_factor(report)
     _load_framework(bodies.get(FRAMEWORK_BODY_REF))
     on, assessor = today(), demo_assessor()
     load_verification_demo(assessor, on)
@@ -114,6 +117,16 @@ def load_demo(password: str, path: Path = DEMO_FILE) -> DemoReport:
     report.needs, report.needs_rejected = needs_report.summary, needs_report.rejected
     load_freshness_demo(on)
     return report
+
+
+def _enrol_staff_two_factor(report: DemoReport) -> None:
+    """Demo assessors and admins must use two-factor like real ones: enrol them through the real service with the
+    known DEMO_TOTP_SECRET (printed by ``flask demo load``), so anyone can add it to an authenticator app."""
+    secret = current_app.config["DEMO_TOTP_SECRET"]
+    for _role, email, _membership in report.logins:
+        user = db.session.scalar(select(User).where(User.email == email))
+        if user is not None and two_factor.is_required(user) and not user.has_two_factor:
+            two_factor.enable(user, secret)
 
 
 def _load_framework(body: CommissioningBody | None) -> None:

@@ -3,9 +3,10 @@ and the account managers' page of requests to approve or decline (/account/join-
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from flask import flash, redirect, render_template, request, url_for
-from flask_login import current_user, login_user
-from werkzeug.wrappers import Response
+from flask_login import current_user
 
 from marketplace.accounts.services import AccountError
 from marketplace.accounts.views import apply_account_error
@@ -26,21 +27,20 @@ def said_different() -> bool:
     return request.form.get(DECISION) == "different" or request.form.get("different_organisation") == "yes"
 
 
-def join_instead(form, registration: Registration, duplicates: list[LikelyDuplicate]) -> Response | None:
-    """When the registrant chose "request to join" one of the organisations found, make their account and the
-    request; ``None`` when they have not chosen yet (or the request was refused, with the error on the form)."""
+def join_instead(form, registration: Registration, duplicates: list[LikelyDuplicate]) -> Registration | None:
+    """The registration, marked to join the organisation the registrant chose among those found (the request is
+    made when they confirm their email address); ``None`` when they have not chosen yet, or the organisation has
+    too many requests waiting (with the error on the form)."""
     chosen = request.form.get(DECISION, "").removeprefix("join-")
     organisation = next((item.organisation for item in duplicates if str(item.organisation.id) == chosen), None)
     if organisation is None:
         return None
     try:
-        join_request = joining.register_to_join(registration, organisation)
+        joining.ensure_room_to_join(organisation)
     except AccountError as error:
         apply_account_error(form, error)
         return None
-    login_user(join_request.user)
-    flash(f"Your request to join {organisation.name} has been sent", "success")
-    return redirect(url_for("registration.join_status"))
+    return replace(registration, join_organisation_id=organisation.id)
 
 
 @bp.route("/join-request", methods=["GET", "POST"])

@@ -62,15 +62,21 @@ def _pending_count(organisation: Organisation) -> int:
     )
 
 
-def register_to_join(registration: Registration, organisation: Organisation) -> JoinRequest:
-    """Create the registrant's provider account (no organisation yet) and ask ``organisation`` to let them in."""
-    ensure_email_free(registration.email)
+def ensure_room_to_join(organisation: Organisation) -> None:
+    """AccountError when the organisation already has the most requests to join that may wait."""
     if _pending_count(organisation) >= MAX_PENDING_PER_ORGANISATION:
         raise AccountError(TOO_MANY_WAITING.format(name=organisation.name), "organisation_name")
+
+
+def register_to_join(registration: Registration, organisation: Organisation) -> JoinRequest:
+    """Create the registrant's provider account (no organisation yet) and ask ``organisation`` to let them in
+    (when the registrant confirms their email address, like any registration)."""
+    ensure_email_free(registration.email)
+    ensure_room_to_join(organisation)
     user = User(
         email=normalise_email(registration.email),
         name=registration.name.strip(),
-        password_hash=hash_password(registration.password),
+        password_hash=registration.password_hash or hash_password(registration.password),
         role=Role.PROVIDER.value,
         is_org_admin=False,
         password_changed_at=utcnow(),

@@ -12,6 +12,7 @@ from marketplace.accounts.models import User
 from marketplace.accounts.passwords import hash_password
 from marketplace.accounts.services import AccountError, admins, ensure_email_free, flush_new_user, normalise_email
 from marketplace.audit.services import record_event
+from marketplace.commissioning.bodies.services import body_lists_domain_of, email_domain_of
 from marketplace.commissioning.models import CommissioningBody
 from marketplace.core.clock import utcnow
 from marketplace.core.roles import Role
@@ -33,6 +34,9 @@ class Registration:
     new_body_kind_id: int | None = None
     registration_number: str = ""
     website: str = ""
+    password_hash: str = ""  # set when the password was hashed earlier (a registration confirmed by email)
+    email_confirmed: bool = False  # the address was confirmed by following an emailed link
+    join_organisation_id: int | None = None  # asked to join this listed organisation instead of creating one
 
 
 def register_user(registration: Registration) -> User:
@@ -41,7 +45,7 @@ def register_user(registration: Registration) -> User:
     user = User(
         email=normalise_email(registration.email),
         name=registration.name.strip(),
-        password_hash=hash_password(registration.password),
+        password_hash=registration.password_hash or hash_password(registration.password),
         role=registration.account_type.value,
         is_org_admin=True,
         password_changed_at=utcnow(),
@@ -59,7 +63,9 @@ def register_user(registration: Registration) -> User:
         raise AccountError("Select provider or commissioner", "account_type")
     flush_new_user(user)
     record_event("account.registered", obj=user, actor=user, after={"email": user.email, "role": user.role})
-    if user.role_enum is Role.COMMISSIONER:
+    if user.role_enum is Role.COMMISSIONER and registration.email_confirmed:
+        approve_by_email_domain(user)
+    if user.role_enum is Role.COMMISSIONER and not user.is_approved:
         for admin in admins():
             notify(admin.id, f"{user.name} ({user.email}) asks for a commissioner account", "/admin/users?pending=1")
             send_email(
@@ -70,6 +76,23 @@ def register_user(registration: Registration) -> User:
             )
     db.session.commit()
     return user
+
+
+def approve_by_email_domain(user: User) -> None:
+    """A commissioner joining an existing body with a confirmed address at one of its email domains is approved
+    without an administrator (audited as an approval with no admin)."""
+    body = user.commissioning_body
+    if not body_lists_domain_of(body, user.email):
+        return
+    user.approved_at = utcnow()
+    record_event(
+        "account.approved",
+        obj=user,
+        actor=user,
+        summary=f"Approved: confirmed address at an email domain of {body.name}",
+        before={"approved": False},
+        after={"approved": True, "by_email_domain": email_domain_of(user.email)},
+    )
 
 
 def _attach_commissioning_body(user: User, registration: Registration) -> None:

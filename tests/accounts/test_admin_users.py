@@ -10,7 +10,7 @@ from marketplace.core.roles import Role
 from marketplace.extensions import db
 from marketplace.notifications.models import Notification
 from tests import factories
-from tests.client import link_in, new_client, path_of, text_of
+from tests.client import link_in, new_client, path_of, set_up_two_factor, text_of
 from tests.factories import NEW_PASSWORD
 from tests.lookups import audit_events, user_by_email
 
@@ -137,6 +137,9 @@ def test_admin_invites_an_assessor_who_can_then_open_the_assessor_pages(app, adm
     assessor = user_by_email("assessor@example.org")
     assert assessor.role == Role.ASSESSOR.value
     assert assessor.organisation_id is None and assessor.commissioning_body_id is None
+    # Assessors must use two-factor sign-in: set up first, then the assessor pages open.
+    assert assessor_browser.get("/assessor").headers["Location"] == "/account/two-factor"
+    set_up_two_factor(assessor_browser)
     assert assessor_browser.get("/assessor").status_code == 200
 
 

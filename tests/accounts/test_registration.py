@@ -11,8 +11,9 @@ from marketplace.directory.models import Organisation, OrganisationStatus
 from marketplace.extensions import db
 from marketplace.notifications.models import Notification
 from marketplace.reference.services import terms_by_code
+from marketplace.registration.models import PendingRegistration
 from tests import factories
-from tests.client import error_summary, page_title, text_of
+from tests.client import error_summary, new_client, page_title, text_of
 from tests.factories import NEW_PASSWORD
 from tests.lookups import audit_events, user_by_email, user_count
 
@@ -54,7 +55,7 @@ def field_errors(response) -> str:
 
 
 def test_provider_registration_creates_a_draft_organisation_they_administer(client):
-    response = client.submit(REGISTER, provider_form())
+    response = client.register(provider_form())
 
     assert response.status_code == 302
     user = user_by_email("ada@example.org")
@@ -68,7 +69,7 @@ def test_provider_registration_creates_a_draft_organisation_they_administer(clie
 
 
 def test_registered_provider_is_signed_in_and_lands_on_the_provider_dashboard(client):
-    response = client.submit(REGISTER, provider_form(), follow_redirects=True)
+    response = client.register(provider_form(), follow_redirects=True)
 
     assert response.status_code == 200
     assert response.request.path == "/provider"
@@ -78,7 +79,7 @@ def test_registered_provider_is_signed_in_and_lands_on_the_provider_dashboard(cl
 def test_commissioner_joining_an_existing_body_waits_for_approval_and_is_not_its_admin(client):
     body = factories.make_body("Northshire Council")
 
-    response = client.submit(REGISTER, commissioner_form(commissioning_body=str(body.id)))
+    response = client.register(commissioner_form(commissioning_body=str(body.id)))
 
     assert response.status_code == 302
     user = user_by_email("grace@example.org")
@@ -93,20 +94,21 @@ def test_commissioner_registration_notifies_every_admin_in_app_and_by_email(clie
     body = factories.make_body("Northshire Council")
     admins = [factories.make_user(Role.ADMIN), factories.make_user(Role.ADMIN)]
 
-    client.submit(REGISTER, commissioner_form(commissioning_body=str(body.id)))
+    client.register(commissioner_form(commissioning_body=str(body.id)))
 
     for admin in admins:
         notifications = db.session.scalars(select(Notification).where(Notification.user_id == admin.id)).all()
         assert len(notifications) == 1
         assert "grace@example.org" in notifications[0].message
-    assert sorted(message["To"] for message in outbox) == sorted(admin.email for admin in admins)
-    assert all("waiting for approval" in message["Subject"] for message in outbox)
+    to_admins = [message for message in outbox if message["To"] != "grace@example.org"]  # not her confirmation
+    assert sorted(message["To"] for message in to_admins) == sorted(admin.email for admin in admins)
+    assert all("waiting for approval" in message["Subject"] for message in to_admins)
 
 
 def test_pending_commissioner_sees_a_waiting_for_approval_page_on_their_dashboard(client):
     body = factories.make_body()
 
-    response = client.submit(REGISTER, commissioner_form(commissioning_body=str(body.id)), follow_redirects=True)
+    response = client.register(commissioner_form(commissioning_body=str(body.id)), follow_redirects=True)
 
     assert response.request.path == "/dashboard"  # what happens next, no longer a 403 (issue 17)
     assert response.status_code == 200
@@ -116,9 +118,7 @@ def test_pending_commissioner_sees_a_waiting_for_approval_page_on_their_dashboar
 def test_commissioner_can_register_a_body_that_is_not_listed(client):
     kind = terms_by_code("commissioning_body_kind")["childrens-trust"]
 
-    response = client.submit(
-        REGISTER, commissioner_form(new_body_name="Westvale Children's Trust", new_body_kind=str(kind.id))
-    )
+    response = client.register(commissioner_form(new_body_name="Westvale Children's Trust", new_body_kind=str(kind.id)))
 
     assert response.status_code == 302
     user = user_by_email("grace@example.org")
@@ -141,7 +141,7 @@ EMPTY_FORM_PROBLEMS = [  # in the order the fields appear on the page
 
 
 def test_empty_registration_lists_every_problem_in_an_error_summary(client):
-    response = client.submit(REGISTER, {})
+    response = client.register({})
 
     assert response.status_code == 200
     assert page_title(response).startswith("Error:")
@@ -151,7 +151,7 @@ def test_empty_registration_lists_every_problem_in_an_error_summary(client):
 
 def test_error_summary_lists_problems_in_the_order_the_fields_appear(client):
     # GOV.UK pattern: the summary's links follow the page, so a screen-reader user meets them in form order.
-    response = client.submit(REGISTER, {})
+    response = client.register({})
 
     assert error_summary(response) == EMPTY_FORM_PROBLEMS
 
@@ -176,7 +176,7 @@ def test_error_summary_lists_problems_in_the_order_the_fields_appear(client):
     ],
 )
 def test_provider_registration_refuses_bad_input_with_a_field_error(client, overrides, message):
-    response = client.submit(REGISTER, provider_form(**overrides))
+    response = client.register(provider_form(**overrides))
 
     assert response.status_code == 200
     assert message in field_errors(response)
@@ -185,18 +185,32 @@ def test_provider_registration_refuses_bad_input_with_a_field_error(client, over
 
 
 @pytest.mark.parametrize("email", ["ada@example.org", "  ADA@Example.org "])
-def test_registering_an_email_that_already_has_an_account_is_refused(client, email):
-    factories.make_user(email="ada@example.org")
+def test_registering_an_email_that_already_has_an_account_says_nothing_and_tells_the_holder(client, outbox, email):
+    factories.make_user(email="ada@example.org", name="Ada Holder")
+    other = new_client(client.application)
+    other.submit(REGISTER, provider_form(email="new@example.org")).close()
+    new_address = other.get("/account/register/check-email")
 
-    response = client.submit(REGISTER, provider_form(email=email))
+    answer = client.submit(REGISTER, provider_form(email=email))
+    answer.close()  # the email leaves once the response has been sent
+    response = client.get(answer.headers["Location"])
 
+    assert answer.headers["Location"] == "/account/register/check-email"
     assert response.status_code == 200
-    assert "An account already exists for this email address" in field_errors(response)
+    assert text_of(response).replace("ada@example.org", "new@example.org") == text_of(new_address)
     assert user_count() == 1
+    assert (
+        db.session.scalars(select(PendingRegistration).where(PendingRegistration.email == "ada@example.org")).all()
+        == []
+    )
+    told = outbox[-1]
+    assert told["To"] == "ada@example.org" and "Someone tried to register" in told["Subject"]
+    assert "/account/sign-in" in told.get_content() and "/account/password/forgot" in told.get_content()
+    assert [event.summary for event in audit_events("account.registration_for_existing_account")] == ["ada@example.org"]
 
 
 def test_commissioner_must_choose_a_body_or_name_a_new_one(client):
-    response = client.submit(REGISTER, commissioner_form())
+    response = client.register(commissioner_form())
 
     assert response.status_code == 200
     assert "Select your commissioning body, or enter its name if it is not listed" in field_errors(response)
@@ -204,7 +218,7 @@ def test_commissioner_must_choose_a_body_or_name_a_new_one(client):
 
 
 def test_commissioner_naming_a_new_body_must_say_what_kind_it_is(client):
-    response = client.submit(REGISTER, commissioner_form(new_body_name="Westvale Children's Trust"))
+    response = client.register(commissioner_form(new_body_name="Westvale Children's Trust"))
 
     assert response.status_code == 200
     assert "Select the kind of commissioning body" in field_errors(response)
@@ -230,7 +244,7 @@ def test_tampered_select_value_gives_a_field_error_not_a_server_error(client, fi
     else:
         form = commissioner_form(commissioning_body=str(body.id), new_body_kind=value)
 
-    response = client.submit(REGISTER, form)
+    response = client.register(form)
 
     assert response.status_code == 200
     assert error_summary(response), "a tampered choice must be reported against its field"
@@ -239,7 +253,7 @@ def test_tampered_select_value_gives_a_field_error_not_a_server_error(client, fi
 
 
 def test_what_was_entered_is_kept_after_an_error(client):
-    response = client.submit(REGISTER, provider_form(password="short", confirm_password="short"))
+    response = client.register(provider_form(password="short", confirm_password="short"))
 
     html = response.get_data(as_text=True)
     assert 'value="Ada Lovelace"' in html
@@ -250,7 +264,7 @@ def test_what_was_entered_is_kept_after_an_error(client):
 def test_registering_an_organisation_already_listed_offers_to_join_it_instead(client):
     existing = factories.make_organisation("Derby Museums")
 
-    response = client.submit(REGISTER, provider_form(organisation_name="derby museums"))
+    response = client.register(provider_form(organisation_name="derby museums"))
 
     assert response.status_code == 200
     page = text_of(response)
@@ -259,7 +273,7 @@ def test_registering_an_organisation_already_listed_offers_to_join_it_instead(cl
     assert db.session.scalar(select(func.count()).select_from(Organisation)) == 1  # nothing created yet
     assert existing.members == []
 
-    confirmed = client.submit(REGISTER, provider_form(organisation_name="derby museums", different_organisation="yes"))
+    confirmed = client.register(provider_form(organisation_name="derby museums", different_organisation="yes"))
     assert confirmed.status_code == 302
     assert db.session.scalar(select(func.count()).select_from(Organisation)) == 2
 

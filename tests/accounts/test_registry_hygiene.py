@@ -13,7 +13,7 @@ from tests.lookups import user_by_email
 
 def register_new_body(client, name: str = "Westvale Children's Trust"):
     kind = terms_by_code("commissioning_body_kind")["childrens-trust"]
-    response = client.submit(REGISTER, commissioner_form(new_body_name=name, new_body_kind=str(kind.id)))
+    response = client.register(commissioner_form(new_body_name=name, new_body_kind=str(kind.id)))
     assert response.status_code == 302
     return user_by_email("grace@example.org")
 

@@ -15,6 +15,7 @@ from marketplace.demo.services import load_demo
 from marketplace.extensions import db
 from marketplace.reference.services import load_all
 from marketplace.search.maintenance import rebuild
+from tests.browser.elsewhere import LIVE_APPS
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")  # Debian's; CHROMIUM=PATH names another build
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
@@ -72,6 +73,7 @@ def live_app(tmp_path_factory):
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     app.config["LIVE_URL"] = f"http://127.0.0.1:{server.port}"
+    LIVE_APPS[app.config["LIVE_URL"]] = app
     yield app
     server.shutdown()
     thread.join(timeout=5)

@@ -29,6 +29,7 @@ from marketplace.extensions import db
 from marketplace.kitemark.models import KitemarkApplication
 from marketplace.search.maintenance import rebuild
 from tests.browser.axe import IMPACTS, Violation, impact_counts, new_axe_context, run_axe
+from tests.browser.elsewhere import enter_sign_in_code
 
 pytestmark = pytest.mark.browser
 
@@ -85,6 +86,8 @@ CHECKS = [
     Check("anonymous", "page not found", "/no-such-page", status=404),
     # Provider (Derby Museums' account manager) -----------------------------------------------------------------
     Check("provider", "dashboard", "/provider"),
+    Check("provider", "two-factor set-up", "/account/two-factor"),
+    Check("provider", "two-factor set-up with errors", "/account/two-factor", submit="Turn on two-factor sign-in"),
     Check("provider", "profile task list", "/provider/profile"),
     *(Check("provider", f"profile step {slug}", f"/provider/profile/{slug}") for slug in STEPS),
     Check("provider", "offers", "/provider/offers"),
@@ -157,6 +160,8 @@ CHECKS = [
     Check("admin", "vocabulary", "/admin/reference/vocabularies/ecm_outcome"),
     Check("admin", "import localities", "/admin/reference/localities/import"),
     Check("admin", "audit log", "/admin/audit/"),
+    Check("admin", "two-factor status", "/account/two-factor"),
+    Check("admin", "commissioning bodies", "/admin/bodies/"),
 ]
 
 
@@ -231,6 +236,7 @@ def pages(browser, live_app):
                 page.get_by_label("Email address").fill(LOGINS[role])
                 page.get_by_role("textbox", name="Password").fill(live_app.config["DEMO_PASSWORD"])
                 page.get_by_role("button", name="Sign in").click()
+                enter_sign_in_code(page, live_url, LOGINS[role])
                 expect(page.get_by_role("button", name="Sign out")).to_be_visible()
             opened[role] = page
         return opened[role]

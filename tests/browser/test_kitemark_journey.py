@@ -20,6 +20,7 @@ from marketplace.core.templating import format_date
 from marketplace.extensions import db
 from marketplace.kitemark.models import Kitemark, KitemarkApplication
 from marketplace.search.maintenance import rebuild
+from tests.browser.elsewhere import enter_sign_in_code
 from tests.factories import PASSWORD, make_ready_organisation
 
 pytestmark = pytest.mark.browser
@@ -50,6 +51,7 @@ def sign_in(page: Page, base: str, email: str, password: str) -> None:
     page.get_by_label("Email address").fill(email)
     page.get_by_role("textbox", name="Password").fill(password)
     page.get_by_role("button", name="Sign in").click()
+    enter_sign_in_code(page, base, email)
     expect(page.get_by_role("button", name="Sign out")).to_be_visible()
 
 

@@ -15,6 +15,7 @@ import pytest
 from playwright.sync_api import Locator, Page, expect
 
 from marketplace.core import clock
+from tests.browser.elsewhere import confirmation_path
 
 pytestmark = pytest.mark.browser
 
@@ -114,6 +115,9 @@ def test_provider_goes_from_registration_to_a_published_evidenced_profile_with_o
     page.get_by_label("Organisation type").select_option(label="Archive")
     page.get_by_role("textbox", name="Create a password").fill(PASSWORD)
     page.get_by_role("textbox", name="Confirm password").fill(PASSWORD)
+    page.get_by_role("button", name="Create account").click()
+    expect(page.locator("h1")).to_have_text("Check your email")
+    page.goto(live_url + confirmation_path(live_app, email))  # the link emailed to confirm the address
     page.get_by_role("button", name="Create account").click()
 
     expect_success(page, "Your account has been created")

@@ -102,8 +102,7 @@ def test_registering_as_a_commissioner_lands_on_what_happens_next(client, app):
     from tests.factories import make_body
 
     body = make_body("Leicester City Council")
-    response = client.submit(
-        "/account/register",
+    response = client.register(
         {
             "account_type": "commissioner",
             "name": "Pat Pending",

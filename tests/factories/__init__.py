@@ -4,7 +4,15 @@ Everything is re-exported here, so ``from tests.factories import make_need`` and
 work without knowing which domain module holds a builder.
 """
 
-from tests.factories.accounts import NEW_PASSWORD, PASSWORD, make_assessor, make_commissioner, make_provider, make_user
+from tests.factories.accounts import (
+    NEW_PASSWORD,
+    PASSWORD,
+    TOTP_SECRET,
+    make_assessor,
+    make_commissioner,
+    make_provider,
+    make_user,
+)
 from tests.factories.commissioning import make_body, make_framework, make_need, make_response
 from tests.factories.directory import (
     make_accreditation,
@@ -22,6 +30,7 @@ from tests.factories.verification import all_met, in_review, verified
 __all__ = [
     "NEW_PASSWORD",
     "PASSWORD",
+    "TOTP_SECRET",
     "all_met",
     "all_verified",
     "awarded",

@@ -15,6 +15,8 @@ from tests.factories.sequence import next_number
 
 PASSWORD = "correct horse battery staple"
 NEW_PASSWORD = "velvet orbit lantern kestrel"
+TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"  # every factory account with two-factor uses this authenticator key
+STAFF_ROLES = (Role.ASSESSOR, Role.ADMIN)
 
 
 def make_user(
@@ -26,9 +28,14 @@ def make_user(
     is_org_admin: bool = False,
     approved: bool = True,
     password: str = PASSWORD,
+    two_factor: bool | None = None,
     **fields,
 ) -> User:
+    """A user; assessors and admins have two-factor on (with TOTP_SECRET) unless ``two_factor=False``, since the
+    service sends them to set it up before any other page."""
     number = next_number()
+    if two_factor is None:
+        two_factor = role in STAFF_ROLES
     user = User(
         email=email or f"user{number}@example.org",
         name=fields.pop("name", f"Test User {number}"),
@@ -38,6 +45,8 @@ def make_user(
         commissioning_body=body,
         is_org_admin=is_org_admin,
         approved_at=utcnow() if (role is Role.COMMISSIONER and approved) else None,
+        totp_secret=TOTP_SECRET if two_factor else None,
+        two_factor_enabled_at=utcnow() if two_factor else None,
         **fields,
     )
     db.session.add(user)
