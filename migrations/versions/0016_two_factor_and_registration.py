@@ -2,7 +2,7 @@
 commissioning bodies' email domains (automatic approval). Additive only.
 
 Revision ID: 0016
-Revises: 0012
+Revises: 0018
 Create Date: 2026-12-07 23:15:01.153943
 
 """
