@@ -25,6 +25,7 @@ LEGITIMATE = {
     ("consortia.decline", "provider_b"): "the walk's membership is B's own invitation",
     ("consortia.leave", "provider_b"): "the walk's membership is B's own invitation",
     ("responses.respond", "provider_b"): "any provider may respond to an open need",
+    ("contributions.compose_for_body", "provider_b"): "any provider may write a statement for any body's framework",
 }
 REFUSED = {403, 404}
 NUMBER = re.compile(r"^\d+$")
