@@ -11,11 +11,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from sqlalchemy import select
+
 from marketplace.commissioning.models import Need
+from marketplace.extensions import db
 from marketplace.reference.geography import (
     CEREMONIAL,
     distance_to_area_km,
-    locality_by_code,
     nearby_localities,
     overlapping_codes,
     postcode_point,
@@ -35,6 +37,8 @@ class NeedPlace:
     inside: set[str]
     nearby: dict[str, tuple[str, Locality, Locality]] = field(default_factory=dict)  # code → (how, place, area)
     required: bool = False
+    # Candidates are based all over: their base localities come from one read of the table per ranking.
+    localities_by_code: dict[str, Locality] | None = None
 
     @property
     def candidate_codes(self) -> set[str]:
@@ -101,7 +105,9 @@ def base_reason(place: NeedPlace, postcode: str | None) -> str | None:
     point = postcode_point(postcode)
     if point is None or not place.areas:
         return None
-    base = locality_by_code(point[2]) if point[2] else None
+    if place.localities_by_code is None:
+        place.localities_by_code = {locality.ons_code: locality for locality in db.session.scalars(select(Locality))}
+    base = place.localities_by_code.get(point[2]) if point[2] else None
     if base is not None and base.ons_code in place.inside:
         return f"Based in {base.name}, in the need's area"
     distance = distance_to_area_km(point[:2], place.areas)
