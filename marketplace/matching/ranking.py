@@ -36,6 +36,7 @@ import hashlib
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from flask import current_app
 from sqlalchemy import select
@@ -350,6 +351,12 @@ def _stem_words(text: str) -> set[str]:
     return {_stem(word) for word in _WORD.findall(text.lower()) if len(word) > 2 and word not in STOP_WORDS}
 
 
+@lru_cache(maxsize=256)
+def _need_stems(text: str) -> frozenset[str]:
+    """A need's words, stemmed once per ranking rather than once per candidate."""
+    return frozenset(_stem_words(text))
+
+
 def _weight(stem: str) -> float:
     return GENERIC_WEIGHT if stem in _GENERIC_STEMS else 1.0
 
@@ -360,10 +367,10 @@ def text_fit(need: Need, document: dict) -> float:
     Generic words ("people", "children", "support") weigh a quarter, so one shared generic word is never a fit.
     The title's words are counted twice: a need's title says what it is for.
     """
-    wanted = _stem_words(need_text(need))
+    wanted = _need_stems(need_text(need))
     if not wanted:
         return 0.0
-    title = _stem_words(need.title or "")
+    title = _need_stems(need.title or "")
     fields = ("name", "outcomes_text", "offers_text", "description", "frameworks_text")
     held = _stem_words(" ".join(document.get(f, "") for f in fields))
     total = sum(_weight(stem) * (2 if stem in title else 1) for stem in wanted)
