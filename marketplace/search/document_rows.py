@@ -103,10 +103,10 @@ class Reference:
     """Term codes and localities (with their districts) by id: small tables, read once per batch."""
 
     def __init__(self, session: Session) -> None:
-        self.terms: dict[int, str] = dict(session.execute(select(Term.id, Term.code)).all())
+        self.terms: dict[int, str] = dict(_rows(session, select(Term.id, Term.code)))
         self.locality_codes: dict[int, str] = {}
         self.districts: dict[int, list[int]] = defaultdict(list)
-        for locality_id, code, parent_id in session.execute(select(Locality.id, Locality.ons_code, Locality.parent_id)):
+        for locality_id, code, parent_id in _rows(session, select(Locality.id, Locality.ons_code, Locality.parent_id)):
             self.locality_codes[locality_id] = code
             if parent_id is not None:
                 self.districts[parent_id].append(locality_id)
@@ -120,9 +120,27 @@ class Reference:
         }
 
 
+def _rows(session: Session, query) -> list:
+    """Plain rows through the session's connection, fetched at once: no ORM result processing (which cost more
+    than the queries) and no row-by-row fetching."""
+    return session.connection().execute(query).all()
+
+
+def _column(session: Session, query) -> list:
+    return [row[0] for row in _rows(session, query)]
+
+
+def _among(column, ids: list[int]):
+    """``column IN ids``; for a dense run of sorted ids (a rebuild's batch) ``BETWEEN`` its first and last instead:
+    the same rows and a few more for the caller to skip, without binding hundreds of parameters to every query."""
+    if len(ids) > 20 and ids[-1] - ids[0] < 2 * len(ids):
+        return column.between(ids[0], ids[-1])
+    return column.in_(ids)
+
+
 def _links(session: Session, table, owner_column: str, value_column: str, owner_ids: list[int]):
     column = table.c[owner_column]
-    return session.execute(select(column, table.c[value_column]).where(column.in_(owner_ids)))
+    return _rows(session, select(column, table.c[value_column]).where(_among(column, owner_ids)))
 
 
 def _offer_links(session: Session, table, value_column: str, organisation_ids: list[int]):
@@ -130,9 +148,9 @@ def _offer_links(session: Session, table, value_column: str, organisation_ids: l
     query = (
         select(table.c.offer_id, table.c[value_column])
         .join(Offer, Offer.id == table.c.offer_id)
-        .where(Offer.organisation_id.in_(organisation_ids))
+        .where(_among(Offer.organisation_id, organisation_ids))
     )
-    return session.execute(query)
+    return _rows(session, query)
 
 
 def load_organisations(
@@ -153,10 +171,13 @@ def load_organisations(
         Organisation.organisation_type_id,
         Organisation.status,
         Organisation.is_stale,
-    ).where(Organisation.id.in_(wanted))
+    ).where(_among(Organisation.id, wanted))
     terms = reference.terms
     found: dict[int, OrganisationRows] = {}
-    for row in session.execute(query):
+    chosen = set(wanted)
+    for row in _rows(session, query):
+        if row.id not in chosen:
+            continue
         found[row.id] = OrganisationRows(
             id=row.id,
             name=row.name,
@@ -194,22 +215,25 @@ def _load_offers(session: Session, found: dict[int, OrganisationRows], ids: list
             Offer.age_max,
             Offer.send_suitable,
         )
-        .where(Offer.organisation_id.in_(ids))
+        .where(_among(Offer.organisation_id, ids))
         .order_by(Offer.id)
     )
     offers: dict[int, _Offer] = {}
-    for row in session.execute(query):
-        offer = _Offer(
-            row.id, row.title, row.description or "", row.price_pence, row.age_min, row.age_max, bool(row.send_suitable)
-        )
-        offers[row.id] = offer
-        found[row.organisation_id].offers.append(offer)
+    for row in _rows(session, query):
+        owner = found.get(row.organisation_id)
+        if owner is not None:
+            offer = _Offer(
+                row.id, row.title, row.description or "", row.price_pence, row.age_min, row.age_max, row.send_suitable
+            )
+            offers[row.id] = offer
+            owner.offers.append(offer)
     for table, target in ((offer_outcome, "outcomes"), (offer_aim, "aims"), (offer_service_area, "service_areas")):
         for offer_id, term_id in _offer_links(session, table, "term_id", ids):
-            if term_id in terms:
+            if offer_id in offers and term_id in terms:
                 getattr(offers[offer_id], target).add(terms[term_id])
     for offer_id, locality_id in _offer_links(session, offer_locality, "locality_id", ids):
-        offers[offer_id].localities.add(locality_id)
+        if offer_id in offers:
+            offers[offer_id].localities.add(locality_id)
 
 
 def _load_contributions(
@@ -221,43 +245,53 @@ def _load_contributions(
         OutcomeContribution.organisation_id,
         OutcomeContribution.statement,
         OutcomeContribution.outcome_id,
-    ).where(OutcomeContribution.organisation_id.in_(ids))
+    ).where(_among(OutcomeContribution.organisation_id, ids))
     aims: dict[int, set[str]] = defaultdict(set)
     aim_query = (
         select(contribution_aim.c.outcome_contribution_id, contribution_aim.c.term_id)
         .join(OutcomeContribution, OutcomeContribution.id == contribution_aim.c.outcome_contribution_id)
-        .where(OutcomeContribution.organisation_id.in_(ids))
+        .where(_among(OutcomeContribution.organisation_id, ids))
     )
-    for contribution_id, term_id in session.execute(aim_query):
+    for contribution_id, term_id in _rows(session, aim_query):
         if term_id in terms:
             aims[contribution_id].add(terms[term_id])
-    for row in session.execute(contributions.order_by(OutcomeContribution.id)):
-        found[row.organisation_id].contributions.append(
-            (row.id, row.statement or "", terms.get(row.outcome_id), aims.get(row.id, set()))
-        )
+    for row in _rows(session, contributions.order_by(OutcomeContribution.id)):
+        if row.organisation_id in found:
+            found[row.organisation_id].contributions.append(
+                (row.id, row.statement or "", terms.get(row.outcome_id), aims.get(row.id, set()))
+            )
 
 
 def _load_profile(session: Session, found: dict[int, OrganisationRows], ids: list[int], terms: dict[int, str]) -> None:
-    """Framework statements, localities, target groups, indicators, accreditations, safeguarding."""
+    """Framework statements, localities, target groups, indicators (then :func:`_load_evidence`)."""
     statements = select(FrameworkStatement.id, FrameworkStatement.organisation_id, FrameworkStatement.statement)
-    for row in session.execute(statements.where(FrameworkStatement.organisation_id.in_(ids)).order_by("id")):
-        found[row.organisation_id].frameworks.append((row.id, row.statement or ""))
+    for row in _rows(session, statements.where(_among(FrameworkStatement.organisation_id, ids)).order_by("id")):
+        if row.organisation_id in found:
+            found[row.organisation_id].frameworks.append((row.id, row.statement or ""))
     for organisation_id, locality_id in _links(session, organisation_locality, "organisation_id", "locality_id", ids):
-        found[organisation_id].localities.add(locality_id)
+        if organisation_id in found:
+            found[organisation_id].localities.add(locality_id)
     for table, target in ((organisation_target_group, "target_groups"), (organisation_indicator, "indicators")):
         for organisation_id, term_id in _links(session, table, "organisation_id", "term_id", ids):
-            if term_id in terms:
+            if organisation_id in found and term_id in terms:
                 getattr(found[organisation_id], target).add(terms[term_id])
+    _load_evidence(session, found, ids, terms)
+
+
+def _load_evidence(session: Session, found: dict[int, OrganisationRows], ids: list[int], terms: dict[int, str]) -> None:
+    """Accreditations and whether safeguarding is verified."""
     accreditations = select(Accreditation.organisation_id, Accreditation.scheme_id, Accreditation.expires_on)
-    for organisation_id, scheme_id, expires_on in session.execute(
-        accreditations.where(Accreditation.organisation_id.in_(ids))
+    for organisation_id, scheme_id, expires_on in _rows(
+        session, accreditations.where(_among(Accreditation.organisation_id, ids))
     ):
-        found[organisation_id].accreditations.append((terms.get(scheme_id), expires_on))
+        if organisation_id in found:
+            found[organisation_id].accreditations.append((terms.get(scheme_id), expires_on))
     verified = select(SafeguardingRecord.organisation_id).where(
-        SafeguardingRecord.organisation_id.in_(ids), SafeguardingRecord.verified_at.is_not(None)
+        _among(SafeguardingRecord.organisation_id, ids), SafeguardingRecord.verified_at.is_not(None)
     )
-    for organisation_id in session.scalars(verified):
-        found[organisation_id].safeguarding_verified = True
+    for organisation_id in _column(session, verified):
+        if organisation_id in found:
+            found[organisation_id].safeguarding_verified = True
 
 
 def consortium_member_ids(session: Session, organisation_ids: Iterable[int]) -> set[int]:
@@ -265,11 +299,11 @@ def consortium_member_ids(session: Session, organisation_ids: Iterable[int]) -> 
     wanted = sorted(set(organisation_ids))
     if not wanted:
         return set()
-    led = select(Consortium.lead_organisation_id).where(Consortium.lead_organisation_id.in_(wanted))
+    led = select(Consortium.lead_organisation_id).where(_among(Consortium.lead_organisation_id, wanted))
     member = select(ConsortiumMembership.organisation_id).where(
-        ConsortiumMembership.organisation_id.in_(wanted), ConsortiumMembership.status == MembershipStatus.ACCEPTED
+        _among(ConsortiumMembership.organisation_id, wanted), ConsortiumMembership.status == MembershipStatus.ACCEPTED
     )
-    return set(session.scalars(led)) | set(session.scalars(member))
+    return (set(_column(session, led)) | set(_column(session, member))) & set(wanted)
 
 
 def load_consortia(session: Session, consortium_ids: Iterable[int]) -> dict[int, ConsortiumRows]:
@@ -281,14 +315,14 @@ def load_consortia(session: Session, consortium_ids: Iterable[int]) -> dict[int,
     )
     found = {
         row.id: ConsortiumRows(row.id, row.name, row.description or "", row.lead_organisation_id, [])
-        for row in session.execute(query)
+        for row in _rows(session, query)
     }
     members = (
         select(ConsortiumMembership.consortium_id, ConsortiumMembership.organisation_id)
         .where(ConsortiumMembership.consortium_id.in_(wanted), ConsortiumMembership.status == MembershipStatus.ACCEPTED)
         .order_by(ConsortiumMembership.id)
     )
-    for consortium_id, organisation_id in session.execute(members):
+    for consortium_id, organisation_id in _rows(session, members):
         found[consortium_id].member_ids.append(organisation_id)
     return found
 
