@@ -9,7 +9,7 @@ FLASK := FLASK_APP=wsgi.py $(BIN)/flask
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run setup check test test-postgres lint audit format chromium redis axe assets clean serve load
+.PHONY: run setup check test test-postgres lint audit format chromium redis axe assets clean serve load load-50k
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -39,6 +39,10 @@ serve: setup
 # Load test: its own gunicorn (4 workers) and fresh data on a loopback port; 50 users for 60 s (see scripts/load_test.py).
 load: $(VENV)/.installed-dev
 	$(BIN)/python scripts/load_test.py $(LOAD_ARGS)
+
+# The same load test on a directory of 50,000 generated organisations, searched with tantivy (slow to prepare).
+load-50k: $(VENV)/.installed-dev
+	SEARCH_ENGINE=tantivy $(BIN)/python scripts/load_test.py --organisations 50000 $(LOAD_ARGS)
 
 # Debian's chromium at /usr/bin/chromium (installed with apt-get as root or through sudo), unless CHROMIUM names
 # another Chromium binary for the browser tests.
