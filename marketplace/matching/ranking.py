@@ -427,7 +427,7 @@ def match_need(need: Need, top: int = 20) -> list[MatchResult]:
     ids = _candidate_ids(need, place)
     if not ids:
         return []
-    batch = DocumentBatch(db.session, ids)
+    batch = DocumentBatch(db.session, ids, versioned=False)  # scored, never indexed: no version hash
     results = []
     for document in batch.documents:
         direct, postcode = batch.provider_facts(document["id"])

@@ -198,6 +198,7 @@ def _consortium_fields(
     member_documents: list[dict],
     member_names: list[str],
     lead_postcode: str | None,
+    versioned: bool = True,
 ) -> dict:
     """The consortium document from its members' documents (in id order) and names (lead first)."""
 
@@ -231,7 +232,7 @@ def _consortium_fields(
         # A consortium is as near as its lead organisation (what the postcode filter has always meant).
         "outcode": outcode_of(lead_postcode) or "",
     }
-    return _versioned(document)
+    return _versioned(document) if versioned else document
 
 
 def _published_members(consortium: Consortium) -> list[Organisation]:
@@ -267,8 +268,9 @@ def _split_ids(ids: Iterable[str]) -> tuple[set[int], set[int]]:
     return org_ids, consortium_ids
 
 
-def rows_document(organisation: OrganisationRows, reference: Reference) -> dict:
-    """:func:`organisation_document`, from the plain rows of :mod:`marketplace.search.document_rows`."""
+def rows_document(organisation: OrganisationRows, reference: Reference, *, versioned: bool = True) -> dict:
+    """:func:`organisation_document`, from the plain rows of :mod:`marketplace.search.document_rows`; without its
+    ``version`` when the caller only reads it (matching: the hash is a fifth of the cost of a document)."""
     offers = organisation.offers  # in id order
     contributions = organisation.contributions  # in id order
     age_min, age_max = _age_range(organisation.age_min, organisation.age_max, offers, organisation.adults_only)
@@ -307,14 +309,16 @@ def rows_document(organisation: OrganisationRows, reference: Reference) -> dict:
         "min_price_pence": min(prices) if prices else None,
         "outcode": outcode_of(organisation.postcode) or "",
     }
-    return _versioned(document)
+    return _versioned(document) if versioned else document
 
 
 class DocumentBatch:
     """The documents for a set of ids, built in bulk from plain rows (one query per related kind), and the facts
     matching reads besides them (each provider's own localities and postcode), kept from the same rows."""
 
-    def __init__(self, session: Session, ids: Iterable[str], reference: Reference | None = None) -> None:
+    def __init__(
+        self, session: Session, ids: Iterable[str], reference: Reference | None = None, *, versioned: bool = True
+    ) -> None:
         self.ids = set(ids)
         org_ids, consortium_ids = _split_ids(self.ids)
         reference = reference or Reference(session)
@@ -328,7 +332,7 @@ class DocumentBatch:
         }
         self.organisations = load_organisations(session, org_ids | members, reference)
         built = {
-            organisation.id: rows_document(organisation, reference)
+            organisation.id: rows_document(organisation, reference, versioned=versioned)
             for organisation in self.organisations.values()
             if organisation.is_published  # consortia list published members only, and the index only those
         }
@@ -348,6 +352,7 @@ class DocumentBatch:
                         [built[member.id] for member in sorted(published, key=_by_id)],
                         [member.name for member in published],
                         lead.postcode if lead is not None else None,
+                        versioned,
                     )
                 )
 
