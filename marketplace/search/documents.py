@@ -102,16 +102,12 @@ def _versioned(document: dict) -> dict:
 
 
 def organisation_document(
-    organisation: Organisation,
-    *,
-    session: Session | None = None,
-    kitemarked: bool | None = None,
-    in_consortium: bool | None = None,
+    organisation: Organisation, *, session: Session | None = None, kitemarked: bool | None = None
 ) -> dict:
     """The search document of one organisation (whatever its status: callers index published ones only).
 
-    ``kitemarked`` and ``in_consortium`` may be given by a caller that looked them up for many organisations at
-    once (:class:`DocumentBatch`); otherwise each costs a query or two.
+    ``kitemarked`` may be given by a caller that looked up many organisations' kitemarks in one query. Many
+    documents at once: :class:`DocumentBatch`, which gives the same documents for a fraction of the queries.
     """
     from marketplace.extensions import db
 
@@ -151,7 +147,7 @@ def organisation_document(
         ),
         "kitemarked": is_kitemarked(organisation) if kitemarked is None else kitemarked,
         "safeguarding_verified": bool(safeguarding is not None and safeguarding.verified_at is not None),
-        "in_consortium": _in_consortium(session, organisation) if in_consortium is None else in_consortium,
+        "in_consortium": _in_consortium(session, organisation),
         "send_suitable": any(offer.send_suitable for offer in offers),
         "age_min": age_min,
         "age_max": age_max,
