@@ -11,10 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from sqlalchemy import select
-
 from marketplace.commissioning.models import Need
-from marketplace.extensions import db
 from marketplace.reference.geography import (
     CEREMONIAL,
     area_centres,
@@ -24,6 +21,7 @@ from marketplace.reference.geography import (
     postcode_point,
 )
 from marketplace.reference.models import Locality
+from marketplace.search.reference_cache import reference_snapshot
 
 # The locality component's fraction for each way of being placed (1 = serves the need's own area).
 EXACT, VIA_COUNTY, DISTRICT_OF_COUNTY = 1.0, 0.75, 0.5
@@ -38,8 +36,6 @@ class NeedPlace:
     inside: set[str]
     nearby: dict[str, tuple[str, Locality, Locality]] = field(default_factory=dict)  # code → (how, place, area)
     required: bool = False
-    # Candidates are based all over: their base localities come from one read of the table per ranking.
-    localities_by_code: dict[str, Locality] | None = None
     centres: list[tuple[int, int]] | None = None  # the areas' outcode centres, for each candidate's distance
     plain_areas: list[_Area] | None = None  # the areas as plain values, read once rather than per candidate
 
@@ -129,17 +125,16 @@ def base_reason(place: NeedPlace, postcode: str | None) -> str | None:
     point = postcode_point(postcode)
     if point is None or not place.areas:
         return None
-    if place.localities_by_code is None:
-        place.localities_by_code = {locality.ons_code: locality for locality in db.session.scalars(select(Locality))}
-    base = place.localities_by_code.get(point[2]) if point[2] else None
-    if base is not None and base.ons_code in place.inside:
-        return f"Based in {base.name}, in the need's area"
+    # Candidates are based all over: their base's name comes from the per-process reference snapshot, no query.
+    base = reference_snapshot().locality_names.get(point[2]) if point[2] else None
+    if base is not None and point[2] in place.inside:
+        return f"Based in {base}, in the need's area"
     if place.centres is None:
         place.centres = area_centres(place.areas)
     distance = distance_to_centres_km(point[:2], place.centres)
     if distance is None:
         return None
-    where = f"Based in {base.name}" if base is not None else f"Based at {postcode}"
+    where = f"Based in {base}" if base is not None else f"Based at {postcode}"
     return f"{where}, {round(distance)} km from the need's area"
 
 
