@@ -9,7 +9,7 @@ FLASK := FLASK_APP=wsgi.py $(BIN)/flask
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run setup check test test-postgres lint audit format chromium redis axe assets clean serve load load-hosts
+.PHONY: run setup check test test-postgres lint audit format chromium redis axe assets clean serve load load-hosts load-50k
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -43,6 +43,10 @@ load: $(VENV)/.installed-dev
 # The same through two app hosts (two gunicorns, each with its own search index) on one database and one Redis.
 load-hosts: $(VENV)/.installed-dev redis
 	$(BIN)/python scripts/load_test.py --hosts 2 $(LOAD_ARGS)
+
+# The same load test on a directory of 50,000 generated organisations, searched with tantivy (slow to prepare).
+load-50k: $(VENV)/.installed-dev
+	SEARCH_ENGINE=tantivy $(BIN)/python scripts/load_test.py --organisations 50000 $(LOAD_ARGS)
 
 # Debian's chromium at /usr/bin/chromium (installed with apt-get as root or through sudo), unless CHROMIUM names
 # another Chromium binary for the browser tests.

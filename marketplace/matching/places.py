@@ -14,13 +14,14 @@ from dataclasses import dataclass, field
 from marketplace.commissioning.models import Need
 from marketplace.reference.geography import (
     CEREMONIAL,
-    distance_to_area_km,
-    locality_by_code,
+    area_centres,
+    distance_to_centres_km,
     nearby_localities,
     overlapping_codes,
     postcode_point,
 )
 from marketplace.reference.models import Locality
+from marketplace.search.reference_cache import reference_snapshot
 
 # The locality component's fraction for each way of being placed (1 = serves the need's own area).
 EXACT, VIA_COUNTY, DISTRICT_OF_COUNTY = 1.0, 0.75, 0.5
@@ -35,6 +36,8 @@ class NeedPlace:
     inside: set[str]
     nearby: dict[str, tuple[str, Locality, Locality]] = field(default_factory=dict)  # code → (how, place, area)
     required: bool = False
+    centres: list[tuple[int, int]] | None = None  # the areas' outcode centres, for each candidate's distance
+    plain_areas: list[_Area] | None = None  # the areas as plain values, read once rather than per candidate
 
     @property
     def candidate_codes(self) -> set[str]:
@@ -60,22 +63,43 @@ class Placement:
     missing: list[str] = field(default_factory=list)
 
 
+@dataclass
+class _Area:
+    code: str
+    name: str
+    parent: tuple[str, str] | None  # (code, name)
+    districts: list[tuple[str, str]]  # (name, code), by name
+
+
+def _plain_areas(place: NeedPlace) -> list[_Area]:
+    if place.plain_areas is None:
+        place.plain_areas = [
+            _Area(
+                locality.ons_code,
+                locality.name,
+                (locality.parent.ons_code, locality.parent.name) if locality.parent is not None else None,
+                sorted((d.name, d.ons_code) for d in locality.districts),
+            )
+            for locality in place.areas
+        ]
+    return place.plain_areas
+
+
 def _inside(place: NeedPlace, direct: set[str]) -> Placement:
     """Exact locality 1, via its county 0.75, a district of a county need 0.5 (mean over the need's areas)."""
     placement = Placement()
     earned = 0.0
-    for locality in place.areas:
-        districts = [d for d in locality.districts if d.ons_code in direct]
-        if locality.ons_code in direct:
+    for locality in _plain_areas(place):
+        districts = [name for name, code in locality.districts if code in direct]
+        if locality.code in direct:
             earned += EXACT
             placement.reasons.append(f"Serves {locality.name}")
-        elif locality.parent is not None and locality.parent.ons_code in direct:
+        elif locality.parent is not None and locality.parent[0] in direct:
             earned += VIA_COUNTY
-            placement.reasons.append(f"Serves {locality.name} (via {locality.parent.name})")
+            placement.reasons.append(f"Serves {locality.name} (via {locality.parent[1]})")
         elif districts:
             earned += DISTRICT_OF_COUNTY
-            names = ", ".join(d.name for d in sorted(districts, key=lambda d: d.name))
-            placement.reasons.append(f"Serves {names} in {locality.name}")
+            placement.reasons.append(f"Serves {', '.join(districts)} in {locality.name}")
         else:
             placement.missing.append(f"Does not serve {locality.name}")
     placement.fraction = earned / len(place.areas)
@@ -101,13 +125,16 @@ def base_reason(place: NeedPlace, postcode: str | None) -> str | None:
     point = postcode_point(postcode)
     if point is None or not place.areas:
         return None
-    base = locality_by_code(point[2]) if point[2] else None
-    if base is not None and base.ons_code in place.inside:
-        return f"Based in {base.name}, in the need's area"
-    distance = distance_to_area_km(point[:2], place.areas)
+    # Candidates are based all over: their base's name comes from the per-process reference snapshot, no query.
+    base = reference_snapshot().locality_names.get(point[2]) if point[2] else None
+    if base is not None and point[2] in place.inside:
+        return f"Based in {base}, in the need's area"
+    if place.centres is None:
+        place.centres = area_centres(place.areas)
+    distance = distance_to_centres_km(point[:2], place.centres)
     if distance is None:
         return None
-    where = f"Based in {base.name}" if base is not None else f"Based at {postcode}"
+    where = f"Based in {base}" if base is not None else f"Based at {postcode}"
     return f"{where}, {round(distance)} km from the need's area"
 
 

@@ -38,23 +38,23 @@ import hashlib
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from flask import current_app
 from sqlalchemy import select
 
 from marketplace.commissioning.models import Need, NeedStatus
-from marketplace.directory.models import Consortium, Organisation, OrganisationStatus, organisation_indicator
+from marketplace.directory.models import Organisation, OrganisationStatus, organisation_indicator
 from marketplace.extensions import db
 from marketplace.matching.ages import describe as describe_ages
 from marketplace.matching.ages import excluded_by_ages
 from marketplace.matching.places import NeedPlace, need_place, placement
-from marketplace.monitoring.reviews import track_record_reason
+from marketplace.monitoring.reviews import track_record_reasons
 from marketplace.reference.models import Term
 from marketplace.search.documents import (
     CONSORTIUM_PREFIX,
     ORGANISATION_PREFIX,
-    _published_members,
-    documents_for_ids,
+    DocumentBatch,
     organisation_doc_id,
     organisation_document,
 )
@@ -363,24 +363,14 @@ def _organisation_direct(organisation: Organisation) -> set[str]:
     return codes
 
 
-def _provider_facts(doc_id: str) -> tuple[set[str], str | None]:
-    """The localities a provider picked itself (to tell "Serves Amber Valley" from "via Derbyshire") and its
-    base postcode (a consortium's is its lead organisation's)."""
-    if doc_id.startswith(ORGANISATION_PREFIX):
-        organisation = db.session.get(Organisation, int(doc_id.removeprefix(ORGANISATION_PREFIX)))
-        if organisation is None:
-            return set(), None
-        return _organisation_direct(organisation), organisation.postcode or None
-    consortium = db.session.get(Consortium, int(doc_id.removeprefix(CONSORTIUM_PREFIX)))
-    if consortium is None:
-        return set(), None
-    direct = {code for member in _published_members(consortium) for code in _organisation_direct(member)}
-    lead = consortium.lead_organisation
-    return direct, (lead.postcode or None) if lead is not None else None
-
-
 def _stem_words(text: str) -> set[str]:
     return {_stem(word) for word in _WORD.findall(text.lower()) if len(word) > 2 and word not in STOP_WORDS}
+
+
+@lru_cache(maxsize=256)
+def _need_stems(text: str) -> frozenset[str]:
+    """A need's words, stemmed once per ranking rather than once per candidate."""
+    return frozenset(_stem_words(text))
 
 
 def _weight(stem: str) -> float:
@@ -393,10 +383,10 @@ def text_fit(need: Need, document: dict) -> float:
     Generic words ("people", "children", "support") weigh a quarter, so one shared generic word is never a fit.
     The title's words are counted twice: a need's title says what it is for.
     """
-    wanted = _stem_words(need_text(need))
+    wanted = _need_stems(need_text(need))
     if not wanted:
         return 0.0
-    title = _stem_words(need.title or "")
+    title = _need_stems(need.title or "")
     fields = ("name", "outcomes_text", "offers_text", "description", "frameworks_text")
     held = _stem_words(" ".join(document.get(f, "") for f in fields))
     total = sum(_weight(stem) * (2 if stem in title else 1) for stem in wanted)
@@ -444,43 +434,47 @@ def _indicator_candidates(need: Need) -> set[str]:
 
 
 def match_need(need: Need, top: int = 20) -> list[MatchResult]:
-    """The published organisations (and consortia, if welcome) that fit ``need``, best first."""
+    """The published organisations (and consortia, if welcome) that fit ``need``, best first.
+
+    The candidates' documents and rows are loaded in bulk (:class:`DocumentBatch`) and the track record only for
+    the results shown, so the page's SQL queries do not grow with the number of candidates.
+    """
     place = need_place(need)
     ids = _candidate_ids(need, place)
     if not ids:
         return []
-    documents, _ = documents_for_ids(db.session, ids)
+    batch = DocumentBatch(db.session, ids, versioned=False)  # scored, never indexed: no version hash
     results = []
-    for document in documents:
-        direct, postcode = _provider_facts(document["id"])
+    for document in batch.documents:
+        direct, postcode = batch.provider_facts(document["id"])
         pair = score_pair(need, document, direct, postcode, place)
         if pair is None:
             continue
         prefix = ORGANISATION_PREFIX if document["kind"] == "organisation" else CONSORTIUM_PREFIX
-        object_id = int(document["id"].removeprefix(prefix))
         results.append(
             MatchResult(
                 id=document["id"],
                 name=document["name"],
                 score=pair.points,
-                reasons=[*pair.reasons, *_track_record(document["kind"], object_id)],
+                reasons=pair.reasons,
                 missing=pair.missing,
                 kind=document["kind"],
-                object_id=object_id,
+                object_id=int(document["id"].removeprefix(prefix)),
                 label=pair.label,
             )
         )
-    return _ranked(results, top)
+    return _with_track_records(_ranked(results, top))
 
 
-def _track_record(kind: str, object_id: int) -> list[str]:
+def _with_track_records(results: list[MatchResult]) -> list[MatchResult]:
     """The published close-out track record as a reason line, added after scoring: a fact the commissioner
     weighs, never a hidden boost (the score is :func:`score_pair`'s alone)."""
-    if kind == "organisation":
-        line = track_record_reason(organisation_id=object_id)
-    else:
-        line = track_record_reason(consortium_id=object_id)
-    return [line] if line else []
+    lines = track_record_reasons((result.kind, result.object_id) for result in results)
+    for result in results:
+        line = lines.get((result.kind, result.object_id))
+        if line:
+            result.reasons = [*result.reasons, line]
+    return results
 
 
 # Needs for a provider ---------------------------------------------------------------------------------------------

@@ -7,9 +7,11 @@ the provider's profile only once the provider consents, and is then shown as a f
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
+from sqlalchemy.orm import selectinload
 
 from marketplace.audit.services import record_event
 from marketplace.core.clock import utcnow
@@ -98,9 +100,37 @@ def published_reviews(*, organisation_id: int | None = None, consortium_id: int 
 def track_record_reason(*, organisation_id: int | None = None, consortium_id: int | None = None) -> str | None:
     """The matching reason line: the newest published review, and how many more there are. A fact shown to the
     commissioner, never a ranking boost (matching adds it after scoring)."""
-    found = published_reviews(organisation_id=organisation_id, consortium_id=consortium_id)
-    if not found:
-        return None
+    key = ("consortium", consortium_id) if consortium_id is not None else ("organisation", organisation_id)
+    return track_record_reasons([key]).get(key)
+
+
+def track_record_reasons(keys: Iterable[tuple[str, int]]) -> dict[tuple[str, int], str]:
+    """:func:`track_record_reason` for many ("organisation" | "consortium", id) keys in one query (a page of
+    matches), so the page's query count does not grow with its results."""
+    keys = set(keys)
+    organisation_ids = sorted(i for kind, i in keys if kind == "organisation")
+    consortium_ids = sorted(i for kind, i in keys if kind == "consortium")
+    if not keys:
+        return {}
+    query = (
+        select(CloseOutReview)
+        .join(Contract)
+        .where(
+            CloseOutReview.provider_consented_at.is_not(None),
+            or_(Contract.organisation_id.in_(organisation_ids), Contract.consortium_id.in_(consortium_ids)),
+        )
+        .options(selectinload(CloseOutReview.contract).selectinload(Contract.body))
+        .order_by(CloseOutReview.reviewed_at.desc(), CloseOutReview.id.desc())
+    )
+    found: dict[tuple[str, int], list[CloseOutReview]] = {}
+    for review in db.session.scalars(query):
+        for key in (("organisation", review.contract.organisation_id), ("consortium", review.contract.consortium_id)):
+            if key in keys:
+                found.setdefault(key, []).append(review)
+    return {key: _reason(reviews) for key, reviews in found.items()}
+
+
+def _reason(found: list[CloseOutReview]) -> str:
     line = track_record_line(found[0])
     more = f" (and {len(found) - 1} more published reviews)" if len(found) > 1 else ""
     return f"Track record: {line[0].lower()}{line[1:]}{more}"

@@ -189,8 +189,17 @@ def distance_to_area_km(point: tuple[int, int] | None, areas: Iterable[Locality]
     """
     if point is None:
         return None
+    return distance_to_centres_km(point, area_centres(areas))
+
+
+def area_centres(areas: Iterable[Locality]) -> list[tuple[int, int]]:
+    """The outcode centres of ``areas`` (a county's through its districts), for many distances to the same areas."""
     _, by_area = _outcode_table()
-    centres = [centre for area in areas for code in _lower_tier_codes(area) for centre in by_area.get(code, [])]
+    return [centre for area in areas for code in _lower_tier_codes(area) for centre in by_area.get(code, [])]
+
+
+def distance_to_centres_km(point: tuple[int, int], centres: list[tuple[int, int]]) -> float | None:
+    """:func:`distance_to_area_km` against centres from :func:`area_centres`."""
     if not centres:
         return None
     return min(math.dist(point, centre) for centre in centres) / 1000
