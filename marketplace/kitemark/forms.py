@@ -173,3 +173,15 @@ class ReinstateForm(FlaskForm):
         "The provider is sent these reasons.",
     )
     submit = SubmitField("Reinstate the kitemark", widget=GovSubmitInput())
+
+
+class TakeAndReviewForm(ReviewForm):
+    """The review form for an application nobody has taken yet: the declaration comes with the decision."""
+
+    no_conflict = BooleanField(
+        "I have no conflict of interest with this organisation",
+        validators=[DataRequired(message="Declare that you have no conflict of interest before you decide")],
+        widget=GovCheckboxInput(),
+        description="For example: you do not work for it or advise it, and no close relative works there. "
+        "If you have a conflict, assign the application to another assessor instead.",
+    )

@@ -146,6 +146,8 @@ def _review_page(application: KitemarkApplication, form: Any = None, status: int
     assign_form = forms.AssignForm(assessor_id=me.id)
     assign_form.set_choices(services.assessors_for(application))
     review_form = form if isinstance(form, forms.ReviewForm) else forms.ReviewForm()
+    if form is None and application.assessor_id is None:
+        review_form = forms.TakeAndReviewForm()
     if form is None:
         for check in application.checks:
             review_form[f"{check.item_key}_result"].data = forms.VERIFIED if check.verified else forms.FAILED
@@ -221,6 +223,29 @@ def decide(application_id: int):
         application,
         form,
         lambda: services.decide_application(
+            application,
+            assessor=_user(),
+            results=form.results(),
+            decision=form.decision.data,
+            reasons=form.reasons.data,
+        ),
+    )
+    if refused is not None:
+        return refused
+    flash(f"Decision recorded: {application.status_label.lower()}. The provider has been told.", "success")
+    return redirect(url_for("kitemark.queue"))
+
+
+@bp.post("/assessor/kitemark/applications/<int:application_id>/take-and-decide")
+@assessors_only
+def take_and_decide(application_id: int):
+    """Assign to me, declare no conflict and decide, in one form (an application nobody has taken yet)."""
+    application = db.get_or_404(KitemarkApplication, application_id)
+    form = forms.TakeAndReviewForm()
+    refused = _review_step(
+        application,
+        form,
+        lambda: services.take_and_decide(
             application,
             assessor=_user(),
             results=form.results(),
