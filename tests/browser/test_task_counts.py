@@ -41,7 +41,7 @@ COMMISSIONER = "commissioner@derby.example.org"
 ASSESSOR = "assessor@artscouncil.example.org"
 # Today's straight paths (figures in the module docstring's terms); a task may not get longer than this.
 BUDGET = {
-    "provider": {"page_loads": 16, "form_submissions": 7, "validation_errors": 0},
+    "provider": {"page_loads": 14, "form_submissions": 7, "validation_errors": 0},  # was 16 / 7 / 0
     "commissioner": {"page_loads": 6, "form_submissions": 3, "validation_errors": 0},  # was 11 / 6 / 0
     "assessor": {"page_loads": 5, "form_submissions": 2, "validation_errors": 0},  # was 7 / 4 / 0
 }
@@ -259,10 +259,11 @@ def provider_profile(walk: Walk, org_name: str, statement: str, evidence_title: 
     page.get_by_label("Contact name", exact=True).fill("Robin Ashdale")
     page.get_by_label("Contact email address").fill("robin@ashdale-archive.example.org")
     walk.submit_until_accepted(
-        save, lambda p: p.get_by_label("Website", exact=True).fill("https://ashdale-archive.example.org")
+        re.compile(r"^Save and continue|^Save and return"),  # "Save and continue" goes on to the localities
+        lambda p: p.get_by_label("Website", exact=True).fill("https://ashdale-archive.example.org"),
     )
-
-    walk.visit("/provider/profile/localities")
+    if not urlsplit(page.url).path.endswith("/localities"):
+        walk.visit("/provider/profile/localities")
     open_folded(page.get_by_label("Derbyshire (county: includes all its districts)", exact=True)).check()
     walk.submit_until_accepted(save)
 
@@ -305,8 +306,13 @@ def test_provider_task_from_registration_to_a_published_evidence_backed_profile(
     try:
         register_provider(walk, org_name, email)
         provider_profile(walk, org_name, f"{org_name} runs hands-on archive workshops for children.", evidence_title)
-        walk.visit("/organisations")
-        walk.page.get_by_role("link", name=org_name).click()
+        link = walk.page.locator("main").get_by_role("link", name="View your public profile")
+        if link.count():  # the published banner links to the public profile
+            link.click()
+            walk.page.wait_for_load_state()
+        else:
+            walk.visit("/organisations")
+            walk.page.get_by_role("link", name=org_name).click()
         expect(walk.page.locator("main")).to_contain_text(f"{org_name} runs hands-on archive workshops")
     finally:
         walk.page.context.close()
