@@ -41,7 +41,7 @@ COMMISSIONER = "commissioner@derby.example.org"
 ASSESSOR = "assessor@artscouncil.example.org"
 # Today's straight paths (figures in the module docstring's terms); a task may not get longer than this.
 BUDGET = {
-    "provider": {"page_loads": 14, "form_submissions": 7, "validation_errors": 0},  # was 16 / 7 / 0
+    "provider": {"page_loads": 13, "form_submissions": 7, "validation_errors": 0},  # was 16 / 7 / 0
     "commissioner": {"page_loads": 6, "form_submissions": 3, "validation_errors": 0},  # was 11 / 6 / 0
     "assessor": {"page_loads": 5, "form_submissions": 2, "validation_errors": 0},  # was 7 / 4 / 0
 }
@@ -293,7 +293,8 @@ def provider_profile(walk: Walk, org_name: str, statement: str, evidence_title: 
     page.get_by_label("Percentage of staff and volunteers with enhanced DBS checks").fill("100")
     walk.submit_until_accepted("Save safeguarding record")
 
-    walk.visit("/provider/profile")
+    if not walk.page.locator("main").get_by_role("button", name="Publish profile").count():
+        walk.visit("/provider/profile")  # publishing is offered where the safeguarding record lands, if ready
     walk.submit_until_accepted("Publish profile")
     expect(page.locator(".govuk-notification-banner--success")).to_contain_text("published")
 
