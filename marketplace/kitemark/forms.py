@@ -185,3 +185,14 @@ class TakeAndReviewForm(ReviewForm):
         description="For example: you do not work for it or advise it, and no close relative works there. "
         "If you have a conflict, assign the application to another assessor instead.",
     )
+
+
+class TakeForm(FlaskForm):
+    """ "Assign to me", with the no-conflict declaration made in the same form (one post instead of two)."""
+
+    declare_no_conflict = BooleanField(
+        "I take this application and have no conflict of interest with it",
+        validators=[DataRequired(message="Declare that you have no conflict of interest before you take it")],
+        widget=GovCheckboxInput(),
+    )
+    submit = SubmitField("Take this application", widget=GovSubmitInput())

@@ -161,6 +161,7 @@ def _review_page(application: KitemarkApplication, form: Any = None, status: int
         is_mine=application.assessor_id == me.id and application.status == ApplicationStatus.IN_REVIEW,
         assign_form=form if isinstance(form, forms.AssignForm) else assign_form,
         conflict_form=form if isinstance(form, forms.ConflictForm) else forms.ConflictForm(),
+        take_form=form if isinstance(form, forms.TakeForm) else forms.TakeForm(),
         review_form=review_form,
         **({"form": form} if form is not None else {}),
         history=history(application.organisation),
@@ -234,6 +235,19 @@ def decide(application_id: int):
         return refused
     flash(f"Decision recorded: {application.status_label.lower()}. The provider has been told.", "success")
     return redirect(url_for("kitemark.queue"))
+
+
+@bp.post("/assessor/kitemark/applications/<int:application_id>/take")
+@assessors_only
+def take(application_id: int):
+    """Assign to me and declare no conflict of interest in one post; the review form follows."""
+    application = db.get_or_404(KitemarkApplication, application_id)
+    form = forms.TakeForm()
+    refused = _review_step(application, form, lambda: services.take_application(application, assessor=_user()))
+    if refused is not None:
+        return refused
+    flash("Assigned to you, with your declaration of no conflict of interest", "success")
+    return redirect(url_for("kitemark.application", application_id=application.id))
 
 
 @bp.post("/assessor/kitemark/applications/<int:application_id>/take-and-decide")

@@ -90,3 +90,30 @@ def test_a_member_of_the_organisation_is_refused(client, ready):
 
     assert "you cannot" in text_of(client.get("/assessor/kitemark"))
     assert db.session.scalar(select(Kitemark)) is None
+
+
+def test_assign_to_me_makes_the_declaration_in_the_same_post(client, ready, assessor):
+    organisation, provider = ready
+    application = services.apply_for_kitemark(organisation, user=provider)
+    client.sign_in(assessor.email)
+    url = _url(application)
+
+    response = client.submit(f"{url}/take", {"declare_no_conflict": "y"}, page_url=url, follow_redirects=True)
+
+    db.session.refresh(application)
+    assert application.assessor_id == assessor.id and application.no_conflict_declared_at is not None
+    assert "Record the decision" in text_of(response)  # the review form follows straight away
+    assert actions() == ["kitemark.applied", "kitemark.assigned", "kitemark.no_conflict_declared"]
+
+
+def test_assign_to_me_without_the_declaration_is_refused(client, ready, assessor):
+    organisation, provider = ready
+    application = services.apply_for_kitemark(organisation, user=provider)
+    client.sign_in(assessor.email)
+
+    response = client.submit(f"{_url(application)}/take", {}, page_url=_url(application))
+
+    assert response.status_code == 400
+    assert error_summary(response) == ["Declare that you have no conflict of interest before you take it"]
+    db.session.refresh(application)
+    assert application.assessor_id is None
