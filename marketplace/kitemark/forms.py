@@ -188,7 +188,7 @@ class TakeAndReviewForm(ReviewForm):
 
 
 class TakeForm(FlaskForm):
-    """ "Assign to me", with the no-conflict declaration made in the same form (one post instead of two)."""
+    """Take an application (assign it to me), with the no-conflict declaration in the same form (one post, not two)."""
 
     declare_no_conflict = BooleanField(
         "I take this application and have no conflict of interest with it",
