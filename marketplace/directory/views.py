@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
+from markupsafe import Markup
 
 from marketplace.core.permissions import public, require_access, role_required
 from marketplace.core.roles import Role
@@ -89,7 +90,7 @@ def profile_step(step: str):
             flash(error.problems[0], "error")
         else:
             flash(f"{services.STEPS[step]} saved" + (HELD_FOR_REVIEW if held is not None else ""), "success")
-            return redirect(url_for("directory.profile"))
+            return redirect(_after_step(organisation, step))
     return render_template(
         "directory/profile_step.html",
         organisation=organisation,
@@ -99,6 +100,15 @@ def profile_step(step: str):
         regions=services.localities_by_region() if step == "localities" else [],
         implied_districts=services.implied_districts(organisation) if step == "localities" else [],
     )
+
+
+def _after_step(organisation: Organisation, step: str) -> str:
+    """ "Save and continue" goes to the next unfinished step (the profile, with Publish, when none is left);
+    "Save and return to your profile" to the task list."""
+    following = services.next_unfinished_step(organisation, step) if request.form.get("then") == "continue" else None
+    if following is None:
+        return url_for("directory.profile")
+    return url_for("directory.profile_step", step=following)
 
 
 def _org_admin_organisation() -> Organisation:
@@ -116,7 +126,9 @@ def publish():
     except services.ProfileError as error:
         flash("Your profile cannot be published yet: " + "; ".join(error.problems), "error")
     else:
-        flash("Your profile is published: anyone can now find it in the directory", "success")
+        link = url_for("directory.organisation", organisation_id=organisation.id)
+        message = 'Your profile is published: anyone can now find it in the directory. <a class="{}" href="{}">{}</a>'
+        flash(Markup(message).format("govuk-notification-banner__link", link, "View your public profile"), "success")
     return redirect(url_for("directory.profile"))
 
 

@@ -173,3 +173,26 @@ class ReinstateForm(FlaskForm):
         "The provider is sent these reasons.",
     )
     submit = SubmitField("Reinstate the kitemark", widget=GovSubmitInput())
+
+
+class TakeAndReviewForm(ReviewForm):
+    """The review form for an application nobody has taken yet: the declaration comes with the decision."""
+
+    no_conflict = BooleanField(
+        "I have no conflict of interest with this organisation",
+        validators=[DataRequired(message="Declare that you have no conflict of interest before you decide")],
+        widget=GovCheckboxInput(),
+        description="For example: you do not work for it or advise it, and no close relative works there. "
+        "If you have a conflict, assign the application to another assessor instead.",
+    )
+
+
+class TakeForm(FlaskForm):
+    """Take an application (assign it to me), with the no-conflict declaration in the same form (one post, not two)."""
+
+    declare_no_conflict = BooleanField(
+        "I take this application and have no conflict of interest with it",
+        validators=[DataRequired(message="Declare that you have no conflict of interest before you take it")],
+        widget=GovCheckboxInput(),
+    )
+    submit = SubmitField("Take this application", widget=GovSubmitInput())

@@ -287,6 +287,27 @@ def declare_conflict(application: KitemarkApplication, *, assessor: Any, note: s
     )
 
 
+def take_application(application: KitemarkApplication, *, assessor: Any) -> None:
+    """Assign to ``assessor`` and record their no-conflict declaration: the two steps' rules and events, one form."""
+    if application.status != ApplicationStatus.SUBMITTED or application.assessor_id is not None:
+        raise KitemarkError("Someone has already taken this application: only its assessor can decide it.")
+    assign_application(application, assessor=assessor, by=assessor)
+    declare_no_conflict(application, assessor=assessor)
+
+
+def take_and_decide(
+    application: KitemarkApplication, *, assessor: Any, results: dict[str, CheckResult], decision: str, reasons: str
+) -> Kitemark | None:
+    """Assign a waiting application to ``assessor``, record their no-conflict declaration and their decision.
+
+    For the assessor who reviews and decides in one sitting: the same three steps as assigning, declaring and
+    deciding one by one, each with its own rules and audit event. A decision the rules refuse leaves the
+    application assigned to the assessor with the declaration made, as the steps one by one would.
+    """
+    take_application(application, assessor=assessor)
+    return decide_application(application, assessor=assessor, results=results, decision=decision, reasons=reasons)
+
+
 def _require_assigned(application: KitemarkApplication, assessor: Any) -> None:
     _require_assessor(assessor, application.organisation)
     if application.status != ApplicationStatus.IN_REVIEW or application.assessor_id != assessor.id:

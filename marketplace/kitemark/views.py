@@ -146,6 +146,8 @@ def _review_page(application: KitemarkApplication, form: Any = None, status: int
     assign_form = forms.AssignForm(assessor_id=me.id)
     assign_form.set_choices(services.assessors_for(application))
     review_form = form if isinstance(form, forms.ReviewForm) else forms.ReviewForm()
+    if form is None and application.assessor_id is None:
+        review_form = forms.TakeAndReviewForm()
     if form is None:
         for check in application.checks:
             review_form[f"{check.item_key}_result"].data = forms.VERIFIED if check.verified else forms.FAILED
@@ -159,6 +161,7 @@ def _review_page(application: KitemarkApplication, form: Any = None, status: int
         is_mine=application.assessor_id == me.id and application.status == ApplicationStatus.IN_REVIEW,
         assign_form=form if isinstance(form, forms.AssignForm) else assign_form,
         conflict_form=form if isinstance(form, forms.ConflictForm) else forms.ConflictForm(),
+        take_form=form if isinstance(form, forms.TakeForm) else forms.TakeForm(),
         review_form=review_form,
         **({"form": form} if form is not None else {}),
         history=history(application.organisation),
@@ -221,6 +224,42 @@ def decide(application_id: int):
         application,
         form,
         lambda: services.decide_application(
+            application,
+            assessor=_user(),
+            results=form.results(),
+            decision=form.decision.data,
+            reasons=form.reasons.data,
+        ),
+    )
+    if refused is not None:
+        return refused
+    flash(f"Decision recorded: {application.status_label.lower()}. The provider has been told.", "success")
+    return redirect(url_for("kitemark.queue"))
+
+
+@bp.post("/assessor/kitemark/applications/<int:application_id>/take")
+@assessors_only
+def take(application_id: int):
+    """Assign to me and declare no conflict of interest in one post; the review form follows."""
+    application = db.get_or_404(KitemarkApplication, application_id)
+    form = forms.TakeForm()
+    refused = _review_step(application, form, lambda: services.take_application(application, assessor=_user()))
+    if refused is not None:
+        return refused
+    flash("Assigned to you, with your declaration of no conflict of interest", "success")
+    return redirect(url_for("kitemark.application", application_id=application.id))
+
+
+@bp.post("/assessor/kitemark/applications/<int:application_id>/take-and-decide")
+@assessors_only
+def take_and_decide(application_id: int):
+    """Assign to me, declare no conflict and decide, in one form (an application nobody has taken yet)."""
+    application = db.get_or_404(KitemarkApplication, application_id)
+    form = forms.TakeAndReviewForm()
+    refused = _review_step(
+        application,
+        form,
+        lambda: services.take_and_decide(
             application,
             assessor=_user(),
             results=form.results(),

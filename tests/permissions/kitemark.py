@@ -22,6 +22,8 @@ EXPECTED: dict[tuple[str, str], dict[str, int]] = {
     ("kitemark.assign", "POST"): ASSESSOR_POST,
     ("kitemark.conflict", "POST"): ASSESSOR_POST,
     ("kitemark.decide", "POST"): ASSESSOR_POST,
+    ("kitemark.take_and_decide", "POST"): ASSESSOR_POST,
+    ("kitemark.take", "POST"): ASSESSOR_POST,
     ("kitemark.document", "GET"): only("assessor"),
     ("kitemark.awards", "GET"): only("assessor"),
     ("kitemark.organisation", "GET"): only("assessor"),

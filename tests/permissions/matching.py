@@ -13,6 +13,7 @@ from tests.permissions.roles import only
 
 EXPECTED: dict[tuple[str, str], dict[str, int]] = {
     ("matching.need_matches", "GET"): only("commissioner"),
+    ("matching.shortlist_matches", "POST"): only("commissioner", status=400),
     ("matching.opportunities", "GET"): only("provider_a", "provider_b"),
 }
 

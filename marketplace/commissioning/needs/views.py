@@ -60,9 +60,27 @@ def new():
     form = NeedForm(body)
     if form.validate_on_submit():
         need = services.create_need(body, form.details(), actor=current_user)
+        if request.form.get("then") == "publish":
+            return _publish_new(need)
         flash("Need saved as a draft. Publish it when it is ready.", "success")
         return redirect(url_for("needs.need", need_id=need.id))
     return render_template("needs/new.html", form=form)
+
+
+def _publish_new(need: Need):
+    """ "Save and publish": publish the new draft and show its matches, the commissioner's next step.
+
+    Publishing runs the same checks as the need page's "Publish need"; when one fails the draft stays saved and
+    the need page lists what is missing.
+    """
+    try:
+        services.publish_need(need, actor=current_user)
+    except services.NeedStateError as error:
+        for problem in error.problems:
+            flash(problem, "error")
+        return redirect(url_for("needs.need", need_id=need.id))
+    flash("Need published on the opportunities board. Tick the matching providers you want to shortlist.", "success")
+    return redirect(url_for("matching.need_matches", need_id=need.id))
 
 
 @bp.route("/commissioner/needs/<int:need_id>/edit", methods=["GET", "POST"])

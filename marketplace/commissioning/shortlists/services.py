@@ -168,6 +168,30 @@ def add_to_shortlist(need: Need, candidate: Candidate, *, actor: User) -> Shortl
     Raises :class:`ShortlistError` for unknown or unpublished non-responders, a response to another need, or a
     provider already on the shortlist.
     """
+    entry = _add_entry(need, candidate, actor=actor)
+    db.session.commit()
+    return entry
+
+
+def add_several_to_shortlist(need: Need, candidates: list[Candidate], *, actor: User) -> list[ShortlistEntry]:
+    """Add several candidates at once (ticked on the matches page): all of them, or none if one is refused.
+
+    One commit for the lot, so a refused candidate (already shortlisted since the page was loaded, unpublished)
+    leaves the shortlist as it was and the commissioner's selection can simply be sent again.
+    """
+    if not candidates:
+        raise ShortlistError("Select at least one provider to add to the shortlist")
+    try:
+        entries = [_add_entry(need, candidate, actor=actor) for candidate in candidates]
+    except ShortlistError:
+        db.session.rollback()
+        raise
+    db.session.commit()
+    return entries
+
+
+def _add_entry(need: Need, candidate: Candidate, *, actor: User) -> ShortlistEntry:
+    """One addition, audited but not committed (the callers commit)."""
     _ensure_changeable(need)
     response = _resolve_response(need, candidate.response_id)
     organisation, consortium = _resolve_responder(candidate, response)
@@ -205,7 +229,6 @@ def add_to_shortlist(need: Need, candidate: Candidate, *, actor: User) -> Shortl
             "response_id": response.id if response is not None else None,
         },
     )
-    db.session.commit()
     return entry
 
 

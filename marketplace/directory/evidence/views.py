@@ -18,9 +18,16 @@ from marketplace.core.clock import today
 from marketplace.core.permissions import public, require_access, role_required
 from marketplace.core.roles import Role
 from marketplace.directory import access
+from marketplace.directory import services as profiles
 from marketplace.directory.evidence import bp, forms, services, storage
 from marketplace.directory.evidence.presenters import accreditation_views, document_view
-from marketplace.directory.models import Accreditation, EvidenceDocument, ImpactEvidence, Organisation
+from marketplace.directory.models import (
+    Accreditation,
+    EvidenceDocument,
+    ImpactEvidence,
+    Organisation,
+    OrganisationStatus,
+)
 from marketplace.directory.signals import held_for_review
 from marketplace.extensions import db
 
@@ -95,6 +102,16 @@ def index():
         accreditations=accreditation_views(organisation, today()),
         documents=[document_view(document) for document in services.organisation_documents(organisation)],
         document_labels=services.document_owner_label(organisation),
+        ready_to_publish=_ready_to_publish(organisation),
+    )
+
+
+def _ready_to_publish(organisation: Organisation) -> bool:
+    """Offer "Publish profile" here too: after the evidence, publishing is the provider's next step (issue 17)."""
+    return (
+        organisation.status == OrganisationStatus.DRAFT
+        and access.is_org_admin(current_user, organisation)
+        and not profiles.missing_for_publishing(organisation)
     )
 
 

@@ -189,3 +189,23 @@ def test_the_needs_list_and_dashboard_group_needs_by_status(client, app):
     dashboard = text_of(client.get("/commissioner"))
     assert "Draft 1" in dashboard and "Open 2" in dashboard
     assert "Post a need" in dashboard and "Manage frameworks" in dashboard
+
+
+def test_save_and_publish_opens_the_new_need_and_shows_its_matches(client, app):
+    client.sign_in(make_commissioner().email)
+    response = client.submit("/commissioner/needs/new", need_form(then="publish"), follow_redirects=True)
+    need = db.session.scalar(select(Need))
+    assert need.status == NeedStatus.OPEN
+    assert response.request.path == f"/commissioner/needs/{need.id}/matches"
+    assert "Need published on the opportunities board" in text_of(response)
+
+
+def test_save_and_publish_keeps_an_incomplete_need_as_a_draft_and_says_what_is_missing(client, app):
+    client.sign_in(make_commissioner().email)
+    response = client.submit(
+        "/commissioner/needs/new", {"title": "Just an idea", "then": "publish"}, follow_redirects=True
+    )
+    need = db.session.scalar(select(Need))
+    assert need.status == NeedStatus.DRAFT
+    assert response.request.path == f"/needs/{need.id}"
+    assert "Enter a summary" in text_of(response)

@@ -71,10 +71,11 @@ def test_a_consortium_in_the_matches_can_be_shortlisted(app, signed_in, body):
     page = signed_in.get(f"/commissioner/needs/{need.id}/matches").get_data(as_text=True)
     item = _match_item(page, "Derby Partners")
     assert "Add to shortlist" in item
-    assert f'name="consortium_id" value="{directory["partners"].id}"' in item
+    button = re.search(r'<button type="submit" name="only" value="([^"]*)"', item)
+    assert button and button.group(1) == f"consortium:{directory['partners'].id}"
 
-    fields = dict(re.findall(r'name="([a-z_]+)" value="([^"]*)"', item))
-    response = signed_in.post("/commissioner/shortlists/add", data=fields, follow_redirects=True)
+    url = f"/commissioner/needs/{need.id}/matches"
+    response = signed_in.submit(url, {"only": button.group(1)}, follow_redirects=True)
 
     assert "Derby Partners added to the shortlist" in text_of(response)
     entries = db.session.scalar(select(Shortlist).where(Shortlist.need_id == need.id)).entries
