@@ -16,6 +16,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Locator, Page, expect
 
+from marketplace.demo.freshness import STALE_REF
+
 pytestmark = pytest.mark.browser
 
 DEMO = Path(__file__).resolve().parents[2] / "marketplace" / "demo" / "data"
@@ -36,7 +38,8 @@ PROVIDER_REF = "nottingham-museums"
 NEED = next(need for need in NEEDS if need["ref"] == "nottingham-emotional-wellbeing-call-2027")
 PAGE_SIZE = 20
 
-PUBLISHED = [o for o in DIRECTORY["organisations"] if o["status"] == "published"]
+# Published and in search: the demo's out-of-date listing (unconfirmed for 13 months) has left search.
+PUBLISHED = [o for o in DIRECTORY["organisations"] if o["status"] == "published" and o["ref"] != STALE_REF]
 BY_REF = {o["ref"]: o for o in DIRECTORY["organisations"]}
 
 
