@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -39,6 +39,7 @@ from marketplace.directory.models import (
     offer_service_area,
     organisation_indicator,
     organisation_locality,
+    organisation_problem_area,
     organisation_target_group,
 )
 from marketplace.kitemark.status import awards_for
@@ -74,12 +75,14 @@ class OrganisationRows:
     organisation_type: str | None
     status: str
     is_stale: bool
+    confirmed_at: datetime | None = None
     offers: list[_Offer] = field(default_factory=list)
     contributions: list[tuple[int, str, str | None, set[str]]] = field(default_factory=list)  # id, text, outcome, aims
     frameworks: list[tuple[int, str]] = field(default_factory=list)
     localities: set[int] = field(default_factory=set)
     target_groups: set[str] = field(default_factory=set)
     indicators: set[str] = field(default_factory=set)
+    problem_areas: set[str] = field(default_factory=set)
     accreditations: list[tuple[str | None, date | None]] = field(default_factory=list)
     safeguarding_verified: bool = False
     kitemarked: bool = False
@@ -171,6 +174,7 @@ def load_organisations(
         Organisation.organisation_type_id,
         Organisation.status,
         Organisation.is_stale,
+        Organisation.confirmed_at,
     ).where(_among(Organisation.id, wanted))
     terms = reference.terms
     found: dict[int, OrganisationRows] = {}
@@ -189,6 +193,7 @@ def load_organisations(
             organisation_type=terms.get(row.organisation_type_id),
             status=row.status,
             is_stale=bool(row.is_stale),
+            confirmed_at=row.confirmed_at,
         )
     ids = sorted(found)
     if ids:
@@ -263,7 +268,7 @@ def _load_contributions(
 
 
 def _load_profile(session: Session, found: dict[int, OrganisationRows], ids: list[int], terms: dict[int, str]) -> None:
-    """Framework statements, localities, target groups, indicators (then :func:`_load_evidence`)."""
+    """Framework statements, localities, target groups, indicators, problem areas (then :func:`_load_evidence`)."""
     statements = select(FrameworkStatement.id, FrameworkStatement.organisation_id, FrameworkStatement.statement)
     for row in _rows(session, statements.where(_among(FrameworkStatement.organisation_id, ids)).order_by("id")):
         if row.organisation_id in found:
@@ -271,7 +276,12 @@ def _load_profile(session: Session, found: dict[int, OrganisationRows], ids: lis
     for organisation_id, locality_id in _links(session, organisation_locality, "organisation_id", "locality_id", ids):
         if organisation_id in found:
             found[organisation_id].localities.add(locality_id)
-    for table, target in ((organisation_target_group, "target_groups"), (organisation_indicator, "indicators")):
+    linked = (
+        (organisation_target_group, "target_groups"),
+        (organisation_indicator, "indicators"),
+        (organisation_problem_area, "problem_areas"),
+    )
+    for table, target in linked:
         for organisation_id, term_id in _links(session, table, "organisation_id", "term_id", ids):
             if organisation_id in found and term_id in terms:
                 getattr(found[organisation_id], target).add(terms[term_id])

@@ -304,6 +304,8 @@ def rows_document(organisation: OrganisationRows, reference: Reference, *, versi
         "age_max": age_max,
         "adults_only": organisation.adults_only,
         "indicator": sorted(organisation.indicators),
+        "problem_area": sorted(organisation.problem_areas),
+        "confirmed_on": organisation.confirmed_at.date().isoformat() if organisation.confirmed_at else None,
         "offer_prices": [
             {"price_pence": o.price_pence, "service_area": sorted(o.service_areas), "outcome": sorted(o.outcomes)}
             for o in offers

@@ -3,7 +3,8 @@
 The one-at-a-time builder (``organisation_document`` from an ORM object) is the reference; the bulk path is what
 rebuilds, index updates and matching use. A varied directory: generated organisations and consortia, plus the
 cases a document must get right — drafts, a stale listing, kitemarks in force and lapsed, verified safeguarding,
-current and expired accreditations, adults-only, a consortium with an invited member and an unpublished lead.
+current and expired accreditations, adults-only,
+problem areas, an older confirmation, a consortium with an invited member and an unpublished lead.
 """
 
 from __future__ import annotations
@@ -37,6 +38,7 @@ from marketplace.search.engine import engine_for
 from marketplace.search.maintenance import check
 from scripts.generate_directory import generate
 from tests.factories import make_accreditation, make_safeguarding
+from tests.lookups import term
 
 
 @pytest.fixture
@@ -63,6 +65,8 @@ def directory(app):
         )
     published[8].adults_only = True
     published[9].is_stale = True
+    published[12].problem_areas = [term("problem_area", "neet"), term("problem_area", "obesity")]
+    published[13].confirmed_at = utcnow() - timedelta(days=200)
     consortium = Consortium(name="Northern Lights Partnership", description="Libraries together")
     consortium.lead_organisation = next(o for o in organisations if o.status != OrganisationStatus.PUBLISHED)
     db.session.add(consortium)
