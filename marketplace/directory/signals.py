@@ -10,6 +10,10 @@ registration number) is saved, with the organisation as sender and ``kind`` plus
 A receiver that holds the edit for an assessor's review (a trusted listing: see ``marketplace.revisions``)
 returns what it made; the directory then saves nothing itself (:func:`held_for_review`).
 
+``reviewed_listing`` asks whether a listing's material edits are reviewed (a trusted listing), for a writer that
+cannot hold an edit for review, such as the directory import: it refuses the record instead
+(:func:`edits_are_reviewed`).
+
 ``listing_edited`` is sent inside the transaction of a minor edit that went live at once (profile steps, offers,
 impact evidence), so the assessors' change feed can list edits to trusted listings.
 """
@@ -24,6 +28,7 @@ _signals = Namespace()
 safeguarding_changed = _signals.signal("safeguarding-changed")
 material_edit = _signals.signal("material-edit")
 listing_edited = _signals.signal("listing-edited")
+reviewed_listing = _signals.signal("reviewed-listing")
 
 
 def held_for_review(organisation: Any, kind: str, **edit: Any) -> Any | None:
@@ -32,6 +37,11 @@ def held_for_review(organisation: Any, kind: str, **edit: Any) -> Any | None:
         if held is not None:
             return held
     return None
+
+
+def edits_are_reviewed(organisation: Any) -> bool:
+    """True when a receiver says this listing's material edits wait for an assessor's review."""
+    return any(answer for _receiver, answer in reviewed_listing.send(organisation))
 
 
 def note_listing_edited(organisation: Any, summary: str, *, user: Any) -> None:

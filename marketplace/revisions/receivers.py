@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from marketplace.directory.models import Organisation
-from marketplace.directory.signals import listing_edited, material_edit
+from marketplace.directory.signals import listing_edited, material_edit, reviewed_listing
 from marketplace.revisions import services
 from marketplace.revisions.models import ProfileRevision, RevisionKind
 from marketplace.revisions.trust import is_trusted
@@ -41,6 +41,11 @@ def hold_for_review(organisation: Organisation, *, kind: str, **edit: Any) -> Pr
     if kind not in PROPOSERS or not is_trusted(organisation):
         return None
     return PROPOSERS[kind](organisation, edit)
+
+
+@reviewed_listing.connect
+def is_reviewed(organisation: Organisation, **_: Any) -> bool:
+    return is_trusted(organisation)
 
 
 @listing_edited.connect

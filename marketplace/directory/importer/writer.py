@@ -41,6 +41,7 @@ from marketplace.directory.services import (
     apply_profile_values,
     apply_status,
 )
+from marketplace.directory.signals import edits_are_reviewed
 from marketplace.extensions import db
 
 TERM_FIELDS = ("organisation_type", "legal_form")
@@ -71,7 +72,22 @@ def _value_for_money(value: dict) -> dict:
     return {**value, "social_return_ratio": Decimal(str(ratio)) if ratio is not None else None}
 
 
+MATERIAL_KEYS = ("name", "legal_form", "registration_number")
+
+
+def _refuse_material_change(organisation: Organisation, keys: list[str]) -> None:
+    """An import cannot hold an edit for an assessor's review, so it may not change a trusted listing's name,
+    legal form or registration number: those go through the profile page, where the change is reviewed."""
+    material = [key for key in MATERIAL_KEYS if key in keys]
+    if material and organisation.id is not None and edits_are_reviewed(organisation):
+        raise ProfileError(
+            f"{', '.join(material)}: {organisation.name} is kitemarked or has verified safeguarding, so a change to "
+            "its name, legal form or registration number is reviewed by an assessor: make it on the profile page"
+        )
+
+
 def _apply_profile(organisation: Organisation, record: dict, keys: list[str], catalogue: Catalogue) -> None:
+    _refuse_material_change(organisation, keys)
     values = {key: _profile_value(key, record[key], catalogue) for key in keys if key in PROFILE_KEYS}
     if "value_for_money" in keys:
         values.update(_value_for_money(record["value_for_money"]))
