@@ -75,7 +75,7 @@ def test_a_consortium_in_the_matches_can_be_shortlisted(app, signed_in, body):
     assert button and button.group(1) == f"consortium:{directory['partners'].id}"
 
     url = f"/commissioner/needs/{need.id}/matches"
-    response = signed_in.submit(url, {"only": button.group(1)}, follow_redirects=True)
+    response = signed_in.submit(f"{url}/shortlist", {"only": button.group(1)}, page_url=url, follow_redirects=True)
 
     assert "Derby Partners added to the shortlist" in text_of(response)
     entries = db.session.scalar(select(Shortlist).where(Shortlist.need_id == need.id)).entries
