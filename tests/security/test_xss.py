@@ -47,7 +47,12 @@ FILES = {
     "csv_file": ("localities.csv", LOCALITIES_CSV.encode()),
 }
 # FlaskForm text fields the probe does not reach, and why.
-NOT_REACHED: dict[tuple[str, str], str] = {}
+NOT_REACHED: dict[tuple[str, str], str] = {
+    ("ShortlistMatchesForm", "only"): (
+        "posted by each match's 'Add to shortlist' button, not typed: its value must be one of the need's current "
+        "matches (any other is refused before anything is saved or shown), so no text of the poster's reaches a page"
+    ),
+}
 
 
 def _csv_problems(url: str, response) -> list[str]:
