@@ -22,6 +22,7 @@ from marketplace.directory.models import Organisation
 from marketplace.extensions import db
 from marketplace.matching.ranking import match_need
 from tests import factories
+from tests.browser.elsewhere import confirmation_path
 from tests.browser.test_kitemark_journey import ASSESSOR, expect_success, new_page, sign_in
 from tests.browser.test_provider_journey import PASSWORD, fill_date, pdf, save_step
 from tests.factories import make_need
@@ -43,7 +44,7 @@ def _matched(live_app, need_id: int) -> list[str]:
         return names(match_need(db.session.get(Need, need_id)))
 
 
-def _register_and_complete_profile(page, live_url: str, name: str, email: str) -> None:
+def _register_and_complete_profile(page, live_app, live_url: str, name: str, email: str) -> None:
     today = clock.today()
     page.goto(live_url + "/account/register")
     page.get_by_label("Full name").fill("Robin Dale")
@@ -53,6 +54,9 @@ def _register_and_complete_profile(page, live_url: str, name: str, email: str) -
     page.get_by_label("Organisation type").select_option(label="Museum")
     page.get_by_role("textbox", name="Create a password").fill(PASSWORD)
     page.get_by_role("textbox", name="Confirm password").fill(PASSWORD)
+    page.get_by_role("button", name="Create account").click()
+    expect(page.locator("h1")).to_have_text("Check your email")
+    page.goto(live_url + confirmation_path(live_app, email))  # the link emailed to confirm the address
     page.get_by_role("button", name="Create account").click()
     expect_success(page, "Your account has been created")
 
@@ -113,7 +117,7 @@ def test_a_new_provider_is_verified_matched_and_its_safeguarding_edit_is_reviewe
 
     # 1. Registration and the profile, all in the browser --------------------------------------------------------
     provider = new_page(browser, errors)
-    _register_and_complete_profile(provider, live_url, name, email)
+    _register_and_complete_profile(provider, live_app, live_url, name, email)
     with live_app.app_context():
         organisation = db.session.scalar(db.select(Organisation).where(Organisation.name == name))
         organisation_id = organisation.id
