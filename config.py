@@ -33,7 +33,7 @@ class Config:
     SEARCH_INDEX_DIR = os.environ.get("SEARCH_INDEX_DIR", str(BASE_DIR / "search_index"))
     SEARCH_ENGINE = os.environ.get("SEARCH_ENGINE", "whoosh")  # or "tantivy" for large directories
     SEARCH_SYNC = True  # record changes in the feed and update the index after each commit
-    # Each host's index follows the feed from a thread in its app processes (marketplace/search/follower.py).
+    # Each host's index follows the feed from a thread in its app processes (marketplace/search/index/follower.py).
     SEARCH_FOLLOW = _bool("SEARCH_FOLLOW", True)
     SEARCH_FOLLOW_INTERVAL = float(os.environ.get("SEARCH_FOLLOW_INTERVAL", "0.25"))
     SEARCH_FOLLOWER_NAME = os.environ.get("SEARCH_FOLLOWER_NAME")  # default: host name and index folder

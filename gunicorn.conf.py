@@ -79,10 +79,10 @@ def on_starting(server) -> None:
 
 def post_worker_init(worker) -> None:
     """Start this worker's search follower at once (after the fork: threads do not survive one), so a host that was
-    down catches up with the change feed before its first request. See ``marketplace.search.follower``."""
+    down catches up with the change feed before its first request. See ``marketplace.search.index.follower``."""
     app = getattr(worker, "wsgi", None)
     if hasattr(app, "extensions"):
-        from marketplace.search.follower import start_follower
+        from marketplace.search.index.follower import start_follower
 
         start_follower(app)
 

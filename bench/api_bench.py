@@ -70,7 +70,7 @@ def _index(site: load_test.Site) -> None:
     """Build the search index once: gunicorn's health check (the readiness the server waits for) opens it."""
     if (site.folder / "search_index").exists():
         return
-    from marketplace.search.maintenance import rebuild
+    from marketplace.search.index.maintenance import rebuild
 
     app = site.app(SEARCH_SYNC=False)
     with app.app_context():

@@ -201,7 +201,7 @@ def signed_in_session(base_url: str) -> requests.Session:
 
 def engine_floor(index) -> float:
     """Milliseconds of one raw engine search matching the first search page (text, 2 filters, all facets)."""
-    from marketplace.search.engine import FACET_FIELDS, SearchQuery
+    from marketplace.search.engines.engine import FACET_FIELDS, SearchQuery
 
     query = SearchQuery(
         text="museum",
@@ -228,7 +228,7 @@ def rss_mb(pids: list[int]) -> list[float]:
 def run_rounds(
     base_url: str, facts: dict, rounds: int, site: load_test.Site, engine: str, only: str = ""
 ) -> dict[str, list]:
-    from marketplace.search.engine import open_engine
+    from marketplace.search.engines.engine import open_engine
 
     http = signed_in_session(base_url)
     index = open_engine(engine, str(site.folder / "search_index"))  # opened once, like a worker's

@@ -23,7 +23,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from marketplace.search.engine import FACET_FIELDS, SearchQuery, open_engine
+from marketplace.search.engines.engine import FACET_FIELDS, SearchQuery, open_engine
 
 WORDS = (
     "museum gallery library archive theatre music dance drama poetry film heritage history science craft design "

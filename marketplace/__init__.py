@@ -106,8 +106,8 @@ def _bound_url_ids(app: Flask) -> None:
 def _init_search(app: Flask) -> None:
     """The search index follows the database's change feed (after each commit and from a follower thread)."""
     from marketplace.search.cli import search_cli
-    from marketplace.search.follower import init_follower
-    from marketplace.search.sync import init_search_sync
+    from marketplace.search.index.follower import init_follower
+    from marketplace.search.index.sync import init_search_sync
 
     init_search_sync(app)
     init_follower(app)
@@ -223,6 +223,7 @@ def _register_blueprints(app: Flask) -> None:
     import marketplace.audit.models
     import marketplace.jobs.models
     import marketplace.registration.models
+    import marketplace.search.index.models
     import marketplace.search.models  # noqa: F401
 
 

@@ -25,7 +25,7 @@ from marketplace.core.permissions import public
 from marketplace.directory.models import Organisation
 from marketplace.extensions import db
 from marketplace.jobs.services import job_health
-from marketplace.search.engine import SearchQuery, engine_for
+from marketplace.search.engines.engine import SearchQuery, engine_for
 
 logger = logging.getLogger(__name__)
 

@@ -33,7 +33,7 @@ def run_hosts(site: Site, args: argparse.Namespace) -> int:
     """``--hosts N``: N gunicorns on one database, each with its own index, and one Redis for the rate limits."""
     from contextlib import ExitStack
 
-    from marketplace.search.maintenance import rebuild
+    from marketplace.search.index.maintenance import rebuild
 
     index_dirs = [str(site.folder / f"search_index_host{n}") for n in range(1, args.hosts + 1)]
     for index_dir in index_dirs:  # each new host builds its index from the database (`flask search rebuild`)

@@ -142,7 +142,7 @@ def prepare_site(
     from marketplace.directory.importer import import_directory
     from marketplace.extensions import db
     from marketplace.reference.services import load_all
-    from marketplace.search.maintenance import rebuild
+    from marketplace.search.index.maintenance import rebuild
     from scripts.generate_directory import generate
 
     folder.mkdir(parents=True, exist_ok=True)
@@ -706,9 +706,9 @@ def verify(site: Site, ledger: Ledger, index_dirs: list[str] | None = None) -> l
 def _verify_index(site: Site, ledger: Ledger, index_dir: str, *, label: str) -> list[str]:
     """Every confirmed edit is found in this index, and ``flask search check`` of it is clean."""
     from marketplace.extensions import db
-    from marketplace.search.documents import organisation_doc_id
-    from marketplace.search.engine import SearchQuery, engine_for
-    from marketplace.search.maintenance import check
+    from marketplace.search.engines.engine import SearchQuery, engine_for
+    from marketplace.search.index.documents import organisation_doc_id
+    from marketplace.search.index.maintenance import check
 
     problems: list[str] = []
     app = site.app(SEARCH_INDEX_DIR=index_dir)

@@ -19,8 +19,8 @@ from marketplace.extensions import db
 from marketplace.kitemark.models import Kitemark, KitemarkApplication
 from marketplace.kitemark.status import kitemarked_organisation_ids
 from marketplace.matching.ranking import match_need, open_needs
-from marketplace.search.documents import all_documents, organisation_doc_id
-from marketplace.search.maintenance import check, rebuild
+from marketplace.search.index.documents import all_documents, organisation_doc_id
+from marketplace.search.index.maintenance import check, rebuild
 from marketplace.verification.models import RequestReason, SafeguardingVerification, VerificationStatus
 from tests.client import text_of
 

@@ -45,7 +45,7 @@ def restore_command(path: Path, force: bool, no_search_rebuild: bool) -> None:
     if no_search_rebuild:
         click.echo("Run `flask search rebuild` to index the restored data.")
         return
-    from marketplace.search import maintenance
+    from marketplace.search.index import maintenance
 
     search = maintenance.rebuild(current_app._get_current_object())
     click.echo(f"Rebuilt the search index: {search.documents} documents")

@@ -5,8 +5,8 @@ from flask import current_app
 
 from marketplace.demo import bp
 from marketplace.demo.services import load_demo
-from marketplace.search.engine import engine_for
-from marketplace.search.maintenance import rebuild
+from marketplace.search.engines.engine import engine_for
+from marketplace.search.index.maintenance import rebuild
 
 bp.cli.short_help = "Demo data commands."
 

@@ -42,7 +42,7 @@ def _send_emails(app: Flask) -> str:
 
 
 def _search_catch_up(app: Flask) -> str:
-    from marketplace.search.sync import catch_up
+    from marketplace.search.index.sync import catch_up
 
     report = catch_up(app, timeout=60)
     return "no index or busy: retried next run" if report is None else f"applied {report.changes} change(s)"
@@ -50,7 +50,7 @@ def _search_catch_up(app: Flask) -> str:
 
 def _prune_feed(app: Flask) -> str:
     from marketplace.extensions import db
-    from marketplace.search.outbox import prune
+    from marketplace.search.index.outbox import prune
 
     return f"pruned {prune(db.session)} change(s)"
 

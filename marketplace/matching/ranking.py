@@ -51,15 +51,15 @@ from marketplace.matching.ages import excluded_by_ages
 from marketplace.matching.places import NeedPlace, need_place, placement
 from marketplace.monitoring.reviews import track_record_reasons
 from marketplace.reference.models import Term
-from marketplace.search.documents import (
+from marketplace.search.engines.engine import SearchQuery, engine_for
+from marketplace.search.engines.text import STOP_WORDS, _stem
+from marketplace.search.index.documents import (
     CONSORTIUM_PREFIX,
     ORGANISATION_PREFIX,
     DocumentBatch,
     organisation_doc_id,
     organisation_document,
 )
-from marketplace.search.engine import SearchQuery, engine_for
-from marketplace.search.text import STOP_WORDS, _stem
 
 WEIGHTS: dict[str, float] = {
     "text": 3.0,

@@ -6,8 +6,8 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
-from marketplace.search import maintenance
-from marketplace.search.sync import catch_up, follower_name
+from marketplace.search.index import maintenance
+from marketplace.search.index.sync import catch_up, follower_name
 
 search_cli = AppGroup("search", help="Maintain the search index.")
 SHOW = 20
@@ -57,7 +57,7 @@ def process_queue_command() -> None:
 @click.option("--interval", type=float, default=None, help="Seconds between looks at the feed (default 0.25).")
 def follow_command(interval: float | None) -> None:
     """Apply the change feed to this host's index as it grows, until stopped (the app does this itself too)."""
-    from marketplace.search.follower import Follower
+    from marketplace.search.index.follower import Follower
 
     follower = Follower(current_app._get_current_object(), interval=interval)
     click.echo(f"Following the change feed into {follower_name(follower.app)} (Ctrl-C stops)")

@@ -24,8 +24,8 @@ from marketplace.directory.models import Consortium, Organisation
 from marketplace.extensions import db
 from marketplace.kitemark.status import KitemarkAward, awards_for
 from marketplace.reference.postcodes import outcode_of
-from marketplace.search.documents import CONSORTIUM_PREFIX, ORGANISATION_PREFIX
-from marketplace.search.engine import SearchHit, SearchQuery, SearchResults, engine_for
+from marketplace.search.engines.engine import SearchHit, SearchQuery, SearchResults, engine_for
+from marketplace.search.index.documents import CONSORTIUM_PREFIX, ORGANISATION_PREFIX
 from marketplace.search.maps import MapPicture, results_map
 from marketplace.search.reference_cache import reference_snapshot
 

@@ -18,7 +18,7 @@ from marketplace.core.clock import utcnow
 from marketplace.core.links import external_url
 from marketplace.extensions import db
 from marketplace.notifications.services import send_email
-from marketplace.search.engine import MAX_PAGE_SIZE, SearchHit, engine_for
+from marketplace.search.engines.engine import MAX_PAGE_SIZE, SearchHit, engine_for
 from marketplace.search.models import SavedSearch
 from marketplace.search.presenters import engine_query, parse_params
 

@@ -14,7 +14,7 @@ from marketplace import create_app
 from marketplace.demo.services import load_demo
 from marketplace.extensions import db
 from marketplace.reference.services import load_all
-from marketplace.search.maintenance import rebuild
+from marketplace.search.index.maintenance import rebuild
 from tests.browser.elsewhere import LIVE_APPS
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")  # Debian's; CHROMIUM=PATH names another build

@@ -27,7 +27,7 @@ from marketplace.directory.models import Consortium, Offer, Organisation
 from marketplace.directory.services import STEPS
 from marketplace.extensions import db
 from marketplace.kitemark.models import KitemarkApplication
-from marketplace.search.maintenance import rebuild
+from marketplace.search.index.maintenance import rebuild
 from tests.browser.axe import IMPACTS, Violation, impact_counts, new_axe_context, run_axe
 from tests.browser.elsewhere import enter_sign_in_code
 

@@ -19,7 +19,7 @@ from marketplace.audit.models import AuditEvent
 from marketplace.core.templating import format_date
 from marketplace.extensions import db
 from marketplace.kitemark.models import Kitemark, KitemarkApplication
-from marketplace.search.maintenance import rebuild
+from marketplace.search.index.maintenance import rebuild
 from tests.browser.elsewhere import enter_sign_in_code
 from tests.factories import PASSWORD, make_ready_organisation
 

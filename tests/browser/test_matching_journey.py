@@ -82,7 +82,7 @@ def hampshire(live_app, tmp_path_factory) -> dict[str, int]:
     from marketplace.commissioning.models import CommissioningBody, Need
     from marketplace.core.clock import today, utcnow
     from marketplace.extensions import db
-    from marketplace.search.maintenance import rebuild
+    from marketplace.search.index.maintenance import rebuild
 
     folder = tmp_path_factory.mktemp("hampshire")
     deadline = (today() + timedelta(days=60)).isoformat()

@@ -12,10 +12,10 @@ from marketplace.directory import freshness, services
 from marketplace.directory.models import OrganisationStatus
 from marketplace.extensions import db
 from marketplace.notifications.models import OutboxEmail
-from marketplace.search.documents import all_documents, documents_for_ids
-from marketplace.search.engine import SearchQuery
-from marketplace.search.maintenance import engine_for
-from marketplace.search.sync import init_search_sync
+from marketplace.search.engines.engine import SearchQuery
+from marketplace.search.index.documents import all_documents, documents_for_ids
+from marketplace.search.index.maintenance import engine_for
+from marketplace.search.index.sync import init_search_sync
 from tests import factories
 from tests.client import text_of
 

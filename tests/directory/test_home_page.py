@@ -15,9 +15,9 @@ from marketplace.directory.models import Offer, OrganisationStatus, OutcomeContr
 from marketplace.extensions import db
 from marketplace.kitemark.models import Kitemark, KitemarkStatus
 from marketplace.reference.services import terms_by_code
-from marketplace.search.engine import engine_for
-from marketplace.search.maintenance import rebuild
-from marketplace.search.sync import init_search_sync
+from marketplace.search.engines.engine import engine_for
+from marketplace.search.index.maintenance import rebuild
+from marketplace.search.index.sync import init_search_sync
 from tests.client import text_of
 from tests.factories import make_body, make_need, make_organisation
 from tests.lookups import locality

@@ -15,7 +15,7 @@ from marketplace.jobs import services
 from marketplace.jobs.cli import jobs_cli
 from marketplace.jobs.models import ScheduledJob
 from marketplace.jobs.registry import JOBS, Job
-from marketplace.search.maintenance import rebuild
+from marketplace.search.index.maintenance import rebuild
 
 
 @pytest.fixture

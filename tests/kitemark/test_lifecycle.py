@@ -14,8 +14,8 @@ from marketplace.kitemark import services
 from marketplace.kitemark.lifecycle import sweep
 from marketplace.kitemark.models import KitemarkStatus
 from marketplace.kitemark.status import current_award, is_kitemarked, kitemark_status, kitemarked_organisation_ids
-from marketplace.search.engine import SearchQuery, engine_for
-from marketplace.search.sync import init_search_sync
+from marketplace.search.engines.engine import SearchQuery, engine_for
+from marketplace.search.index.sync import init_search_sync
 from tests.client import error_summary, text_of
 from tests.factories import awarded
 

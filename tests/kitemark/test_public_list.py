@@ -8,7 +8,7 @@ import io
 from marketplace.core.templating import format_date
 from marketplace.extensions import db
 from marketplace.reference.services import terms_by_code
-from marketplace.search.maintenance import rebuild
+from marketplace.search.index.maintenance import rebuild
 from tests.client import text_of
 from tests.factories import awarded, make_ready_organisation
 

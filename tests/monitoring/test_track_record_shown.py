@@ -11,7 +11,7 @@ from marketplace.extensions import db
 from marketplace.matching.ranking import match_need
 from marketplace.monitoring import reviews
 from marketplace.monitoring.models import CloseOutReview, Contract
-from marketplace.search.maintenance import rebuild
+from marketplace.search.index.maintenance import rebuild
 from tests import factories
 from tests.commissioning.shortlists.conftest import put_on_shortlist
 from tests.factories import make_need

@@ -7,8 +7,8 @@ import shutil
 from sqlalchemy.exc import OperationalError
 
 from marketplace.extensions import db
-from marketplace.search.engine import engine_for
-from marketplace.search.maintenance import rebuild
+from marketplace.search.engines.engine import engine_for
+from marketplace.search.index.maintenance import rebuild
 
 
 def test_a_healthy_site_answers_ok_for_the_database_and_search(app, client):

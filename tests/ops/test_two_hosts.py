@@ -37,7 +37,7 @@ def shared_redis(tmp_path_factory):
 
 def index_of(site, name: str) -> str:
     """The host's own index folder, built from the database as a new host would (`flask search rebuild`)."""
-    from marketplace.search.maintenance import rebuild
+    from marketplace.search.index.maintenance import rebuild
 
     folder = str(Path(site.folder) / f"index-{name}")
     if not Path(folder).exists():
@@ -67,7 +67,7 @@ def found(server: GunicornServer, words: str, organisation_id: int) -> bool:
 
 def in_index(site, name: str, words: str, organisation_id: int) -> bool:
     """Whether the host's index folder holds the organisation for ``words`` (asked directly: the host is down)."""
-    from marketplace.search.engine import SearchQuery, engine_for
+    from marketplace.search.engines.engine import SearchQuery, engine_for
 
     key = (id(site), name)
     if key not in _readers:  # one reader per index: it reopens the index when the host commits to it
@@ -109,7 +109,7 @@ def test_an_edit_through_host_a_is_found_by_search_on_host_b_within_a_second(sit
 
 
 def test_host_b_stopped_during_100_edits_catches_up_on_restart_with_nothing_lost(site, shared_redis):
-    from marketplace.search.maintenance import check
+    from marketplace.search.index.maintenance import check
 
     b = host(site, "host-b2", shared_redis)  # its index is built, then it stays down during the edits
     providers = site.providers

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import current_app
 
-from marketplace.search.maintenance import rebuild
+from marketplace.search.index.maintenance import rebuild
 from tests.permissions.roles import everyone
 
 EXPECTED: dict[tuple[str, str], dict[str, int]] = {

@@ -12,7 +12,7 @@ from marketplace.directory.models import Accreditation
 from marketplace.extensions import db
 from marketplace.notifications.models import OutboxEmail
 from marketplace.revisions.models import ProfileRevision, RevisionKind, RevisionStatus
-from marketplace.search.documents import organisation_document
+from marketplace.search.index.documents import organisation_document
 from marketplace.verification.models import RequestReason
 from marketplace.verification.services import open_request
 from marketplace.verification.status import verification_state

@@ -25,7 +25,8 @@ from marketplace.directory.models import (
 )
 from marketplace.extensions import db
 from marketplace.kitemark.models import Kitemark, KitemarkStatus
-from marketplace.search.documents import (
+from marketplace.search.engines.engine import engine_for
+from marketplace.search.index.documents import (
     DocumentBatch,
     _published_members,
     all_documents,
@@ -34,8 +35,7 @@ from marketplace.search.documents import (
     organisation_doc_id,
     organisation_document,
 )
-from marketplace.search.engine import engine_for
-from marketplace.search.maintenance import check
+from marketplace.search.index.maintenance import check
 from scripts.generate_directory import generate
 from tests.factories import make_accreditation, make_safeguarding
 from tests.lookups import term

@@ -8,9 +8,9 @@ from dataclasses import replace
 
 import pytest
 
-from marketplace.search.base import IndexMissing
-from marketplace.search.engine import FACET_FIELDS, SearchQuery, open_engine
-from marketplace.search.facets import document_ages, document_values
+from marketplace.search.engines.base import IndexMissing
+from marketplace.search.engines.engine import FACET_FIELDS, SearchQuery, open_engine
+from marketplace.search.engines.facets import document_ages, document_values
 
 ENGINES = ["whoosh", "tantivy"]
 

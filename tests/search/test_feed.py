@@ -13,11 +13,11 @@ from marketplace.core.clock import utcnow
 from marketplace.directory.models import Organisation, OrganisationStatus
 from marketplace.extensions import db
 from marketplace.reference.services import terms_by_code
-from marketplace.search import outbox, position
-from marketplace.search.engine import SearchQuery, engine_for
-from marketplace.search.maintenance import check, rebuild
-from marketplace.search.models import IndexChange, IndexFollower
-from marketplace.search.sync import catch_up, init_search_sync
+from marketplace.search.engines.engine import SearchQuery, engine_for
+from marketplace.search.index import outbox, position
+from marketplace.search.index.maintenance import check, rebuild
+from marketplace.search.index.models import IndexChange, IndexFollower
+from marketplace.search.index.sync import catch_up, init_search_sync
 from tests.factories import make_organisation
 
 

@@ -11,9 +11,9 @@ from __future__ import annotations
 import pytest
 
 from marketplace.directory.importer import import_directory
-from marketplace.search.engine import engine_for
-from marketplace.search.maintenance import check
-from marketplace.search.sync import init_search_sync
+from marketplace.search.engines.engine import engine_for
+from marketplace.search.index.maintenance import check
+from marketplace.search.index.sync import init_search_sync
 from scripts.generate_directory import generate
 
 COUNT = 300

@@ -6,10 +6,10 @@ import pytest
 
 from marketplace.directory.models import OrganisationStatus
 from marketplace.extensions import db
-from marketplace.search import maintenance
 from marketplace.search.cli import search_cli
-from marketplace.search.documents import organisation_document
-from marketplace.search.engine import SearchQuery, engine_for
+from marketplace.search.engines.engine import SearchQuery, engine_for
+from marketplace.search.index import maintenance
+from marketplace.search.index.documents import organisation_document
 from tests.factories import make_organisation
 
 

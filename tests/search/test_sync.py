@@ -19,10 +19,10 @@ from marketplace.directory.models import (
 from marketplace.extensions import db
 from marketplace.reference.models import Locality
 from marketplace.reference.services import terms_by_code
-from marketplace.search.documents import organisation_document
-from marketplace.search.engine import SearchQuery, engine_for
-from marketplace.search.maintenance import check, rebuild
-from marketplace.search.sync import init_search_sync, process_queue
+from marketplace.search.engines.engine import SearchQuery, engine_for
+from marketplace.search.index.documents import organisation_document
+from marketplace.search.index.maintenance import check, rebuild
+from marketplace.search.index.sync import init_search_sync, process_queue
 from tests.factories import make_organisation
 
 

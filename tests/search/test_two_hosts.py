@@ -13,10 +13,10 @@ import pytest
 from marketplace import create_app
 from marketplace.directory.models import OrganisationStatus
 from marketplace.extensions import db
-from marketplace.search.engine import SearchQuery, engine_for
-from marketplace.search.follower import Follower
-from marketplace.search.maintenance import check, rebuild
-from marketplace.search.sync import init_search_sync
+from marketplace.search.engines.engine import SearchQuery, engine_for
+from marketplace.search.index.follower import Follower
+from marketplace.search.index.maintenance import check, rebuild
+from marketplace.search.index.sync import init_search_sync
 from tests.factories import make_organisation
 
 VISIBLE_WITHIN = 1.0
@@ -115,7 +115,7 @@ def test_only_one_process_per_host_follows(host_b, follower_b):
 
 
 def test_a_follower_that_keeps_failing_waits_longer_between_rounds(host_b, monkeypatch):
-    from marketplace.search import follower as module
+    from marketplace.search.index import follower as module
 
     monkeypatch.setattr(module, "is_behind", lambda app: True)
     monkeypatch.setattr(module, "catch_up", lambda app, **kwargs: None)  # e.g. a corrupted index

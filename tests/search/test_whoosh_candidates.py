@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from marketplace.search.engine import TEXT_FIELDS, SearchQuery, open_engine
-from marketplace.search.whoosh_compat import whoosh_index, whoosh_query
-from marketplace.search.whoosh_engine import analysed
+from marketplace.search.engines.engine import TEXT_FIELDS, SearchQuery, open_engine
+from marketplace.search.engines.whoosh_compat import whoosh_index, whoosh_query
+from marketplace.search.engines.whoosh_engine import analysed
 from tests.search.test_engines import corpus, expected_ids
 
 QUERIES = [

@@ -7,8 +7,8 @@ from datetime import timedelta
 from marketplace.core.clock import today
 from marketplace.extensions import db
 from marketplace.matching.ranking import match_need
-from marketplace.search.maintenance import rebuild
-from marketplace.search.sync import init_search_sync
+from marketplace.search.index.maintenance import rebuild
+from marketplace.search.index.sync import init_search_sync
 from tests import factories
 from tests.client import FormClient, text_of
 from tests.directory.evidence.test_records import MULTIPART, safeguarding_form

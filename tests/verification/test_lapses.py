@@ -10,9 +10,9 @@ from marketplace.core.clock import today
 from marketplace.directory.evidence import services as evidence
 from marketplace.extensions import db
 from marketplace.notifications.models import OutboxEmail
-from marketplace.search.engine import SearchQuery
-from marketplace.search.maintenance import engine_for
-from marketplace.search.sync import init_search_sync
+from marketplace.search.engines.engine import SearchQuery
+from marketplace.search.index.maintenance import engine_for
+from marketplace.search.index.sync import init_search_sync
 from marketplace.verification import services
 from marketplace.verification.models import RequestReason, VerificationStatus
 from tests.client import text_of

@@ -10,7 +10,7 @@ from marketplace.commissioning.models import NeedStatus, Shortlist
 from marketplace.directory.importer import import_directory
 from marketplace.directory.models import Consortium, Organisation
 from marketplace.extensions import db
-from marketplace.search.maintenance import rebuild
+from marketplace.search.index.maintenance import rebuild
 from tests.client import text_of
 from tests.commissioning.shortlists.conftest import put_on_shortlist
 from tests.factories import make_need, make_response

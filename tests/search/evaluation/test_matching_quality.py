@@ -26,8 +26,8 @@ from marketplace.directory.importer import import_directory
 from marketplace.directory.models import Organisation
 from marketplace.extensions import db
 from marketplace.matching import ranking as matching
-from marketplace.search.documents import organisation_doc_id
-from marketplace.search.maintenance import rebuild
+from marketplace.search.index.documents import organisation_doc_id
+from marketplace.search.index.maintenance import rebuild
 from tests.factories import make_body
 
 HERE = Path(__file__).parent

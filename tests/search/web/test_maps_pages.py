@@ -9,8 +9,8 @@ from sqlalchemy import event
 
 from marketplace.directory.models import OrganisationStatus
 from marketplace.extensions import db
-from marketplace.search.engine import engine_for
-from marketplace.search.sync import init_search_sync
+from marketplace.search.engines.engine import engine_for
+from marketplace.search.index.sync import init_search_sync
 from tests.factories import make_body, make_commissioner, make_organisation
 from tests.lookups import locality
 

@@ -16,7 +16,7 @@ from marketplace.extensions import db
 from marketplace.kitemark.models import Kitemark
 from marketplace.matching.ranking import match_need, opportunities_for
 from marketplace.reference.services import terms_by_code
-from marketplace.search.maintenance import rebuild
+from marketplace.search.index.maintenance import rebuild
 from tests.client import text_of
 from tests.factories import make_body, make_commissioner, make_need, make_provider
 from tests.lookups import locality

@@ -8,10 +8,10 @@ from sqlalchemy import select
 from marketplace.core.roles import Role
 from marketplace.directory.models import OrganisationStatus
 from marketplace.extensions import db
-from marketplace.search.engine import engine_for
+from marketplace.search.engines.engine import engine_for
+from marketplace.search.index.sync import init_search_sync
 from marketplace.search.models import SavedSearch
 from marketplace.search.saved import send_alerts
-from marketplace.search.sync import init_search_sync
 from tests.client import error_summary, text_of
 from tests.factories import make_commissioner, make_organisation, make_user
 

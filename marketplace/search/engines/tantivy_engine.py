@@ -14,9 +14,9 @@ from pathlib import Path
 
 import tantivy
 
-from marketplace.search.base import BaseEngine
-from marketplace.search.engine import FACET_FIELDS, TEXT_FIELDS, SearchQuery
-from marketplace.search.facets import FacetTable, document_ages, document_values
+from marketplace.search.engines.base import BaseEngine
+from marketplace.search.engines.engine import FACET_FIELDS, TEXT_FIELDS, SearchQuery
+from marketplace.search.engines.facets import FacetTable, document_ages, document_values
 
 logger = logging.getLogger(__name__)
 

@@ -22,7 +22,7 @@ from pathlib import Path
 
 from flask import Flask
 
-from marketplace.search.sync import catch_up, is_behind, report_position
+from marketplace.search.index.sync import catch_up, is_behind, report_position
 
 logger = logging.getLogger(__name__)
 

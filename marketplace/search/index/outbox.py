@@ -14,9 +14,9 @@ from sqlalchemy import Connection, delete, func, insert, or_, select
 from sqlalchemy.orm import Session
 
 from marketplace.core.clock import utcnow
-from marketplace.search.documents import CONSORTIUM_PREFIX, ORGANISATION_PREFIX
-from marketplace.search.models import PRUNED_MARKER, IndexChange, IndexFollower
-from marketplace.search.position import Position
+from marketplace.search.index.documents import CONSORTIUM_PREFIX, ORGANISATION_PREFIX
+from marketplace.search.index.models import PRUNED_MARKER, IndexChange, IndexFollower
+from marketplace.search.index.position import Position
 
 KINDS = {ORGANISATION_PREFIX: "organisation", CONSORTIUM_PREFIX: "consortium"}
 PREFIXES = {kind: prefix for prefix, kind in KINDS.items()}

@@ -41,7 +41,7 @@ def query_words(text: str | None) -> list[str]:
 
 @lru_cache(maxsize=65536)
 def _stem(word: str) -> str:
-    from marketplace.search.whoosh_compat import porter_stem
+    from marketplace.search.engines.whoosh_compat import porter_stem
 
     return porter_stem(word)
 

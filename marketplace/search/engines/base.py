@@ -34,10 +34,10 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from marketplace.search.engine import SearchHit, SearchQuery, SearchResults
-from marketplace.search.facets import FacetTable
-from marketplace.search.locks import writer_lock
-from marketplace.search.text import query_words, snippet
+from marketplace.search.engines.engine import SearchHit, SearchQuery, SearchResults
+from marketplace.search.engines.facets import FacetTable
+from marketplace.search.engines.locks import writer_lock
+from marketplace.search.engines.text import query_words, snippet
 
 GENERATION_FILE = "GENERATION"
 CHANGES_FILE = "CHANGES"

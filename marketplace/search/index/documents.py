@@ -37,7 +37,7 @@ from marketplace.kitemark.status import is_kitemarked
 from marketplace.reference.geography import served_localities
 from marketplace.reference.models import Locality
 from marketplace.reference.postcodes import outcode_of
-from marketplace.search.document_rows import (
+from marketplace.search.index.document_rows import (
     ConsortiumRows,
     OrganisationRows,
     Reference,
@@ -272,7 +272,7 @@ def _split_ids(ids: Iterable[str]) -> tuple[set[int], set[int]]:
 
 
 def rows_document(organisation: OrganisationRows, reference: Reference, *, versioned: bool = True) -> dict:
-    """:func:`organisation_document`, from the plain rows of :mod:`marketplace.search.document_rows`; without its
+    """:func:`organisation_document`, from the plain rows of :mod:`marketplace.search.index.document_rows`; without its
     ``version`` when the caller only reads it (matching: the hash is a fifth of the cost of a document)."""
     offers = organisation.offers  # in id order
     contributions = organisation.contributions  # in id order

@@ -3,7 +3,7 @@
 Matching ORs a need's words (up to 24) over four boosted fields, and Whoosh's own query path for such a
 query reads and scores every posting of every word: at 5,000 organisations a match cost 200–370 ms, nearly
 all of it spent on documents that the hard filters throw away. Here the hard filters come first (the bitset
-:class:`~marketplace.search.facets.FacetTable`, no Whoosh queries), and then each word's postings are read one
+:class:`~marketplace.search.engines.facets.FacetTable`, no Whoosh queries), and then each word's postings are read one
 block at a time, skipping blocks that hold no candidate, and only the candidates are scored.
 
 The scores are Whoosh's own: the same BM25F (``whoosh.scoring.bm25``, the searcher's B and K1, the global
@@ -21,7 +21,7 @@ from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
-from marketplace.search.whoosh_compat import bm25, whoosh_reading
+from marketplace.search.engines.whoosh_compat import bm25, whoosh_reading
 
 
 def _unwrapped(matcher: Any) -> Any:

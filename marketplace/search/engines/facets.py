@@ -12,7 +12,7 @@ from __future__ import annotations
 import bisect
 from collections.abc import Iterable, Iterator, Mapping
 
-from marketplace.search.engine import (
+from marketplace.search.engines.engine import (
     AGE_UNSTATED_MAX,
     AGE_UNSTATED_MIN,
     FACET_FIELDS,

@@ -9,7 +9,7 @@ Change ids are handed out before their transaction commits, and on PostgreSQL tr
 order: a follower may see change 12 while change 11 is still uncommitted. So the position also keeps *gaps*: id
 ranges below ``last`` not seen yet, with the time they were first noticed. Each round re-reads them; a gap is
 forgotten once it has waited :data:`GAP_WAIT_SECONDS` (a transaction that was rolled back never fills its ids).
-Changes are written just before their commit (see :mod:`marketplace.search.sync`), so a real gap lasts
+Changes are written just before their commit (see :mod:`marketplace.search.index.sync`), so a real gap lasts
 milliseconds; the wait is generous.
 """
 

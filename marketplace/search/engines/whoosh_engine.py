@@ -1,7 +1,7 @@
 """The default engine: Whoosh 2.7.4 (pure Python, no setup), behind :class:`BaseEngine`.
 
 Whoosh stores and analyses the text; filtering comes from the facet table and ranking from
-:mod:`marketplace.search.whoosh_candidates` (Whoosh's BM25F, computed for the filtered candidates only).
+:mod:`marketplace.search.engines.whoosh_candidates` (Whoosh's BM25F, computed for the filtered candidates only).
 """
 
 from __future__ import annotations
@@ -12,12 +12,12 @@ from dataclasses import field as dataclass_field
 from pathlib import Path
 from typing import Any
 
-from marketplace.search.base import BaseEngine
-from marketplace.search.engine import FACET_FIELDS, TEXT_FIELDS, SearchQuery
-from marketplace.search.facets import FacetTable, bit_positions, document_ages, document_values
-from marketplace.search.text import STOP_WORDS
-from marketplace.search.whoosh_candidates import candidate_scores
-from marketplace.search.whoosh_compat import (
+from marketplace.search.engines.base import BaseEngine
+from marketplace.search.engines.engine import FACET_FIELDS, TEXT_FIELDS, SearchQuery
+from marketplace.search.engines.facets import FacetTable, bit_positions, document_ages, document_values
+from marketplace.search.engines.text import STOP_WORDS
+from marketplace.search.engines.whoosh_candidates import candidate_scores
+from marketplace.search.engines.whoosh_compat import (
     ID,
     KEYWORD,
     NUMERIC,

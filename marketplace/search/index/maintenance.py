@@ -12,10 +12,10 @@ from flask import Flask
 from sqlalchemy.orm import Session
 
 from marketplace.extensions import db
-from marketplace.search import outbox, position
-from marketplace.search.documents import all_documents
-from marketplace.search.engine import engine_for
-from marketplace.search.sync import catch_up, start_position
+from marketplace.search.engines.engine import engine_for
+from marketplace.search.index import outbox, position
+from marketplace.search.index.documents import all_documents
+from marketplace.search.index.sync import catch_up, start_position
 
 
 @dataclass

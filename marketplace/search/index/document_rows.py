@@ -1,6 +1,6 @@
 """Search documents for many organisations at once, from plain rows: one query per related kind for a batch.
 
-:func:`marketplace.search.documents.organisation_document` builds one document from an ORM object graph; done
+:func:`marketplace.search.index.documents.organisation_document` builds one document from an ORM object graph; done
 for every organisation that cost about 25 queries each (its offers, their localities, outcomes, aims, service
 areas, its contributions, a kitemark query, two consortium queries …) and, loaded eagerly instead, most of the
 time went in building ORM objects nobody keeps. Here a batch reads just the columns a document needs, as tuples,

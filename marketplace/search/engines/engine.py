@@ -165,11 +165,11 @@ class SearchEngine(Protocol):
 def open_engine(kind: str, root: str) -> SearchEngine:
     """An engine of ``kind`` storing its index under ``root``."""
     if kind == "whoosh":
-        from marketplace.search.whoosh_engine import WhooshEngine
+        from marketplace.search.engines.whoosh_engine import WhooshEngine
 
         return WhooshEngine(root)
     if kind == "tantivy":
-        from marketplace.search.tantivy_engine import TantivyEngine
+        from marketplace.search.engines.tantivy_engine import TantivyEngine
 
         return TantivyEngine(root)
     raise ValueError(f"Unknown SEARCH_ENGINE {kind!r}; use one of {', '.join(ENGINES)}")

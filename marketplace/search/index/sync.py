@@ -4,13 +4,13 @@
 documents: offers, outcome contributions, safeguarding, accreditations, kitemarks, consortium memberships,
 consortia), collected per transaction by :mod:`marketplace.core.after_commit` (a savepoint's rollback forgets its
 own notes). Just before the outermost commit they are written to the ``index_change`` table in the same transaction
-(:mod:`marketplace.search.outbox`): the change and its record in the feed commit together or not at all. Written
+(:mod:`marketplace.search.index.outbox`): the change and its record in the feed commit together or not at all. Written
 at commit time, not at each flush, so a change's id is handed out moments before it becomes visible, which keeps
-the gaps a follower must wait on short (see :mod:`marketplace.search.position`).
+the gaps a follower must wait on short (see :mod:`marketplace.search.index.position`).
 
 After the commit this process applies the feed to its own host's index at once (:func:`catch_up`), so the person
 who saved sees the change in their next search. Every other host applies it from its follower
-(:mod:`marketplace.search.follower`) within a second, or on ``flask search process-queue``. Nothing is lost when a
+(:mod:`marketplace.search.index.follower`) within a second, or on ``flask search process-queue``. Nothing is lost when a
 write fails (index locked by a rebuild, disk full, no index yet): the rows stay in the database and the next round
 applies them. Set ``SEARCH_SYNC = False`` to switch the whole thing off (nothing recorded, nothing applied).
 """
@@ -44,14 +44,14 @@ from marketplace.directory.models import (
 )
 from marketplace.extensions import db
 from marketplace.kitemark.models import Kitemark
-from marketplace.search import outbox, position
-from marketplace.search.documents import (
+from marketplace.search.engines.engine import engine_for
+from marketplace.search.index import outbox, position
+from marketplace.search.index.documents import (
     consortium_doc_id,
     documents_for_ids,
     organisation_doc_id,
     with_related_ids,
 )
-from marketplace.search.engine import engine_for
 
 logger = logging.getLogger(__name__)
 
@@ -179,7 +179,7 @@ def _apply_feed(app: Flask, engine: Any, *, report: bool) -> CatchUp | None:
         current = position.read(live)
         if current.last < outbox.pruned_through(session):
             logger.warning("The search index missed pruned changes (at %d); rebuilding it", current.last)
-            from marketplace.search.maintenance import rebuild
+            from marketplace.search.index.maintenance import rebuild
 
             rebuild(app)
             return CatchUp(rebuilt=True, position=position.read(engine.live_directory() or live).last)
