@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
+from typing import Any
 
 import click
 from sqlalchemy import select
@@ -52,6 +53,17 @@ def import_framework_command(body_ref: str, path: Path, name: str) -> None:
     )
 
 
+def _report(what: str, report: Any) -> None:
+    """Print an import's summary and each rejected record with its reasons; exit 1 if any was rejected."""
+    click.echo(f"{what}: {report.summary}")
+    for label, problems in report.rejected:
+        click.echo(f"Rejected {label}:", err=True)
+        for problem in problems:
+            click.echo(f"  - {problem}", err=True)
+    if report.rejected:
+        sys.exit(REJECTED)
+
+
 @bp.cli.command("import-bodies")
 @click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
 def import_bodies_command(path: Path) -> None:
@@ -64,14 +76,7 @@ def import_bodies_command(path: Path) -> None:
     except BodyFileError as error:
         click.echo(f"{path} was not imported: {error}", err=True)
         sys.exit(UNREADABLE)
-    report = import_bodies(rows)
-    click.echo(f"Commissioning bodies: {report.summary}")
-    for label, problems in report.rejected:
-        click.echo(f"Rejected {label}:", err=True)
-        for problem in problems:
-            click.echo(f"  - {problem}", err=True)
-    if report.rejected:
-        sys.exit(REJECTED)
+    _report("Commissioning bodies", import_bodies(rows))
 
 
 @bp.cli.command("import-needs")
@@ -89,14 +94,7 @@ def import_needs_command(path: Path) -> None:
     if not isinstance(data, dict) or not isinstance(data.get("needs"), list):
         click.echo(f'{path} must hold {{"needs": [ … ]}}', err=True)
         sys.exit(UNREADABLE)
-    report = import_needs(data)
-    click.echo(f"Needs: {report.summary}")
-    for label, problems in report.rejected:
-        click.echo(f"Rejected {label}:", err=True)
-        for problem in problems:
-            click.echo(f"  - {problem}", err=True)
-    if report.rejected:
-        sys.exit(REJECTED)
+    _report("Needs", import_needs(data))
 
 
 @bp.cli.command("close-expired")

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
+from functools import partial
 from typing import Any
 
 from flask import Response, current_app, flash, redirect, render_template, request, url_for
@@ -215,26 +216,26 @@ def conflict(application_id: int):
     return redirect(url_for("kitemark.application", application_id=application.id))
 
 
-@bp.post("/assessor/kitemark/applications/<int:application_id>/decision")
-@assessors_only
-def decide(application_id: int):
-    application = db.get_or_404(KitemarkApplication, application_id)
-    form = forms.ReviewForm()
+def _record_decision(application: KitemarkApplication, form: Any, decide: Callable[..., object]) -> Any:
+    """Run ``decide(results, decision, reasons)`` as a review step, then back to the queue with the outcome."""
     refused = _review_step(
         application,
         form,
-        lambda: services.decide_application(
-            application,
-            assessor=_user(),
-            results=form.results(),
-            decision=form.decision.data,
-            reasons=form.reasons.data,
-        ),
+        lambda: decide(results=form.results(), decision=form.decision.data, reasons=form.reasons.data),
     )
     if refused is not None:
         return refused
     flash(f"Decision recorded: {application.status_label.lower()}. The provider has been told.", "success")
     return redirect(url_for("kitemark.queue"))
+
+
+@bp.post("/assessor/kitemark/applications/<int:application_id>/decision")
+@assessors_only
+def decide(application_id: int):
+    application = db.get_or_404(KitemarkApplication, application_id)
+    return _record_decision(
+        application, forms.ReviewForm(), partial(services.decide_application, application, assessor=_user())
+    )
 
 
 @bp.post("/assessor/kitemark/applications/<int:application_id>/take")
@@ -255,22 +256,9 @@ def take(application_id: int):
 def take_and_decide(application_id: int):
     """Assign to me, declare no conflict and decide, in one form (an application nobody has taken yet)."""
     application = db.get_or_404(KitemarkApplication, application_id)
-    form = forms.TakeAndReviewForm()
-    refused = _review_step(
-        application,
-        form,
-        lambda: services.take_and_decide(
-            application,
-            assessor=_user(),
-            results=form.results(),
-            decision=form.decision.data,
-            reasons=form.reasons.data,
-        ),
+    return _record_decision(
+        application, forms.TakeAndReviewForm(), partial(services.take_and_decide, application, assessor=_user())
     )
-    if refused is not None:
-        return refused
-    flash(f"Decision recorded: {application.status_label.lower()}. The provider has been told.", "success")
-    return redirect(url_for("kitemark.queue"))
 
 
 @bp.get("/assessor/kitemark/applications/<int:application_id>/documents/<int:document_id>")

@@ -91,6 +91,23 @@ def sign_in(page: Page, base: str, email: str, password: str) -> None:
     expect(page.get_by_role("button", name="Sign out")).to_be_visible()
 
 
+def register_provider(page, live_app, person: str, email: str, organisation: str, organisation_type: str) -> None:
+    """Register a provider with a new organisation on the registration page and follow the emailed link."""
+    live_url = live_app.config["LIVE_URL"]
+    page.goto(live_url + "/account/register")
+    page.get_by_label("Full name").fill(person)
+    page.get_by_label("Email address").fill(email)
+    page.get_by_label("To list my cultural organisation and respond to needs").check()
+    page.get_by_label("Organisation name").fill(organisation)
+    page.get_by_label("Organisation type").select_option(label=organisation_type)
+    page.get_by_role("textbox", name="Create a password").fill(PASSWORD)
+    page.get_by_role("textbox", name="Confirm password").fill(PASSWORD)
+    page.get_by_role("button", name="Create account").click()
+    expect(page.locator("h1")).to_have_text("Check your email")
+    page.goto(live_url + confirmation_path(live_app, email))  # the link emailed to confirm the address
+    page.get_by_role("button", name="Create account").click()
+
+
 def test_provider_goes_from_registration_to_a_published_evidenced_profile_with_offer_and_consortium(
     browser, page, live_app, live_url, console_errors, artifacts
 ):
@@ -107,18 +124,7 @@ def test_provider_goes_from_registration_to_a_published_evidenced_profile_with_o
     today = clock.today()
 
     # 1. Register a new provider organisation and land on the dashboard with its readiness checklist --------
-    page.goto(live_url + "/account/register")
-    page.get_by_label("Full name").fill("Alex Peakstone")
-    page.get_by_label("Email address").fill(email)
-    page.get_by_label("To list my cultural organisation and respond to needs").check()
-    page.get_by_label("Organisation name").fill(org_name)
-    page.get_by_label("Organisation type").select_option(label="Archive")
-    page.get_by_role("textbox", name="Create a password").fill(PASSWORD)
-    page.get_by_role("textbox", name="Confirm password").fill(PASSWORD)
-    page.get_by_role("button", name="Create account").click()
-    expect(page.locator("h1")).to_have_text("Check your email")
-    page.goto(live_url + confirmation_path(live_app, email))  # the link emailed to confirm the address
-    page.get_by_role("button", name="Create account").click()
+    register_provider(page, live_app, "Alex Peakstone", email, org_name, "Archive")
 
     expect_success(page, "Your account has been created")
     expect(page).to_have_url(re.compile(r"/provider$"))

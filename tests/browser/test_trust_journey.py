@@ -22,9 +22,8 @@ from marketplace.directory.models import Organisation
 from marketplace.extensions import db
 from marketplace.matching.ranking import match_need
 from tests import factories
-from tests.browser.elsewhere import confirmation_path
 from tests.browser.test_kitemark_journey import ASSESSOR, expect_success, new_page, sign_in
-from tests.browser.test_provider_journey import PASSWORD, fill_date, pdf, save_step
+from tests.browser.test_provider_journey import fill_date, pdf, register_provider, save_step
 from tests.factories import make_need
 from tests.lookups import locality, term
 from tests.search.web.test_matching import names
@@ -46,18 +45,7 @@ def _matched(live_app, need_id: int) -> list[str]:
 
 def _register_and_complete_profile(page, live_app, live_url: str, name: str, email: str) -> None:
     today = clock.today()
-    page.goto(live_url + "/account/register")
-    page.get_by_label("Full name").fill("Robin Dale")
-    page.get_by_label("Email address").fill(email)
-    page.get_by_label("To list my cultural organisation and respond to needs").check()
-    page.get_by_label("Organisation name").fill(name)
-    page.get_by_label("Organisation type").select_option(label="Museum")
-    page.get_by_role("textbox", name="Create a password").fill(PASSWORD)
-    page.get_by_role("textbox", name="Confirm password").fill(PASSWORD)
-    page.get_by_role("button", name="Create account").click()
-    expect(page.locator("h1")).to_have_text("Check your email")
-    page.goto(live_url + confirmation_path(live_app, email))  # the link emailed to confirm the address
-    page.get_by_role("button", name="Create account").click()
+    register_provider(page, live_app, "Robin Dale", email, name, "Museum")
     expect_success(page, "Your account has been created")
 
     page.goto(live_url + "/provider/profile/basics")
