@@ -20,6 +20,7 @@ from sqlalchemy import select
 
 from marketplace.audit.services import record_event
 from marketplace.commissioning.models import CommissioningBody
+from marketplace.commissioning.needs.importer import ImportReport  # the same counts and summary as needs
 from marketplace.core.refs import is_ref
 from marketplace.extensions import db
 from marketplace.reference.models import Locality
@@ -32,19 +33,6 @@ LIMITS = {"name": 200, "description": 10_000}
 
 class BodyFileError(Exception):
     """The file cannot be read at all (not UTF-8, not JSON or CSV, wrong shape): nothing was imported."""
-
-
-@dataclass
-class BodyImportReport:
-    created: int = 0
-    updated: int = 0
-    unchanged: int = 0
-    rejected: list[tuple[str, list[str]]] = field(default_factory=list)
-
-    @property
-    def summary(self) -> str:
-        text = f"{self.created} created, {self.updated} updated, {self.unchanged} unchanged"
-        return text + (f", {len(self.rejected)} rejected" if self.rejected else "")
 
 
 # Reading the file --------------------------------------------------------------------------------------------------
@@ -169,7 +157,7 @@ def _snapshot(body: CommissioningBody) -> dict[str, Any]:
     }
 
 
-def _save(values: dict[str, Any], report: BodyImportReport) -> None:
+def _save(values: dict[str, Any], report: ImportReport) -> None:
     body = db.session.scalar(select(CommissioningBody).where(CommissioningBody.ref == values["ref"]))
     created = body is None
     if body is None:
@@ -191,9 +179,9 @@ def _save(values: dict[str, Any], report: BodyImportReport) -> None:
         report.unchanged += 1
 
 
-def import_bodies(rows: list[tuple[str, Any]]) -> BodyImportReport:
+def import_bodies(rows: list[tuple[str, Any]]) -> ImportReport:
     """Check every row, write the valid ones (created or updated by ``ref``) and commit once."""
-    report = BodyImportReport()
+    report = ImportReport()
     known = _Known()
     seen: set[str] = set()
     for where, record in rows:
