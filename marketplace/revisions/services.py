@@ -17,6 +17,7 @@ organisation, and each declares no conflict of interest with the decision.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from sqlalchemy import select
@@ -193,27 +194,34 @@ def _lapse_verification(organisation: Organisation, labels: list[str], user: Any
         safeguarding_changed.send(record, changed=labels, user=user)
 
 
-def propose_safeguarding(
-    organisation: Organisation, *, data: dict[str, Any], upload: Any, user: Any
-) -> ProfileRevision | None:
-    """Hold a change to the safeguarding record for review (None when nothing would change)."""
-    record = organisation.safeguarding
-    proposed = diff.safeguarding_proposal(record, data)
-    if not proposed and upload is None:
-        return None
+def _propose_record_change(
+    organisation: Organisation,
+    *,
+    kind: RevisionKind,
+    record: Any,
+    target_id: int | None,
+    proposed: dict[str, Any],
+    upload: Any,
+    user: Any,
+    document_label: str,
+    old_document: Any,
+    on_rows: Callable[[list[dict]], None] | None = None,
+) -> ProfileRevision:
+    """Stage the upload and submit the change to ``record`` (a safeguarding record or an accreditation) with its
+    diff rows, the new document's row last; ``on_rows`` sees the rows before the revision is submitted."""
     changes = FileChanges()
 
     def work() -> ProfileRevision:
         document = _stage(upload, organisation, user, changes)
         rows = diff.change_rows(record, proposed)
         if document is not None:
-            rows.append(diff.document_row("Policy document", record.policy_document if record else None, document))
-        labels = [SAFEGUARDING_LABELS["document" if row["field"] == "document" else row["field"]] for row in rows]
-        _lapse_verification(organisation, labels, user)
+            rows.append(diff.document_row(document_label, old_document, document))
+        if on_rows is not None:
+            on_rows(rows)
         return _submit(
             organisation,
-            kind=RevisionKind.SAFEGUARDING,
-            target_id=None,
+            kind=kind,
+            target_id=target_id,
             proposed=proposed,
             rows=rows,
             document=document,
@@ -222,6 +230,33 @@ def propose_safeguarding(
         )
 
     return _committed(changes, work)
+
+
+def propose_safeguarding(
+    organisation: Organisation, *, data: dict[str, Any], upload: Any, user: Any
+) -> ProfileRevision | None:
+    """Hold a change to the safeguarding record for review (None when nothing would change)."""
+    record = organisation.safeguarding
+    proposed = diff.safeguarding_proposal(record, data)
+    if not proposed and upload is None:
+        return None
+
+    def lapse(rows: list[dict]) -> None:
+        labels = [SAFEGUARDING_LABELS["document" if row["field"] == "document" else row["field"]] for row in rows]
+        _lapse_verification(organisation, labels, user)
+
+    return _propose_record_change(
+        organisation,
+        kind=RevisionKind.SAFEGUARDING,
+        record=record,
+        target_id=None,
+        proposed=proposed,
+        upload=upload,
+        user=user,
+        document_label="Policy document",
+        old_document=record.policy_document if record else None,
+        on_rows=lapse,
+    )
 
 
 def propose_accreditation(
@@ -233,26 +268,17 @@ def propose_accreditation(
     proposed = diff.accreditation_proposal(accreditation, data)
     if not proposed and upload is None:
         return None
-    changes = FileChanges()
-
-    def work() -> ProfileRevision:
-        document = _stage(upload, organisation, user, changes)
-        rows = diff.change_rows(accreditation, proposed)
-        if document is not None:
-            old = accreditation.certificate_document if accreditation is not None else None
-            rows.append(diff.document_row("Certificate", old, document))
-        return _submit(
-            organisation,
-            kind=RevisionKind.ACCREDITATION,
-            target_id=accreditation.id if accreditation is not None else None,
-            proposed=proposed,
-            rows=rows,
-            document=document,
-            user=user,
-            changes=changes,
-        )
-
-    return _committed(changes, work)
+    return _propose_record_change(
+        organisation,
+        kind=RevisionKind.ACCREDITATION,
+        record=accreditation,
+        target_id=accreditation.id if accreditation is not None else None,
+        proposed=proposed,
+        upload=upload,
+        user=user,
+        document_label="Certificate",
+        old_document=accreditation.certificate_document if accreditation is not None else None,
+    )
 
 
 def propose_accreditation_deletion(accreditation: Accreditation, *, user: Any) -> ProfileRevision:
