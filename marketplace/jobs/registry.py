@@ -91,6 +91,12 @@ def _monitoring_reminders(app: Flask) -> str:
     return f"sent {send_reminders(on=None)} reminder(s)"
 
 
+def _prune_registrations(app: Flask) -> str:
+    from marketplace.registration.confirmation import prune_pending_registrations
+
+    return f"deleted {prune_pending_registrations()} old registration request(s)"
+
+
 def _search_alerts(app: Flask) -> str:
     from marketplace.search.saved import send_alerts
 
@@ -109,6 +115,7 @@ JOBS: tuple[Job, ...] = (
     Job("kitemark.sweep", DAY, _kitemark_sweep),
     Job("monitoring.send_reminders", DAY, _monitoring_reminders),
     Job("search.send_alerts", DAY, _search_alerts),
+    Job("registration.prune_pending", DAY, _prune_registrations),
 )
 
 

@@ -15,7 +15,7 @@ from dataclasses import asdict
 from datetime import timedelta
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import delete, select
 
 from marketplace.accounts.models import User
 from marketplace.accounts.passwords import hash_password
@@ -32,6 +32,7 @@ from marketplace.registration.models import PendingRegistration
 from marketplace.registration.services import Registration, register_user
 
 CONFIRMATION_HOURS = 24
+KEEP_UNCONFIRMED_DAYS = 7  # an unfollowed link's answers (name, organisation, password hash) are deleted after this
 
 
 def _hash_token(token: str) -> str:
@@ -120,3 +121,16 @@ def _join(registration: Registration) -> User:
     if organisation is None:
         raise AccountError("The organisation you asked to join is no longer listed: register again", "email")
     return joining.register_to_join(registration, organisation).user
+
+
+def prune_pending_registrations() -> int:
+    """Delete registrations whose link was never followed, a week after it expired: they hold a stranger's name,
+    organisation and password hash, and nobody can use them any more. Confirmed ones were emptied by the link
+    (the account holds the details) and go too. Returns how many were deleted."""
+    cutoff = utcnow() - timedelta(days=KEEP_UNCONFIRMED_DAYS)
+    expired_or_used = (PendingRegistration.expires_at < cutoff) | (
+        PendingRegistration.confirmed_at.is_not(None) & (PendingRegistration.confirmed_at < cutoff)
+    )
+    deleted = db.session.execute(delete(PendingRegistration).where(expired_or_used)).rowcount
+    db.session.commit()
+    return deleted

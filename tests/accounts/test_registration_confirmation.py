@@ -91,3 +91,20 @@ def test_two_registrations_for_one_address_make_one_account(app, client, outbox)
     assert "An account already exists for this email address" in text_of(late)
     assert user_by_email("ada@example.org").organisation.name == "Second Gallery"
     assert user_count() == 1
+
+
+def test_old_registration_requests_are_deleted_by_the_daily_job_and_recent_ones_kept(app, client, outbox):
+    from marketplace.jobs.registry import job_named
+
+    ask_to_register(client, provider_form())  # never confirmed
+    ask_to_register(client, provider_form(email="grace@example.org"))
+    client.submit(path_of(link_in(outbox[1])), {})  # confirmed: the account holds its details now
+
+    assert job_named("registration.prune_pending").run(app) == "deleted 0 old registration request(s)"
+    with time_machine.travel(utcnow() + timedelta(days=7, hours=2)):
+        assert job_named("registration.prune_pending").run(app) == "deleted 1 old registration request(s)"
+    assert db.session.scalars(select(PendingRegistration.email)).all() == ["ada@example.org"]  # a day to expire
+    with time_machine.travel(utcnow() + timedelta(days=8, hours=1)):
+        job_named("registration.prune_pending").run(app)
+    assert db.session.scalars(select(PendingRegistration)).all() == []
+    assert user_by_email("grace@example.org") is not None
