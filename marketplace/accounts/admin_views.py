@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from marketplace.accounts import admin_bp, forms, services
+from marketplace.accounts import admin_bp, forms, services, two_factor
 from marketplace.accounts.models import User
 from marketplace.core.permissions import role_required
 from marketplace.core.roles import Role
@@ -62,6 +62,21 @@ def _set_active(user_id: int, *, active: bool):
             flash(error.message, "error")
         else:
             flash(f"{user.name} is now {'active' if active else 'deactivated'}", "success")
+    return redirect(url_for("accounts_admin.index"))
+
+
+@admin_bp.post("/<int:user_id>/reset-two-factor")
+@role_required(Role.ADMIN)
+def reset_two_factor(user_id: int):
+    """For someone who lost their authenticator app and recovery codes; the page asks to check who is asking."""
+    user = db.get_or_404(User, user_id)
+    if forms.ConfirmForm().validate_on_submit():
+        try:
+            two_factor.reset_for(user, admin=current_user._get_current_object())
+        except services.AccountError as error:
+            flash(error.message, "error")
+        else:
+            flash(f"Two-factor sign-in reset for {user.name}: they set it up again when they next sign in", "success")
     return redirect(url_for("accounts_admin.index"))
 
 

@@ -17,9 +17,11 @@ from sqlalchemy import select
 
 from marketplace.accounts.models import RecoveryCode, User
 from marketplace.accounts.passwords import hash_password, verify_password
+from marketplace.accounts.services import AccountError
 from marketplace.audit.services import record_event
 from marketplace.core.clock import utcnow
 from marketplace.extensions import db
+from marketplace.notifications.services import send_email
 
 RECOVERY_CODE_COUNT = 10
 RECOVERY_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"  # no 0/o, 1/l/i to misread
@@ -146,20 +148,41 @@ def regenerate_recovery_codes(user: User) -> list[str]:
     return codes
 
 
-def disable(user: User, *, by_owner: bool = True) -> None:
+def disable(user: User, *, by_owner: bool = True, admin: User | None = None) -> None:
     """Turn two-factor off: by its owner (the view has checked the password and a code, and that the role allows
-    it), or from the command line (``by_owner=False``) for someone who lost their app and recovery codes."""
+    it), or for someone who lost their app and recovery codes (``by_owner=False``): by an administrator, who is
+    recorded as the actor, or from the command line."""
     for old in db.session.scalars(select(RecoveryCode).where(RecoveryCode.user_id == user.id)):
         db.session.delete(old)
     user.totp_secret = None
     user.two_factor_enabled_at = None
     user.totp_last_counter = None
+    reset_by = f"reset by {admin.name}" if admin is not None else "reset from the command line"
     record_event(
         "account.two_factor_disabled",
         obj=user,
-        actor=user if by_owner else None,
-        summary="" if by_owner else "reset from the command line",
+        actor=user if by_owner else admin,
+        summary="" if by_owner else reset_by,
         before={"two_factor": True},
         after={"two_factor": False},
     )
     db.session.commit()
+
+
+def reset_for(user: User, *, admin: User) -> None:
+    """An administrator turns off the second factor of someone who lost their app and their recovery codes (after
+    checking who is asking, outside the service). They set it up again at their next sign-in; the account holder
+    is emailed, so a reset they did not ask for does not go unnoticed."""
+    if user.id == admin.id:
+        raise AccountError("You cannot reset your own two-factor sign-in: use your two-factor settings page")
+    if not user.has_two_factor:
+        raise AccountError(f"{user.name} does not use two-factor sign-in")
+    service = current_app.config["SERVICE_NAME"]
+    send_email(
+        user.email,
+        f"Your two-factor sign-in on the {service} was reset",
+        f"Hello {user.name},\n\nAn administrator ({admin.name}) turned off two-factor sign-in for your account, as "
+        "asked when the authenticator app and recovery codes were lost. You will set it up again when you next sign "
+        "in.\n\nIf you did not ask for this, contact the service team straight away.",
+    )
+    disable(user, by_owner=False, admin=admin)

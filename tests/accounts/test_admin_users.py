@@ -192,3 +192,35 @@ def test_provider_cannot_use_admin_actions_even_with_a_valid_csrf_token(client, 
     assert target.approved_at is None
     assert target.is_active is (action != "activate")
     assert audit_events(f"account.{action}d") == [] and audit_events("account.approved") == []
+
+
+def test_admin_resets_a_lost_second_factor_and_the_holder_is_emailed_and_sets_it_up_again(app, admin, client, outbox):
+    assessor = factories.make_user(Role.ASSESSOR, email="lost-phone@example.org", name="Lee Lostphone")
+    assert "Reset two-factor" in text_of(client.get(USERS))
+
+    response = admin_post(client, assessor, "reset-two-factor", follow_redirects=True)
+
+    assert "Two-factor sign-in reset for Lee Lostphone" in text_of(response)
+    db.session.refresh(assessor)
+    assert not assessor.has_two_factor
+    [event] = audit_events("account.two_factor_disabled")
+    assert (event.actor_id, event.summary) == (admin.id, f"reset by {admin.name}")
+    assert [(message["To"], message["Subject"]) for message in outbox] == [
+        ("lost-phone@example.org", "Your two-factor sign-in on the Cultural Commissioning Marketplace was reset")
+    ]
+    again = new_client(app)
+    again.submit("/account/sign-in", {"email": assessor.email, "password": factories.PASSWORD})
+    assert again.get("/assessor").headers["Location"] == "/account/two-factor"  # set up again before any work
+
+
+@pytest.mark.parametrize("whose", ["own", "without two-factor"])
+def test_admin_cannot_reset_their_own_second_factor_or_one_that_is_not_there(admin, client, whose):
+    target = admin if whose == "own" else factories.make_provider()
+
+    response = admin_post(client, target, "reset-two-factor", follow_redirects=True)
+
+    expected = "You cannot reset your own two-factor" if whose == "own" else "does not use two-factor sign-in"
+    assert expected in text_of(response)
+    assert audit_events("account.two_factor_disabled") == []
+    db.session.refresh(admin)
+    assert admin.has_two_factor

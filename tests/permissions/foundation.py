@@ -32,6 +32,7 @@ EXPECTED: dict[tuple[str, str], dict[str, int]] = {
     ("accounts_admin.approve", "POST"): only("admin", status=400),
     ("accounts_admin.deactivate", "POST"): only("admin", status=400),
     ("accounts_admin.activate", "POST"): only("admin", status=400),
+    ("accounts_admin.reset_two_factor", "POST"): only("admin", status=400),
     ("accounts_admin.invite_staff", "GET"): only("admin"),
     ("accounts_admin.invite_staff", "POST"): only("admin", status=400),
     ("reference.index", "GET"): only("admin"),
