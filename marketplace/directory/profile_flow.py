@@ -81,6 +81,17 @@ def first_step(organisation: Organisation) -> str | None:
     return next((slug for slug in MAIN_PATH if not step_done(organisation, slug)), None)
 
 
+def task_groups(organisation: Organisation) -> list[tuple[str, list[services.ProfileStep]]]:
+    """The task list in two groups: the straight path, in the order "Save and continue" follows, then the rest."""
+    steps = {step.slug: step for step in services.profile_steps(organisation)}
+    steps[SAFEGUARDING] = services.ProfileStep(SAFEGUARDING, "Safeguarding record", safeguarding_recorded(organisation))
+    rest = [step for slug, step in steps.items() if slug not in MAIN_PATH]
+    return [
+        ("For a published, evidence-backed profile", [steps[slug] for slug in MAIN_PATH]),
+        ("More for commissioners", rest),
+    ]
+
+
 def step_url(slug: str | None) -> str:
     """The page of a step (the safeguarding record lives with the evidence); the profile when ``slug`` is None."""
     if slug is None:

@@ -54,7 +54,7 @@ def profile():
     return render_template(
         "directory/profile.html",
         organisation=organisation,
-        steps=services.profile_steps(organisation),
+        task_groups=profile_flow.task_groups(organisation),
         missing=services.missing_for_publishing(organisation),
         can_publish=access.is_org_admin(current_user, organisation),
     )

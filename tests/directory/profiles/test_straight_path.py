@@ -321,3 +321,26 @@ def test_a_plain_member_is_not_offered_save_and_publish_and_cannot_publish_with_
     db.session.refresh(organisation)
     assert organisation.status == OrganisationStatus.DRAFT
     assert organisation.safeguarding.lead_name == "Asha Patel"
+
+
+# The task list shows the path ------------------------------------------------------------------------------------
+
+
+def test_the_task_list_shows_the_straight_path_first_with_the_safeguarding_record(signed_in, organisation):
+    html = signed_in.get("/provider/profile").get_data(as_text=True)
+    first, rest = html.split("More for commissioners")
+
+    links = re.findall(r'href="([^"]+)" aria-describedby="step-[a-z-]+-status"', first)
+    assert links == [
+        "/provider/profile/basics",
+        "/provider/profile/localities",
+        "/provider/profile/outcomes",
+        "/provider/evidence/safeguarding",
+    ]
+    assert "/provider/profile/value-for-money" in rest
+    assert 'id="step-safeguarding-status">\n      <strong class="govuk-tag govuk-tag--blue">Incomplete' in html
+
+    signed_in.submit(SAFEGUARDING, safeguarding_form(), **MULTIPART)
+
+    html = signed_in.get("/provider/profile").get_data(as_text=True)
+    assert 'id="step-safeguarding-status">\n      Completed' in html
