@@ -356,7 +356,7 @@ class OutcomesForm(StepForm):
                 fields["kind"].data in KIND_LABELS,
                 f"Select whether the evidence for {label} is a case study or an evaluation",
             ),
-            ("result", bool(fields["result"].data), f"Enter what changed: the result of the evidence for {label}"),
+            ("result", bool(fields["result"].data), f"Enter the result of the new evidence for {label}"),
         )
         complete = True
         for part, met, message in rules:

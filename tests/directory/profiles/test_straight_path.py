@@ -166,7 +166,7 @@ def test_the_outcomes_page_offers_new_evidence_for_each_outcome(signed_in, organ
 @pytest.mark.parametrize(
     ("changes", "message"),
     [
-        ({"enjoy_and_achieve_new_result": ""}, "Enter what changed: the result of the evidence for Enjoy and achieve"),
+        ({"enjoy_and_achieve_new_result": ""}, "Enter the result of the new evidence for Enjoy and achieve"),
         ({"enjoy_and_achieve_new_title": ""}, "Enter a title for the new evidence for Enjoy and achieve"),
         (
             {"enjoy_and_achieve_new_kind": None},
