@@ -22,7 +22,16 @@ from govuk_frontend_wtf.wtforms_widgets import (
     GovTextInput,
 )
 from sqlalchemy import select
-from wtforms import BooleanField, Field, RadioField, SelectField, StringField, SubmitField, TextAreaField
+from wtforms import (
+    BooleanField,
+    Field,
+    HiddenField,
+    RadioField,
+    SelectField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Email, InputRequired, Length, Optional, ValidationError
 
@@ -37,7 +46,9 @@ from marketplace.core.fields import (
 )
 from marketplace.core.forms import optional_int
 from marketplace.directory import services
+from marketplace.directory.evidence.forms import KIND_CHOICES, KIND_LABELS
 from marketplace.directory.models import ImpactEvidence, Organisation
+from marketplace.directory.profile_flow import NewEvidence
 from marketplace.extensions import db
 from marketplace.reference.choices import term_choices
 from marketplace.reference.models import Locality, Term
@@ -104,6 +115,19 @@ class StepForm(FlaskForm):
         raise NotImplementedError
 
 
+def _localities_field() -> CheckboxesField:
+    return CheckboxesField(
+        "Localities you serve",
+        invalid_message="Select localities from the list",
+        description="Choosing a county includes all of its districts.",
+    )
+
+
+def _locality_choices() -> list[SelectChoice]:
+    ids = db.session.scalars(select(Locality.id).order_by(Locality.name))
+    return [SelectChoice(str(locality_id)) for locality_id in ids]
+
+
 # Basics -------------------------------------------------------------------------------------------------------
 
 
@@ -143,17 +167,23 @@ class BasicsForm(StepForm):
         ],
     )
     contact_phone = StringField("Contact telephone number", widget=GovTextInput(), filters=[strip_text])
+    localities = _localities_field()
+    # Set by the page that shows the localities: a post without it (an older page, a script) leaves them alone,
+    # where an empty list would be read as "serves nowhere".
+    localities_on_page = HiddenField()
     submit = SubmitField("Save and return to your profile", widget=GovSubmitInput())
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.organisation_type.choices = term_choices("organisation_type", blank="Select an organisation type")
         self.legal_form.choices = term_choices("legal_form", blank="Select a legal form")
+        self.localities.choices = _locality_choices()
 
     @staticmethod
     def initial(organisation: Organisation) -> dict[str, Any]:
         data = {name: getattr(organisation, name) for name in services.BASIC_TEXT_FIELDS}
         data.update(organisation_type=organisation.organisation_type_id, legal_form=organisation.legal_form_id)
+        data["localities"] = [locality.id for locality in organisation.localities]
         return data
 
     def validate_organisation_type(self, field: SelectField) -> None:
@@ -185,6 +215,8 @@ class BasicsForm(StepForm):
     def values(self) -> dict[str, Any]:
         data = {name: getattr(self, name).data or "" for name in services.BASIC_TEXT_FIELDS}
         data.update(organisation_type_id=self.organisation_type.data, legal_form_id=self.legal_form.data)
+        if self.localities_on_page.data:
+            data["locality_ids"] = list(self.localities.data or [])
         return data
 
 
@@ -192,16 +224,11 @@ class BasicsForm(StepForm):
 
 
 class LocalitiesForm(StepForm):
-    localities = CheckboxesField(
-        "Localities you serve",
-        invalid_message="Select localities from the list",
-        description="Choosing a county includes all of its districts.",
-    )
+    localities = _localities_field()
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        ids = db.session.scalars(select(Locality.id).order_by(Locality.name))
-        self.localities.choices = [SelectChoice(str(locality_id)) for locality_id in ids]
+        self.localities.choices = _locality_choices()
 
     @staticmethod
     def initial(organisation: Organisation) -> dict[str, Any]:
@@ -270,8 +297,12 @@ class AgesAndGroupsForm(StepForm):
 # Outcome contributions ----------------------------------------------------------------------------------------
 
 
+NEW_EVIDENCE_PARTS = ("title", "kind", "method", "result")
+
+
 class OutcomesForm(StepForm):
-    """Built per organisation by :func:`outcomes_form_class`: three fields per ECM outcome."""
+    """Built per organisation by :func:`outcomes_form_class`: per ECM outcome, its aims, statement and evidence
+    to link, and an optional fieldset for new impact evidence saved with the statement (issue 17)."""
 
     outcomes: list[Term] = []
 
@@ -292,18 +323,47 @@ class OutcomesForm(StepForm):
             for outcome in self.outcomes
         ]
 
+    def new_evidence_fields(self, outcome: Term) -> dict[str, Field]:
+        """The title, kind, method and result of new evidence for ``outcome``."""
+        return {part: self[f"{_field_key(outcome.code)}_new_{part}"] for part in NEW_EVIDENCE_PARTS}
+
+    def has_new_evidence(self, outcome: Term) -> bool:
+        return any(field.data for field in self.new_evidence_fields(outcome).values())
+
     def validate(self, extra_validators: Any = None) -> bool:
         valid = super().validate(extra_validators)
         for outcome, aims, statement, evidence in self.outcome_fields():
+            fresh = self.has_new_evidence(outcome)
+            if fresh and not self._new_evidence_complete(outcome):
+                valid = False
             if aims.errors or statement.errors or evidence.errors:
                 continue
-            if (aims.data or evidence.data) and not statement.data:
+            if (aims.data or evidence.data or fresh) and not statement.data:
                 statement.errors.append(f"Enter how you contribute to {outcome.label}, or untick its aims and evidence")
                 valid = False
-            elif (statement.data or evidence.data) and not aims.data:
+            elif (statement.data or evidence.data or fresh) and not aims.data:
                 aims.errors.append(f"Select the aims of {outcome.label} you contribute to")
                 valid = False
         return valid
+
+    def _new_evidence_complete(self, outcome: Term) -> bool:
+        """New evidence needs a title, its kind and a result (the method is optional, as on the evidence page)."""
+        fields, label = self.new_evidence_fields(outcome), outcome.label
+        rules = (
+            ("title", bool(fields["title"].data), f"Enter a title for the new evidence for {label}"),
+            (
+                "kind",
+                fields["kind"].data in KIND_LABELS,
+                f"Select whether the evidence for {label} is a case study or an evaluation",
+            ),
+            ("result", bool(fields["result"].data), f"Enter the result of the new evidence for {label}"),
+        )
+        complete = True
+        for part, met, message in rules:
+            if not met and not fields[part].errors:
+                fields[part].errors.append(message)
+            complete = complete and met and not fields[part].errors
+        return complete
 
     def values(self) -> dict[str, Any]:
         contributions = [
@@ -315,7 +375,35 @@ class OutcomesForm(StepForm):
             )
             for outcome, aims, statement, evidence in self.outcome_fields()
         ]
-        return {"contributions": contributions}
+        new_evidence = {
+            outcome.id: NewEvidence(
+                **{part: field.data or "" for part, field in self.new_evidence_fields(outcome).items()}
+            )
+            for outcome in self.outcomes
+            if self.has_new_evidence(outcome)
+        }
+        return {"contributions": contributions, "new_evidence": new_evidence}
+
+
+def _new_evidence_fields(outcome: Term) -> dict[str, Field]:
+    """The optional fieldset for new impact evidence for one outcome (its rules are in :class:`OutcomesForm`)."""
+    return {
+        "title": text_field(
+            "Title", noun="Title", max_length=200, description="For example, Summer reading evaluation"
+        ),
+        "kind": RadioField(
+            "What kind of evidence is it?", widget=GovRadioInput(), choices=KIND_CHOICES, validate_choice=False
+        ),
+        "method": text_area(
+            "Method", noun="Method", max_length=STATEMENT_MAX, description="How the outcome was measured"
+        ),
+        "result": text_area(
+            "Result",
+            noun="Result",
+            max_length=STATEMENT_MAX,
+            description="What changed, with figures where you have them",
+        ),
+    }
 
 
 def outcomes_form_class(organisation: Organisation) -> type[OutcomesForm]:
@@ -343,6 +431,8 @@ def outcomes_form_class(organisation: Organisation) -> type[OutcomesForm]:
             invalid_message="Select evidence from your own impact evidence",
             choices=list(evidence_choices),
         )
+        for part, field in _new_evidence_fields(outcome).items():
+            attributes[f"{key}_new_{part}"] = field
     return type("OutcomesStepForm", (OutcomesForm,), attributes)
 
 

@@ -160,17 +160,6 @@ def profile_steps(organisation: Organisation) -> list[ProfileStep]:
     return [ProfileStep(slug, title, _step_completed(organisation, slug)) for slug, title in STEPS.items()]
 
 
-def next_unfinished_step(organisation: Organisation, after: str) -> str | None:
-    """The first step after ``after`` not yet completed ("Save and continue" goes there); None when none is left.
-
-    GOV.UK's task list pattern: a provider filling in the profile moves on to what is left without going back to
-    the list each time; steps already done are skipped.
-    """
-    slugs = list(STEPS)
-    later = slugs[slugs.index(after) + 1 :] if after in STEPS else slugs
-    return next((slug for slug in later if not _step_completed(organisation, slug)), None)
-
-
 # Saving the steps ---------------------------------------------------------------------------------------------
 
 

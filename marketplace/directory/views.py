@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from markupsafe import Markup
 
 from marketplace.core.permissions import public, require_access, role_required
 from marketplace.core.roles import Role
-from marketplace.directory import access, bp, forms, freshness, readiness, services
+from marketplace.directory import access, bp, forms, freshness, profile_flow, readiness, services
 from marketplace.directory.home import home_figures
 from marketplace.directory.models import Organisation
 from marketplace.directory.profile_extras import profile_extras, profile_sections
@@ -55,25 +54,18 @@ def profile():
     return render_template(
         "directory/profile.html",
         organisation=organisation,
-        steps=services.profile_steps(organisation),
+        task_groups=profile_flow.task_groups(organisation),
         missing=services.missing_for_publishing(organisation),
         can_publish=access.is_org_admin(current_user, organisation),
     )
 
 
+# The basics ask for the localities served too (one page fewer on the way to a published profile).
+LOCALITY_STEPS = ("basics", "localities")
 HELD_FOR_REVIEW = (
     ". Your change to the name, legal form or registration number is waiting for review: commissioners see your"
     " approved details until an assessor approves it"
 )
-
-
-def _save_step(organisation: Organisation, step: str, values: dict):
-    """Save a step; the basics return the revision holding a trusted listing's material change, if any."""
-    actor = current_user._get_current_object()
-    if step == "basics":
-        return services.save_basics(organisation, values, actor=actor)
-    services.save_profile_step(organisation, step, values, actor=actor)
-    return None
 
 
 @bp.route("/provider/profile/<step>", methods=["GET", "POST"])
@@ -85,7 +77,7 @@ def profile_step(step: str):
     form = forms.step_form(step, organisation)
     if form.validate_on_submit():
         try:
-            held = _save_step(organisation, step, form.values())
+            held = profile_flow.save_step(organisation, step, form.values(), actor=current_user._get_current_object())
         except services.ProfileError as error:
             flash(error.problems[0], "error")
         else:
@@ -97,18 +89,17 @@ def profile_step(step: str):
         form=form,
         step=step,
         title=services.STEPS[step],
-        regions=services.localities_by_region() if step == "localities" else [],
-        implied_districts=services.implied_districts(organisation) if step == "localities" else [],
+        regions=services.localities_by_region() if step in LOCALITY_STEPS else [],
+        implied_districts=services.implied_districts(organisation) if step in LOCALITY_STEPS else [],
     )
 
 
 def _after_step(organisation: Organisation, step: str) -> str:
-    """ "Save and continue" goes to the next unfinished step (the profile, with Publish, when none is left);
-    "Save and return to your profile" to the task list."""
-    following = services.next_unfinished_step(organisation, step) if request.form.get("then") == "continue" else None
-    if following is None:
+    """ "Save and continue" goes to the next unfinished step (see ``profile_flow``: the profile, with Publish, when
+    none is left); "Save and return to your profile" to the task list."""
+    if request.form.get("then") != "continue":
         return url_for("directory.profile")
-    return url_for("directory.profile_step", step=following)
+    return profile_flow.step_url(profile_flow.next_step(organisation, step))
 
 
 def _org_admin_organisation() -> Organisation:
@@ -124,12 +115,9 @@ def publish():
     try:
         services.publish_organisation(organisation, actor=current_user._get_current_object())
     except services.ProfileError as error:
-        flash("Your profile cannot be published yet: " + "; ".join(error.problems), "error")
+        flash(profile_flow.NOT_READY + "; ".join(error.problems), "error")
     else:
-        link = url_for("directory.organisation", organisation_id=organisation.id)
-        message = 'Your profile is published: anyone can now find it in the directory. <a class="{}" href="{}">{}</a>'
-        banner = Markup(message).format("govuk-notification-banner__link", link, "View your public profile")  # nosec B704  # constant template; format escapes
-        flash(banner, "success")
+        flash(profile_flow.published_banner(organisation), "success")
     return redirect(url_for("directory.profile"))
 
 

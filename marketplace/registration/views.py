@@ -10,6 +10,7 @@ from marketplace.accounts.services import AccountError, normalise_email
 from marketplace.core.permissions import public
 from marketplace.core.roles import Role
 from marketplace.directory.duplicates import LikelyDuplicate, likely_duplicates_with_reasons
+from marketplace.directory.profile_flow import landing_after_registration
 from marketplace.extensions import limiter
 from marketplace.registration import bp
 from marketplace.registration.confirmation import confirm_registration, open_registration, request_registration
@@ -105,5 +106,6 @@ def confirm(token: str):
             else "Your account has been created",
             "success",
         )
-        return redirect(url_for("core.dashboard"))
+        # A new listing's account manager goes straight to its first profile step, not a dashboard to leave
+        return redirect((not waiting and landing_after_registration(user)) or url_for("core.dashboard"))
     return render_template("registration/confirm.html", form=form, email=pending.email)

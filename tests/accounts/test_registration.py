@@ -68,11 +68,11 @@ def test_provider_registration_creates_a_draft_organisation_they_administer(clie
     assert [event.object_id for event in audit_events("account.registered")] == [str(user.id)]
 
 
-def test_registered_provider_is_signed_in_and_lands_on_the_provider_dashboard(client):
+def test_registered_provider_is_signed_in_and_lands_on_the_first_profile_step(client):
     response = client.register(provider_form(), follow_redirects=True)
 
     assert response.status_code == 200
-    assert response.request.path == "/provider"
+    assert response.request.path == "/provider/profile/basics"  # not a dashboard to leave (issue 17)
     assert client.get("/account/").status_code == 200
 
 

@@ -46,7 +46,7 @@ def test_following_the_link_asks_before_creating_the_account_then_signs_in(clien
 
     response = client.submit(link, {}, follow_redirects=True)
 
-    assert response.request.path == "/provider"
+    assert response.request.path == "/provider/profile/basics"  # the new listing's first step (issue 17)
     user = user_by_email("ada@example.org")
     assert user.organisation.name == "Lovelace Gallery" and user.is_org_admin
     assert [event.object_id for event in audit_events("account.registered")] == [str(user.id)]

@@ -123,11 +123,13 @@ def test_provider_goes_from_registration_to_a_published_evidenced_profile_with_o
     consortium_name = f"East Midlands Heritage Learning {suffix}"
     today = clock.today()
 
-    # 1. Register a new provider organisation and land on the dashboard with its readiness checklist --------
+    # 1. Register a new provider organisation, land on its first profile step, then see the readiness checklist
     register_provider(page, live_app, "Alex Peakstone", email, org_name, "Archive")
 
     expect_success(page, "Your account has been created")
-    expect(page).to_have_url(re.compile(r"/provider$"))
+    expect(page).to_have_url(re.compile(r"/provider/profile/basics$"))  # straight into the profile (issue 17)
+    expect(page.get_by_label("Organisation name")).to_have_value(org_name)
+    page.goto(live_url + "/provider")
     expect(page.locator("h1")).to_have_text(org_name)
     expect(page.locator("main")).to_contain_text("Draft")
     expect(page.locator("#readiness")).to_have_text(f"Ready for commissioners: 0 of {len(READINESS_KEYS)} done")

@@ -290,6 +290,31 @@ def save_impact_evidence(
     return record
 
 
+def stage_impact_evidence(organisation: Organisation, *, user: Any, data: dict[str, Any]) -> ImpactEvidence:
+    """Add impact evidence (no document) and its audit event without committing: the caller's save commits it.
+
+    For evidence typed beside an outcome statement, so the two are saved, or refused, together.
+    """
+    data = dict(data)
+    outcome_id = data.pop("outcome_id", None)
+    record = ImpactEvidence(organisation=organisation, outcome=db.session.get(Term, outcome_id) if outcome_id else None)
+    for name in IMPACT_FIELDS:
+        if name in data:
+            value = data[name]
+            setattr(record, name, value.strip() if isinstance(value, str) else value)
+    db.session.add(record)
+    db.session.flush()
+    note_listing_edited(organisation, f"Impact evidence saved: {record.title}", user=user)
+    record_event(
+        "evidence.impact_created",
+        obj=record,
+        actor=user,
+        summary=f"Impact evidence: {record.title}",
+        after=record_fields(record),
+    )
+    return record
+
+
 def delete_record(record: Accreditation | ImpactEvidence, *, user: Any) -> None:
     """Delete an accreditation or impact evidence and its document; the audit log keeps what they held."""
     action = "evidence.accreditation_deleted" if isinstance(record, Accreditation) else "evidence.impact_deleted"

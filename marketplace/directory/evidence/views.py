@@ -10,14 +10,14 @@ from collections.abc import Callable
 from functools import partial
 from typing import Any
 
-from flask import flash, redirect, render_template, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from werkzeug.datastructures import FileStorage
 
 from marketplace.core.clock import today
 from marketplace.core.permissions import public, require_access, role_required
 from marketplace.core.roles import Role
-from marketplace.directory import access
+from marketplace.directory import access, profile_flow
 from marketplace.directory import services as profiles
 from marketplace.directory.evidence import bp, forms, services, storage
 from marketplace.directory.evidence.presenters import accreditation_views, document_view
@@ -32,6 +32,7 @@ from marketplace.directory.signals import held_for_review
 from marketplace.extensions import db
 
 provider_only = role_required(Role.PROVIDER)
+SAFEGUARDING_SAVED = "Safeguarding record saved"
 WAITING_FOR_REVIEW = (
     "Your change is waiting for review. Commissioners see your approved details until an assessor approves it"
 )
@@ -61,13 +62,14 @@ def _upload(form: Any) -> FileStorage | None:
 
 
 def _saved(form: Any, save: Callable[[], Any], message: str) -> bool:
-    """Run ``save``; a refused upload becomes an error on the form's document field."""
+    """Run ``save``; a refused upload becomes an error on the form's document field (no ``message``: no banner)."""
     try:
         save()
     except storage.UploadError as error:
         form.document.errors = [*form.document.errors, error.message]
         return False
-    flash(message, "success")
+    if message:
+        flash(message, "success")
     return True
 
 
@@ -75,17 +77,20 @@ def _user() -> Any:
     return current_user._get_current_object()
 
 
-def _held_or_saved(form: Any, kind: str, save: Callable[[], Any], message: str, **edit: Any) -> bool:
-    """A trusted listing's material edit waits for an assessor (``signals.material_edit``); any other is saved now."""
+def _held_or_saved(form: Any, kind: str, save: Callable[[], Any], message: str, **edit: Any) -> str:
+    """A trusted listing's material edit waits for an assessor (``signals.material_edit``); any other is saved now.
+
+    Returns "saved" or "held", or "" when the form was refused.
+    """
     try:
         held = held_for_review(_organisation(), kind, upload=_upload(form), user=_user(), **edit)
     except storage.UploadError as error:
         form.document.errors = [*form.document.errors, error.message]
-        return False
+        return ""
     if held is None:
-        return _saved(form, save, message)
+        return "saved" if _saved(form, save, message) else ""
     flash(WAITING_FOR_REVIEW, "success")
-    return True
+    return "held"
 
 
 @bp.get("/provider/evidence")
@@ -133,11 +138,33 @@ def safeguarding():
     if form.validate_on_submit():
         data = _data(form, services.SAFEGUARDING_FIELDS)
         save = partial(services.save_safeguarding, organisation, user=_user(), data=data, upload=_upload(form))
-        if _held_or_saved(form, "safeguarding", save, "Safeguarding record saved", data=data):
-            return redirect(url_for("evidence.index"))
+        publishing = request.form.get("then") == "publish" and access.is_org_admin(current_user, organisation)
+        outcome = _held_or_saved(form, "safeguarding", save, "" if publishing else SAFEGUARDING_SAVED, data=data)
+        if outcome:
+            return redirect(
+                _publish(organisation, saved=outcome == "saved") if publishing else url_for("evidence.index")
+            )
     return render_template(
-        "evidence/safeguarding.html", form=form, record=record, out_of_date=services.policy_is_out_of_date(record)
+        "evidence/safeguarding.html",
+        form=form,
+        record=record,
+        out_of_date=services.policy_is_out_of_date(record),
+        can_save_and_publish=_ready_to_publish(organisation),
     )
+
+
+def _publish(organisation: Organisation, *, saved: bool) -> str:
+    """ "Save and publish", the last step of the profile: publishing runs the same rules as "Publish profile", and a
+    profile that is not ready is refused with what is missing (the record stays saved)."""
+    try:
+        profiles.publish_organisation(organisation, actor=_user())
+    except profiles.ProfileError as error:
+        if saved:
+            flash(SAFEGUARDING_SAVED, "success")
+        flash(profile_flow.NOT_READY + "; ".join(error.problems), "error")
+    else:
+        flash(profile_flow.published_banner(organisation, saved=SAFEGUARDING_SAVED if saved else ""), "success")
+    return url_for("directory.profile")
 
 
 @bp.get("/provider/evidence/accreditations")
