@@ -1,4 +1,5 @@
-"""The assessor's landing page: kitemark applications by status and the directory's organisations by status.
+"""The assessor's landing page: the applications waiting for review (the work, one click from each), kitemark
+applications by status and the directory's organisations by status.
 
 Lives in ``kitemark`` (the assessor's domain) rather than ``core``, which imports no domain package.
 """
@@ -12,8 +13,10 @@ from marketplace.core.permissions import role_required
 from marketplace.core.roles import Role
 from marketplace.directory.models import Organisation
 from marketplace.extensions import db
-from marketplace.kitemark import bp
+from marketplace.kitemark import bp, listing
 from marketplace.kitemark.models import KitemarkApplication
+
+SHOWN_ON_LANDING = 20  # the oldest; the queue page has them all, with filters
 
 
 @bp.get("/assessor")
@@ -23,4 +26,12 @@ def assessor_home():
     waiting = db.session.execute(
         select(KitemarkApplication.status, func.count()).group_by(KitemarkApplication.status)
     ).all()
-    return render_template("kitemark/assessor_home.html", counts=counts, applications=dict(waiting))
+    queue = listing.queue(listing.QueueFilters())
+    return render_template(
+        "kitemark/assessor_home.html",
+        counts=counts,
+        statuses=dict(waiting),
+        applications=queue[:SHOWN_ON_LANDING],
+        queue_length=len(queue),
+        age_text=listing.age_text,
+    )

@@ -49,7 +49,7 @@ ASSESSOR = "assessor@artscouncil.example.org"
 BUDGET = {
     "provider": {"page_loads": 6, "form_submissions": 4, "validation_errors": 0},  # was 16 / 7 / 0, then 13 / 7 / 0
     "commissioner": {"page_loads": 6, "form_submissions": 3, "validation_errors": 0},  # was 11 / 6 / 0
-    "assessor": {"page_loads": 5, "form_submissions": 2, "validation_errors": 0},  # was 7 / 4 / 0
+    "assessor": {"page_loads": 4, "form_submissions": 2, "validation_errors": 0},  # was 7 / 4 / 0
 }
 # Steps some branches add on purpose (security): counted in the totals, held to their own allowance.
 EXTRA_STEP_ALLOWANCE = {
@@ -409,7 +409,8 @@ def test_assessor_task_from_the_queue_to_a_decision(browser, live_app, artifacts
     page = walk.page
     try:
         walk.sign_in(ASSESSOR, live_app.config["DEMO_PASSWORD"])
-        walk.visit("/assessor/kitemark")
+        if not page.locator("#queue tr", has_text=name).count():  # the landing page lists the waiting work
+            walk.visit("/assessor/kitemark")
         page.locator("#queue tr", has_text=name).get_by_role("link", name=name).click()
         # Nobody has taken the application: the declaration is made with the decision, which assigns it.
         page.get_by_label("I have no conflict of interest with this organisation").check()
