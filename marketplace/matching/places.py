@@ -19,6 +19,7 @@ from marketplace.reference.geography import (
     nearby_localities,
     overlapping_codes,
     postcode_point,
+    with_relations,
 )
 from marketplace.reference.models import Locality
 from marketplace.search.reference_cache import reference_snapshot
@@ -45,7 +46,7 @@ class NeedPlace:
 
 
 def need_place(need: Need) -> NeedPlace:
-    areas = list(need.localities)
+    areas = with_relations(need.localities)  # a few queries for all the areas, not several per area
     required = bool(need.localities_required)
     nearby = {} if required else nearby_localities(areas)
     return NeedPlace(
