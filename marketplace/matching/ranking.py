@@ -403,8 +403,7 @@ def _candidate_ids(need: Need, place: NeedPlace) -> set[str]:
     :data:`CANDIDATE_LIMIT` of the area's hard-filtered pool."""
     engine = engine_for(current_app)
     filters = hard_filters(need, place)
-    text_hits = engine.match(SearchQuery(text=need_text(need), filters=filters), limit=CANDIDATE_LIMIT)
-    ids = {hit.id for hit in text_hits.hits}
+    ids = set(engine.match_ids(SearchQuery(text=need_text(need), filters=filters), limit=CANDIDATE_LIMIT))
     structure = {
         "outcome": {t.code for t in need.outcomes},
         "service_area": {need.service_area.code} if need.service_area is not None else set(),
@@ -412,9 +411,7 @@ def _candidate_ids(need: Need, place: NeedPlace) -> set[str]:
     }
     for name, values in [*((n, v) for n, v in structure.items() if v), ("pool", set())]:
         extra = {name: values} if values else {}
-        ids.update(
-            hit.id for hit in engine.search(SearchQuery(filters={**filters, **extra}, page_size=CANDIDATE_LIMIT)).hits
-        )
+        ids.update(engine.ids(SearchQuery(filters={**filters, **extra}, page_size=CANDIDATE_LIMIT)))
     ids.update(_indicator_candidates(need))
     return ids
 
