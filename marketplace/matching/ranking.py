@@ -49,7 +49,7 @@ from marketplace.extensions import db
 from marketplace.matching import first_pass
 from marketplace.matching.ages import describe as describe_ages
 from marketplace.matching.ages import excluded_by_ages
-from marketplace.matching.first_pass import NeedSide, document_text, held_stems
+from marketplace.matching.first_pass import NeedSide, collector_paused, document_text, held_stems
 from marketplace.matching.places import NeedPlace, need_place, placement
 from marketplace.monitoring.reviews import track_record_reasons
 from marketplace.reference.models import Term
@@ -463,6 +463,13 @@ def match_need(need: Need, top: int = 20) -> list[MatchResult]:
     scored as a bare number first (:func:`first_pass.points`); only the ``top`` shown are explained by
     :func:`score_pair`, which gives them the same score.
     """
+    with collector_paused():  # and the candidates are freed before it runs again: see _two_passes
+        results = _two_passes(need, top)
+    return _with_track_records(results)
+
+
+def _two_passes(need: Need, top: int) -> list[MatchResult]:
+    """Every candidate's score (first pass), then the ``top`` explained; its candidates go when it returns."""
     place = need_place(need)
     ids = _candidate_ids(need, place)
     if not ids:
@@ -476,7 +483,7 @@ def match_need(need: Need, top: int = 20) -> list[MatchResult]:
             scored.append((-points, tie_key(document["id"]), document))
     scored.sort(key=lambda entry: entry[:2])
     results = [_explained(need, document, batch, place) for _, _, document in scored[: max(0, top)]]
-    return _with_track_records([result for result in results if result is not None])
+    return [result for result in results if result is not None]
 
 
 def _explained(need: Need, document: dict, batch: DocumentBatch, place: NeedPlace) -> MatchResult | None:
