@@ -49,6 +49,7 @@ from marketplace.extensions import db
 from marketplace.matching import first_pass
 from marketplace.matching.ages import describe as describe_ages
 from marketplace.matching.ages import excluded_by_ages
+from marketplace.matching.cache import cached_ranking
 from marketplace.matching.first_pass import NeedSide, collector_paused, document_text, held_stems
 from marketplace.matching.places import NeedPlace, need_place, placement
 from marketplace.monitoring.reviews import track_record_reasons
@@ -461,11 +462,15 @@ def match_need(need: Need, top: int = 20) -> list[MatchResult]:
     The candidates' documents and rows are loaded in bulk (:class:`DocumentBatch`) and the track record only for
     the results shown, so the page's SQL queries do not grow with the number of candidates. Every candidate is
     scored as a bare number first (:func:`first_pass.points`); only the ``top`` shown are explained by
-    :func:`score_pair`, which gives them the same score.
+    :func:`score_pair`, which gives them the same score. A worker keeps the ranked list until anything it read
+    changes (:mod:`marketplace.matching.cache`).
     """
+    return _with_track_records(cached_ranking(need, top, _ranked_afresh))
+
+
+def _ranked_afresh(need: Need, top: int) -> list[MatchResult]:
     with collector_paused():  # and the candidates are freed before it runs again: see _two_passes
-        results = _two_passes(need, top)
-    return _with_track_records(results)
+        return _two_passes(need, top)
 
 
 def _two_passes(need: Need, top: int) -> list[MatchResult]:

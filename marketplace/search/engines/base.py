@@ -294,6 +294,12 @@ class BaseEngine:
     def has_index(self) -> bool:
         return self.live_directory() is not None
 
+    def generation(self) -> tuple[str, str] | None:
+        """Which index a search reads now: the live directory and its commit token (None without an index).
+        It changes with every commit and rebuild, in any process: a key for what was worked out from the index."""
+        live = self.live_directory()
+        return None if live is None else (live.name, self._generation(live))
+
     def size_bytes(self) -> int:
         live = self.live_directory()
         if live is None:

@@ -164,6 +164,9 @@ class SearchEngine(Protocol):
     def size_bytes(self) -> int:
         """Bytes on disk of the live index."""
 
+    def generation(self) -> tuple[str, str] | None:
+        """The live index's directory and commit token: changes with every commit and rebuild (None: no index)."""
+
     def has_index(self) -> bool:
         """Whether a live index exists (``flask search rebuild`` creates it); changes before then wait in the feed."""
 
