@@ -11,7 +11,8 @@ So a worker keeps the ranked list of a need, keyed by everything the ranking rea
   commit, on this host or another), so any change to a provider is a new key, whether or not the index has
   caught up yet;
 * the day (kitemarks and accreditations lapse by date) and the reference snapshot (localities and vocabularies,
-  re-read at least once a minute).
+  re-read at least once a minute, so an entry lives a minute at most: a change to the reference data made by
+  another process shows within that time, as on the search page).
 
 Honest limits: the first request for a need in each worker still pays for the whole ranking, and so does the first
 after any change to the directory (on a busy site that may be most of them). The cache is only used when the
