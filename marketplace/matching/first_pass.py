@@ -49,7 +49,8 @@ def held_stems(text: str) -> frozenset[str]:
     """The distinct stemmed words (over two letters, not stop words) of a provider's text.
 
     Each distinct word is stemmed once (a long text repeats its words), and the same text is not stemmed again on
-    the next request: a pure function of the text, so the cache can never be stale (2,048 texts, a few MB).
+    the next request: a pure function of the text, so the cache can never be stale (2,048 texts at most: a regional
+    need's 460 candidates took 1.7 MB).
     """
     words = set(_WORD.findall(text.lower()))
     return frozenset(_stem(word) for word in words if len(word) > 2 and word not in STOP_WORDS)
