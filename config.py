@@ -38,6 +38,8 @@ class Config:
     SEARCH_FOLLOW_INTERVAL = float(os.environ.get("SEARCH_FOLLOW_INTERVAL", "0.25"))
     SEARCH_FOLLOWER_NAME = os.environ.get("SEARCH_FOLLOWER_NAME")  # default: host name and index folder
     SEARCH_LOCK_TIMEOUT = float(os.environ.get("SEARCH_LOCK_TIMEOUT", "5"))
+    # Needs whose ranked matches each worker keeps until anything the ranking reads changes (0: rank every time).
+    MATCH_CACHE_SIZE = int(os.environ.get("MATCH_CACHE_SIZE", "64"))
     UPLOAD_DIR = os.environ.get("UPLOAD_DIR", str(BASE_DIR / "instance" / "uploads"))
     # Where evidence files live: "local" (UPLOAD_DIR; a shared volume with several hosts) or "package.module:factory"
     # for another EvidenceStore (marketplace/directory/evidence/storage.py), e.g. an S3-compatible store.

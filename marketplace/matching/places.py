@@ -19,6 +19,7 @@ from marketplace.reference.geography import (
     nearby_localities,
     overlapping_codes,
     postcode_point,
+    with_relations,
 )
 from marketplace.reference.models import Locality
 from marketplace.search.reference_cache import reference_snapshot
@@ -45,7 +46,7 @@ class NeedPlace:
 
 
 def need_place(need: Need) -> NeedPlace:
-    areas = list(need.localities)
+    areas = with_relations(need.localities)  # a few queries for all the areas, not several per area
     required = bool(need.localities_required)
     nearby = {} if required else nearby_localities(areas)
     return NeedPlace(
@@ -136,6 +137,34 @@ def base_reason(place: NeedPlace, postcode: str | None) -> str | None:
         return None
     where = f"Based in {base}" if base is not None else f"Based at {postcode}"
     return f"{where}, {round(distance)} km from the need's area"
+
+
+def _inside_fraction(place: NeedPlace, direct: set[str]) -> float:
+    """:func:`_inside`'s fraction alone, without its reasons (the matches page's first pass)."""
+    earned = 0.0
+    for locality in _plain_areas(place):
+        if locality.code in direct:
+            earned += EXACT
+        elif locality.parent is not None and locality.parent[0] in direct:
+            earned += VIA_COUNTY
+        elif any(code in direct for _, code in locality.districts):
+            earned += DISTRICT_OF_COUNTY
+    return earned / len(place.areas)
+
+
+def placement_fraction(place: NeedPlace, direct: set[str], served: set[str]) -> float | None:
+    """:func:`placement`'s fraction alone (None when it is None): the same rule, without a reason string."""
+    if not place.areas:
+        return 0.0
+    if served & place.inside:
+        fraction = _inside_fraction(place, direct)
+        return fraction if fraction > 0 else _inside_fraction(place, served)
+    if place.required:
+        return None
+    near = {place.nearby[code][0] for code in served & place.nearby.keys()}
+    if not near:
+        return None
+    return CEREMONIAL_FRACTION if CEREMONIAL in near else NEIGHBOUR_FRACTION
 
 
 def placement(place: NeedPlace, direct: set[str], served: set[str], postcode: str | None) -> Placement | None:

@@ -46,8 +46,11 @@ from sqlalchemy import select
 from marketplace.commissioning.models import Need, NeedStatus
 from marketplace.directory.models import Organisation, OrganisationStatus, organisation_indicator
 from marketplace.extensions import db
+from marketplace.matching import first_pass
 from marketplace.matching.ages import describe as describe_ages
 from marketplace.matching.ages import excluded_by_ages
+from marketplace.matching.cache import cached_ranking
+from marketplace.matching.first_pass import NeedSide, collector_paused, document_text, held_stems
 from marketplace.matching.places import NeedPlace, need_place, placement
 from marketplace.monitoring.reviews import track_record_reasons
 from marketplace.reference.models import Term
@@ -387,8 +390,7 @@ def text_fit(need: Need, document: dict) -> float:
     if not wanted:
         return 0.0
     title = _need_stems(need.title or "")
-    fields = ("name", "outcomes_text", "offers_text", "description", "frameworks_text")
-    held = _stem_words(" ".join(document.get(f, "") for f in fields))
+    held = held_stems(document_text(document))
     total = sum(_weight(stem) * (2 if stem in title else 1) for stem in wanted)
     found = sum(_weight(stem) * (2 if stem in title else 1) for stem in wanted & held)
     return min(1.0, 2 * found / total)
@@ -403,8 +405,7 @@ def _candidate_ids(need: Need, place: NeedPlace) -> set[str]:
     :data:`CANDIDATE_LIMIT` of the area's hard-filtered pool."""
     engine = engine_for(current_app)
     filters = hard_filters(need, place)
-    text_hits = engine.match(SearchQuery(text=need_text(need), filters=filters), limit=CANDIDATE_LIMIT)
-    ids = {hit.id for hit in text_hits.hits}
+    ids = set(engine.match_ids(SearchQuery(text=need_text(need), filters=filters), limit=CANDIDATE_LIMIT))
     structure = {
         "outcome": {t.code for t in need.outcomes},
         "service_area": {need.service_area.code} if need.service_area is not None else set(),
@@ -412,9 +413,7 @@ def _candidate_ids(need: Need, place: NeedPlace) -> set[str]:
     }
     for name, values in [*((n, v) for n, v in structure.items() if v), ("pool", set())]:
         extra = {name: values} if values else {}
-        ids.update(
-            hit.id for hit in engine.search(SearchQuery(filters={**filters, **extra}, page_size=CANDIDATE_LIMIT)).hits
-        )
+        ids.update(engine.ids(SearchQuery(filters={**filters, **extra}, page_size=CANDIDATE_LIMIT)))
     ids.update(_indicator_candidates(need))
     return ids
 
@@ -433,37 +432,82 @@ def _indicator_candidates(need: Need) -> set[str]:
     return {organisation_doc_id(organisation_id) for organisation_id in db.session.scalars(query)}
 
 
+def need_side(need: Need, place: NeedPlace) -> NeedSide:
+    """The need's side of :func:`score_pair`, worked out once for the first pass (:mod:`.first_pass`)."""
+    wanted = _need_stems(need_text(need))
+    title = _need_stems(need.title or "")
+    stems = {stem: _weight(stem) * (2 if stem in title else 1) for stem in wanted}
+    return NeedSide(
+        weights=WEIGHTS,
+        place=place,
+        has_localities=bool(place.areas),
+        filters=tuple((name, frozenset(values)) for name, values in hard_filters(need, place).items()),
+        ages=(need.age_min, need.age_max),
+        outcomes=tuple(t.code for t in need.outcomes),
+        aims=tuple(t.code for t in need.aims),
+        service_area=need.service_area.code if need.service_area is not None else None,
+        target_groups=tuple(t.code for t in need.target_groups),
+        indicators=tuple(t.code for t in need.indicators),
+        problem_areas=tuple(t.code for t in need.problem_areas),
+        budget=need.budget_max_pence,
+        stems=stems,
+        text_total=sum(stems.values()),
+        text_floor=TEXT_FLOOR,
+    )
+
+
 def match_need(need: Need, top: int = 20) -> list[MatchResult]:
     """The published organisations (and consortia, if welcome) that fit ``need``, best first.
 
     The candidates' documents and rows are loaded in bulk (:class:`DocumentBatch`) and the track record only for
-    the results shown, so the page's SQL queries do not grow with the number of candidates.
+    the results shown, so the page's SQL queries do not grow with the number of candidates. Every candidate is
+    scored as a bare number first (:func:`first_pass.points`); only the ``top`` shown are explained by
+    :func:`score_pair`, which gives them the same score. A worker keeps the ranked list until anything it read
+    changes (:mod:`marketplace.matching.cache`).
     """
+    return _with_track_records(cached_ranking(need, top, _ranked_afresh))
+
+
+def _ranked_afresh(need: Need, top: int) -> list[MatchResult]:
+    with collector_paused():  # and the candidates are freed before it runs again: see _two_passes
+        return _two_passes(need, top)
+
+
+def _two_passes(need: Need, top: int) -> list[MatchResult]:
+    """Every candidate's score (first pass), then the ``top`` explained; its candidates go when it returns."""
     place = need_place(need)
     ids = _candidate_ids(need, place)
     if not ids:
         return []
     batch = DocumentBatch(db.session, ids, versioned=False)  # scored, never indexed: no version hash
-    results = []
+    side = need_side(need, place)
+    scored = []
     for document in batch.documents:
-        direct, postcode = batch.provider_facts(document["id"])
-        pair = score_pair(need, document, direct, postcode, place)
-        if pair is None:
-            continue
-        prefix = ORGANISATION_PREFIX if document["kind"] == "organisation" else CONSORTIUM_PREFIX
-        results.append(
-            MatchResult(
-                id=document["id"],
-                name=document["name"],
-                score=pair.points,
-                reasons=pair.reasons,
-                missing=pair.missing,
-                kind=document["kind"],
-                object_id=int(document["id"].removeprefix(prefix)),
-                label=pair.label,
-            )
-        )
-    return _with_track_records(_ranked(results, top))
+        points = first_pass.points(side, document, batch.provider_facts(document["id"])[0])
+        if points is not None:
+            scored.append((-points, tie_key(document["id"]), document))
+    scored.sort(key=lambda entry: entry[:2])
+    results = [_explained(need, document, batch, place) for _, _, document in scored[: max(0, top)]]
+    return [result for result in results if result is not None]
+
+
+def _explained(need: Need, document: dict, batch: DocumentBatch, place: NeedPlace) -> MatchResult | None:
+    """One of the results shown, scored and explained by :func:`score_pair`."""
+    direct, postcode = batch.provider_facts(document["id"])
+    pair = score_pair(need, document, direct, postcode, place)
+    if pair is None:  # never: the first pass applies the same filters
+        return None
+    prefix = ORGANISATION_PREFIX if document["kind"] == "organisation" else CONSORTIUM_PREFIX
+    return MatchResult(
+        id=document["id"],
+        name=document["name"],
+        score=pair.points,
+        reasons=pair.reasons,
+        missing=pair.missing,
+        kind=document["kind"],
+        object_id=int(document["id"].removeprefix(prefix)),
+        label=pair.label,
+    )
 
 
 def _with_track_records(results: list[MatchResult]) -> list[MatchResult]:

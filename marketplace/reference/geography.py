@@ -28,7 +28,8 @@ from collections.abc import Hashable, Iterable
 from functools import lru_cache
 from typing import TypeVar
 
-from sqlalchemy import select
+from sqlalchemy import inspect, select
+from sqlalchemy.orm import selectinload
 
 from marketplace.extensions import db
 from marketplace.reference.models import Locality, Outcode
@@ -105,14 +106,48 @@ def ceremonial_relatives(area: Locality) -> set[Locality]:
 
     A district takes its county's relatives (Eastleigh is near Southampton through Hampshire).
     """
+    return _ceremonial_relatives(area, _cities_in([area]))
+
+
+def _cities_in(areas: list[Locality]) -> dict[int, list[Locality]]:
+    """The localities whose ceremonial county is one of ``areas`` or their counties, by that county's id: one
+    query for every area of a need (a regional need has dozens)."""
+    holders = {place.id for area in areas for place in (area, area.parent) if place is not None}
+    cities: dict[int, list[Locality]] = {}
+    if holders:
+        for city in db.session.scalars(select(Locality).where(Locality.ceremonial_county_id.in_(holders))):
+            cities.setdefault(city.ceremonial_county_id, []).append(city)  # type: ignore[arg-type]
+    return cities
+
+
+def _ceremonial_relatives(area: Locality, cities: dict[int, list[Locality]]) -> set[Locality]:
     found: set[Locality] = set()
     for place in (area, area.parent):
         if place is None:
             continue
         if place.ceremonial_county is not None:
             found.add(place.ceremonial_county)
-        found.update(db.session.scalars(select(Locality).where(Locality.ceremonial_county_id == place.id)))
+        found.update(cities.get(place.id, ()))
     return found - {area}
+
+
+_RELATIONS = frozenset({"parent", "districts", "neighbours", "ceremonial_county"})
+
+
+def with_relations(areas: Iterable[Locality]) -> list[Locality]:
+    """``areas`` with their county, districts, neighbours and ceremonial counties loaded in a few set-based
+    queries rather than several lazy loads per area (a regional need names every authority in its region)."""
+    areas = list(areas)
+    ids = [area.id for area in areas if area.id is not None and _RELATIONS & inspect(area).unloaded]
+    if ids:
+        options = (
+            selectinload(Locality.parent).selectinload(Locality.ceremonial_county),
+            selectinload(Locality.districts),
+            selectinload(Locality.neighbours),
+            selectinload(Locality.ceremonial_county),
+        )
+        db.session.scalars(select(Locality).where(Locality.id.in_(ids)).options(*options)).all()
+    return areas
 
 
 def nearby_localities(areas: Iterable[Locality]) -> dict[Locality, tuple[str, Locality]]:
@@ -121,14 +156,15 @@ def nearby_localities(areas: Iterable[Locality]) -> dict[Locality, tuple[str, Lo
     A relative through the ceremonial county counts before a plain neighbour; the areas themselves and what
     overlaps them are never "nearby".
     """
-    areas = list(areas)
+    areas = with_relations(areas)
     inside = {place for area in areas for place in overlapping_localities(area)}
     found: dict[Locality, tuple[str, Locality]] = {}
     for area in areas:
         for neighbour in area.neighbours:
             found.setdefault(neighbour, (NEIGHBOUR, area))
+    cities = _cities_in(areas)
     for area in areas:
-        for relative in ceremonial_relatives(area):
+        for relative in _ceremonial_relatives(area, cities):
             found[relative] = (CEREMONIAL, area)
     return {place: how for place, how in found.items() if place not in inside}
 

@@ -60,6 +60,11 @@ def _write_atomically(path: Path, text: str) -> None:
     os.replace(temporary, path)
 
 
+def _as_match(query: SearchQuery, limit: int) -> SearchQuery:
+    """Matching's query: any of the words ranks, no facets, best first, the first ``limit``."""
+    return replace(query, text_mode="any", facets=(), sort="relevance", page=1, page_size=limit)
+
+
 class BaseEngine:
     name = "base"
     lock_timeout = WRITE_LOCK_TIMEOUT
@@ -289,6 +294,12 @@ class BaseEngine:
     def has_index(self) -> bool:
         return self.live_directory() is not None
 
+    def generation(self) -> tuple[str, str] | None:
+        """Which index a search reads now: the live directory and its commit token (None without an index).
+        It changes with every commit and rebuild, in any process: a key for what was worked out from the index."""
+        live = self.live_directory()
+        return None if live is None else (live.name, self._generation(live))
+
     def size_bytes(self) -> int:
         live = self.live_directory()
         if live is None:
@@ -296,8 +307,30 @@ class BaseEngine:
         return sum(path.stat().st_size for path in live.rglob("*") if path.is_file())
 
     def match(self, query: SearchQuery, *, limit: int = 20) -> SearchResults:
-        narrowed = replace(query, text_mode="any", facets=(), sort="relevance", page=1, page_size=limit)
-        return self.search(narrowed)
+        return self.search(_as_match(query, limit))
+
+    def match_ids(self, query: SearchQuery, *, limit: int = 20) -> list[str]:
+        """The ids of :meth:`match`'s hits, in its order."""
+        return self.ids(_as_match(query, limit))
+
+    def ids(self, query: SearchQuery) -> list[str]:
+        """The ids of the hits :meth:`search` gives for ``query`` without facets, in its order, without reading a
+        stored document or making a snippet: matching reads only its candidates' ids (building 200 hits cost a
+        regional need's matches page four times 25 ms)."""
+        query = replace(query, facets=())
+        with self._guard:
+            state = self._state()
+            if state is None:
+                return []
+            handle, table = state
+            words = query_words(query.text)
+            start, stop = query.offset, query.offset + query.safe_page_size
+            if words:
+                return [doc_id for doc_id, _ in self._ranked_text(handle, words, query, table)[0][start:stop]]
+            bits = table.filter_bits(query)
+            if query.sort == "distance" and query.near is not None:
+                return table.distance_ordered(bits, query.near, start, stop)
+            return table.name_ordered(bits, start, stop)
 
     def search(self, query: SearchQuery) -> SearchResults:
         with self._guard:

@@ -146,6 +146,12 @@ class SearchEngine(Protocol):
     def match(self, query: SearchQuery, *, limit: int = 20) -> SearchResults:
         """Hard filters first, then rank the candidates by any of the query words."""
 
+    def match_ids(self, query: SearchQuery, *, limit: int = 20) -> list[str]:
+        """The ids of :meth:`match`'s hits, in its order (no stored documents read, no snippets made)."""
+
+    def ids(self, query: SearchQuery) -> list[str]:
+        """The ids of :meth:`search`'s hits for ``query`` without facets, in its order (nothing else built)."""
+
     def ids_and_versions(self) -> dict[str, str]:
         """Every indexed document id with its version stamp (for ``check``)."""
 
@@ -157,6 +163,9 @@ class SearchEngine(Protocol):
 
     def size_bytes(self) -> int:
         """Bytes on disk of the live index."""
+
+    def generation(self) -> tuple[str, str] | None:
+        """The live index's directory and commit token: changes with every commit and rebuild (None: no index)."""
 
     def has_index(self) -> bool:
         """Whether a live index exists (``flask search rebuild`` creates it); changes before then wait in the feed."""

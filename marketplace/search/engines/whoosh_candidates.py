@@ -56,7 +56,7 @@ def _blocks(matcher: Any, candidates: Sequence[int], base: int) -> Iterator[tupl
 class _Scorer:
     """Adds one term's boosted BM25F to the scores of the candidates that hold it."""
 
-    def __init__(self, searcher: Any, candidates: Iterable[int]) -> None:
+    def __init__(self, searcher: Any, candidates: Iterable[int], lengths: dict | None = None) -> None:
         self.searcher = searcher
         self.reader = searcher.reader()
         self.leaves = list(self.reader.leaf_readers())
@@ -64,7 +64,8 @@ class _Scorer:
         self.allowed = frozenset(self.wanted)
         self.b = getattr(searcher.weighting, "B", 0.75)
         self.k1 = getattr(searcher.weighting, "K1", 1.2)
-        self.lengths: dict[tuple[int, str], float] = {}
+        # (document, field) -> length: kept with the open reader by the caller (a reopened index starts afresh)
+        self.lengths: dict[tuple[int, str], float] = {} if lengths is None else lengths
         self.scores: dict[int, float] = {}
         self.held: dict[int, int] = {}  # document number -> bitmask of the tokens it holds (for "all words")
 
@@ -102,13 +103,16 @@ def candidate_scores(
     candidates: Iterable[int],
     *,
     require_all: bool = False,
+    lengths: dict | None = None,
 ) -> dict[int, float]:
     """Document number → summed boosted BM25F of ``tokens`` in ``fields``, for the candidates holding any token
     (``require_all``: every token, each in any field).
 
-    ``tokens`` are analysed terms; a repeated token counts again, as a repeated clause would.
+    ``tokens`` are analysed terms; a repeated token counts again, as a repeated clause would. ``lengths`` may be
+    a dict kept for as long as ``searcher`` is open: the stored field lengths read (a regional need's match reads
+    about 3,000) are then read once, not on every match.
     """
-    scorer = _Scorer(searcher, candidates)
+    scorer = _Scorer(searcher, candidates, lengths)
     counted = Counter(tokens)
     for index, (token, repeats) in enumerate(counted.items()):
         for field, boost in fields.items():

@@ -72,6 +72,8 @@ class Handle:
     searcher: Any
     ids: Any  # the id column: document number -> id without loading stored fields
     _docnums: dict[str, int] | None = dataclass_field(default=None, repr=False)
+    # (document number, field) -> stored field length, read as matching needs them while this reader is open
+    lengths: dict[tuple[int, str], float] = dataclass_field(default_factory=dict, repr=False)
 
     @classmethod
     def of(cls, index: Any) -> Handle:
@@ -158,7 +160,12 @@ class WhooshEngine(BaseEngine):
         if not tokens:  # nothing searchable left: the words do not narrow the candidates
             return [(handle.ids[docnum], 0.0) for docnum in sorted(candidates)][:limit], len(candidates)
         scores = candidate_scores(
-            handle.searcher, tokens, TEXT_FIELDS, candidates, require_all=query.text_mode == "all"
+            handle.searcher,
+            tokens,
+            TEXT_FIELDS,
+            candidates,
+            require_all=query.text_mode == "all",
+            lengths=handle.lengths,
         )
         ranked = sorted(scores.items(), key=lambda item: (-item[1], item[0]))
         if limit is not None:
