@@ -11,10 +11,8 @@ the same scores and the same top 20 on a varied directory.
 
 from __future__ import annotations
 
-import gc
 import re
-from collections.abc import Iterable, Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -24,24 +22,6 @@ from marketplace.search.engines.text import STOP_WORDS, _stem
 
 TEXT_FIELDS = ("name", "outcomes_text", "offers_text", "description", "frameworks_text")
 _WORD = re.compile(r"\w+", re.UNICODE)
-
-
-@contextmanager
-def collector_paused() -> Iterator[None]:
-    """Pause Python's cyclic garbage collector while a need's candidates are loaded and scored.
-
-    A regional need loads and scores hundreds of candidates: plain rows, dicts and sets without cycles, freed by
-    reference counting as soon as the ranking is done, yet their allocation set off full collections over the
-    whole heap of the worker (the app, the index reader, the facet table): measured in process at 5,000
-    organisations, about 130 ms of a 290 ms ranking. (``flask search rebuild`` pauses it for the same reason.)
-    """
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 @lru_cache(maxsize=2048)

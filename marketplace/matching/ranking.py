@@ -44,13 +44,14 @@ from flask import current_app
 from sqlalchemy import select
 
 from marketplace.commissioning.models import Need, NeedStatus
+from marketplace.core.collector import collector_paused
 from marketplace.directory.models import Organisation, OrganisationStatus, organisation_indicator
 from marketplace.extensions import db
 from marketplace.matching import first_pass
 from marketplace.matching.ages import describe as describe_ages
 from marketplace.matching.ages import excluded_by_ages
 from marketplace.matching.cache import cached_ranking
-from marketplace.matching.first_pass import NeedSide, collector_paused, document_text, held_stems
+from marketplace.matching.first_pass import NeedSide, document_text, held_stems
 from marketplace.matching.places import NeedPlace, need_place, placement
 from marketplace.monitoring.reviews import track_record_reasons
 from marketplace.reference.models import Term
