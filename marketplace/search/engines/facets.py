@@ -10,6 +10,7 @@ rebuild.
 from __future__ import annotations
 
 import bisect
+from array import array
 from collections.abc import Iterable, Iterator, Mapping
 
 from marketplace.search.engines.engine import (
@@ -49,7 +50,12 @@ class FacetTable:
         self.ordinal: dict[str, int] = {}
         self.ids: list[str] = []
         self.names: list[str] = []
-        self.values: list[dict[str, list[str]] | None] = []
+        # Per document, the ids of its (field, value) pairs (see _value_id), or None once removed: compact, as a
+        # worker holds one table (a dict of lists of strings per document was ~150 MB at 50,000 organisations).
+        self.values: list[array | None] = []
+        self._value_ids: dict[tuple[str, str], int] = {}
+        self._value_keys: list[tuple[str, str]] = []
+        self._shared: dict[object, object] = {}  # one copy of each outcode and age pair, however many documents
         self.ages: list[tuple[int, int]] = []
         self.prices: list[int | None] = []
         self.outcodes: list[str] = []
@@ -83,19 +89,21 @@ class FacetTable:
             self.prices.append(None)
             self.outcodes.append("")
         bit = 1 << position
-        values = {field: document_values(document, field) for field in FACET_FIELDS}
-        for field, field_values in values.items():
+        value_ids = array("I")
+        for field in FACET_FIELDS:
             table = self.bits[field]
-            for value in field_values:
+            for value in document_values(document, field):
                 table[value] = table.get(value, 0) | bit
+                value_ids.append(self._value_id(field, value))
         low, high = document_ages(document)
         self._by_age_min[low] = self._by_age_min.get(low, 0) | bit
         self._by_age_max[high] = self._by_age_max.get(high, 0) | bit
         self.names[position] = (document.get("name") or "").casefold()
-        self.values[position] = values
-        self.ages[position] = (low, high)
+        self.values[position] = value_ids
+        self.ages[position] = self._shared.setdefault((low, high), (low, high))  # type: ignore[assignment]
         self.prices[position] = document.get("min_price_pence")
         outcode = document.get("outcode") or ""
+        outcode = self._shared.setdefault(outcode, outcode)  # type: ignore[assignment]
         self.outcodes[position] = outcode
         self._by_outcode[outcode] = self._by_outcode.get(outcode, 0) | bit
         self.alive |= bit
@@ -106,9 +114,9 @@ class FacetTable:
         if position is None or self.values[position] is None:
             return
         mask = ~(1 << position)
-        for field, field_values in (self.values[position] or {}).items():
-            for value in field_values:
-                self.bits[field][value] &= mask
+        for value_id in self.values[position] or ():
+            field, value = self._value_keys[value_id]
+            self.bits[field][value] &= mask
         low, high = self.ages[position]
         self._by_age_min[low] &= mask
         self._by_age_max[high] &= mask
@@ -116,6 +124,14 @@ class FacetTable:
         self.values[position] = None
         self.alive &= mask
         self._name_order = self._price_order = None
+
+    def _value_id(self, field: str, value: str) -> int:
+        key = (field, value)
+        found = self._value_ids.get(key)
+        if found is None:
+            found = self._value_ids[key] = len(self._value_keys)
+            self._value_keys.append(key)
+        return found
 
     # Reading
 
