@@ -17,7 +17,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
-from sqlalchemy import exists, select
+from sqlalchemy import exists, literal_column, select
 from sqlalchemy.orm import selectinload
 
 from marketplace.commissioning.models import (
@@ -118,6 +118,19 @@ class ProviderRow:
     postcode: str | None = None  # for the area map
 
 
+def _in_ids(column, ids: list[int]):
+    """``column IN (1, 2, …)`` with the ids written into the statement (ints, formatted here: nothing to escape).
+
+    Bound as parameters, SQLAlchemy spent ~5 µs per id expanding and processing them: about half the page's
+    time for a county at 50,000 organisations (22,000 ids). Run the statement with ``_UNCACHED``: each text
+    is new, and the compiled-statement cache would keep them.
+    """
+    return column.op("IN")(literal_column("(" + ",".join(str(int(number)) for number in ids) + ")"))
+
+
+_UNCACHED = {"compiled_cache": None}
+
+
 def _chunks(ids: Iterable[int]) -> Iterator[list[int]]:
     """``ids`` sorted, in slices small enough for one statement's bound parameters on every database."""
     ordered = sorted(set(ids))
@@ -153,17 +166,17 @@ def _area(locality_ids: set[int]) -> _Area:
     offers = dict(db.session.execute(named_here.where(offer_locality.c.locality_id.in_(locality_ids))).all())
     names_none = ~exists().where(offer_locality.c.offer_id == Offer.id)
     for chunk in _chunks(served):
-        unnamed = select(Offer.id, Offer.organisation_id).where(Offer.organisation_id.in_(chunk), names_none)
-        offers.update(db.session.execute(unnamed).all())
+        unnamed = select(Offer.id, Offer.organisation_id).where(_in_ids(Offer.organisation_id, chunk), names_none)
+        offers.update(db.session.execute(unnamed, execution_options=_UNCACHED).all())
     rows: list[ProviderRow] = []
     chunks = list(_chunks(served | set(offers.values())))
     for chunk in chunks:
         query = (
             select(Organisation.id, Organisation.name, Organisation.postcode)
-            .where(Organisation.status == OrganisationStatus.PUBLISHED, Organisation.id.in_(chunk))
+            .where(Organisation.status == OrganisationStatus.PUBLISHED, _in_ids(Organisation.id, chunk))
             .order_by(Organisation.name, Organisation.id)
         )
-        rows += [ProviderRow(*row) for row in db.session.execute(query)]
+        rows += [ProviderRow(*row) for row in db.session.execute(query, execution_options=_UNCACHED)]
     if len(chunks) > 1:
         rows.sort(key=lambda row: (row.name, row.id))
     published = {row.id for row in rows}
@@ -186,9 +199,9 @@ def _tags(link, offers: dict[int, int]) -> Iterator[tuple[str, str, int]]:
         query = (
             select(link.c.offer_id, Term.code, Term.label)
             .join(Term, Term.id == link.c.term_id)
-            .where(link.c.offer_id.in_(chunk))
+            .where(_in_ids(link.c.offer_id, chunk))
         )
-        for offer_id, code, label in db.session.execute(query):
+        for offer_id, code, label in db.session.execute(query, execution_options=_UNCACHED):
             yield code, label, offers[offer_id]
 
 
@@ -199,10 +212,10 @@ def _counts(area_: _Area) -> _Counts:
         contributed = (
             select(Term.code, OutcomeContribution.organisation_id)
             .join(Term, Term.id == OutcomeContribution.outcome_id)
-            .where(OutcomeContribution.organisation_id.in_(chunk))
+            .where(_in_ids(OutcomeContribution.organisation_id, chunk))
             .distinct()
         )
-        for code, organisation_id in db.session.execute(contributed):
+        for code, organisation_id in db.session.execute(contributed, execution_options=_UNCACHED):
             contributions[code].add(organisation_id)
     tagged: dict[str, list] = defaultdict(lambda: [0, set()])
     for code, _, organisation_id in _tags(offer_outcome, offers):
