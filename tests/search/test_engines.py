@@ -337,6 +337,24 @@ def test_a_rebuild_elsewhere_reloads_the_reader_in_full(engine):
     assert reader.search(SearchQuery(facets=("kind",))).facets["kind"] == {"organisation": 1}
 
 
+def test_text_search_with_facets_after_a_rebuild_names_the_new_documents(engine):
+    # Hits are mapped to facet-table positions; a rebuild's new table places documents differently.
+    engine.index([doc(number, f"Music Trust {number}") for number in range(1, 6)])
+    query = SearchQuery(text="music", facets=("kind",))
+    assert engine.search(query).total == 5
+
+    engine.rebuild([doc(9, "Music Hall"), doc(2, "Music Trust 2"), doc(7, "Music Barn")])
+    results = engine.search(query)
+
+    assert results.total == 3
+    assert {hit.id: hit.name for hit in results.hits} == {
+        "org-9": "Music Hall",
+        "org-2": "Music Trust 2",
+        "org-7": "Music Barn",
+    }
+    assert results.facets["kind"] == {"organisation": 3}
+
+
 def test_concurrent_searches_in_one_process_are_safe(engine):
     """Threads share one engine (one reader) while another instance commits: no errors, no torn results."""
     documents = corpus(80)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import logging
+import weakref
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
@@ -93,18 +94,18 @@ class TantivyEngine(BaseEngine):
     def __init__(self, root: str | Path) -> None:
         super().__init__(root)
         self.schema = schema()
-        self._keys: tuple[FacetTable | None, dict[int, int]] = (None, {})
+        self._keys: tuple[weakref.ref[FacetTable] | None, dict[int, int]] = (None, {})
 
     def _key_positions(self, table: FacetTable) -> dict[int, int]:
         """The ``key`` fast field → facet-table position, extended as the table grows.
 
         A table only ever appends positions (a removed document keeps its own), so the map is built once per
-        table and then only for new documents.
+        table and then only for new documents. The table is held weakly: a rebuild's old table is not kept.
         """
         known, positions = self._keys
-        if known is not table:
+        if known is None or known() is not table:
             positions = {}
-            self._keys = (table, positions)
+            self._keys = (weakref.ref(table), positions)
         ids = table.ids
         for position in range(len(positions), len(ids)):
             positions[id_key(ids[position])] = position
