@@ -196,6 +196,27 @@ def test_relevance_pages_do_not_overlap(engine):
     assert not set(first.ids) & set(second.ids)
 
 
+def test_relevance_pages_break_score_ties_by_name_across_pages(engine):
+    # Identical texts score alike: every page boundary falls inside a tie, which the name must break, the same
+    # way on every page (the engine sorts only the hits that can reach the page).
+    names = [f"Trust {letter}" for letter in "QWERTYUIOPASDFGHJKLZXCVBNM"]
+    documents = [doc(number, name, description="music workshops") for number, name in enumerate(names, 1)]
+    documents += [doc(100 + number, f"Music {name}", description="music") for number, name in enumerate(names[:9])]
+    engine.index(documents)
+    query = SearchQuery(text="music", facets=("kind",), page_size=4)
+
+    pages = [engine.search(replace(query, page=page)) for page in range(1, 10)]
+    whole = engine.search(replace(query, page_size=200))
+
+    paged = [hit for page in pages for hit in page.hits]
+    assert [hit.id for hit in paged] == [hit.id for hit in whole.hits]
+    assert len(paged) == whole.total == len(documents)
+    assert [(-hit.score, hit.name.casefold(), hit.id) for hit in paged] == sorted(
+        (-hit.score, hit.name.casefold(), hit.id) for hit in paged
+    )
+    assert {page.facets["kind"]["organisation"] for page in pages} == {len(documents)}
+
+
 def test_delete_and_replace(engine):
     engine.index([doc(1, "Old Name"), doc(2, "Other")])
     engine.index([doc(1, "New Name", version="v9")])
@@ -314,6 +335,24 @@ def test_a_rebuild_elsewhere_reloads_the_reader_in_full(engine):
     engine.rebuild([doc(1, "Only One")])
 
     assert reader.search(SearchQuery(facets=("kind",))).facets["kind"] == {"organisation": 1}
+
+
+def test_text_search_with_facets_after_a_rebuild_names_the_new_documents(engine):
+    # Hits are mapped to facet-table positions; a rebuild's new table places documents differently.
+    engine.index([doc(number, f"Music Trust {number}") for number in range(1, 6)])
+    query = SearchQuery(text="music", facets=("kind",))
+    assert engine.search(query).total == 5
+
+    engine.rebuild([doc(9, "Music Hall"), doc(2, "Music Trust 2"), doc(7, "Music Barn")])
+    results = engine.search(query)
+
+    assert results.total == 3
+    assert {hit.id: hit.name for hit in results.hits} == {
+        "org-9": "Music Hall",
+        "org-2": "Music Trust 2",
+        "org-7": "Music Barn",
+    }
+    assert results.facets["kind"] == {"organisation": 3}
 
 
 def test_concurrent_searches_in_one_process_are_safe(engine):

@@ -7,11 +7,12 @@ import io
 import re
 
 import pytest
-from sqlalchemy import event
+from flask import url_for
+from sqlalchemy import event, select
 
 from marketplace.commissioning.models import FrameworkAim, FrameworkOutcome, FrameworkTheme, OutcomesFramework
 from marketplace.core.roles import Role
-from marketplace.directory.models import Offer, OrganisationStatus, OutcomeContribution
+from marketplace.directory.models import Offer, Organisation, OrganisationStatus, OutcomeContribution
 from marketplace.extensions import db
 from marketplace.reference.services import terms_by_code
 from marketplace.search.charts import Series, horizontal_bar_chart
@@ -126,6 +127,21 @@ def test_county_overview_includes_providers_serving_its_districts(client, area):
     assert "High Peak Theatre" in html and "Chesterfield Museum" in html and "Peak Arts" in html
     assert _row(html, "outcome-make-a-positive-contribution")[1:] == ["1", "0"]
     assert "Draft Gallery" not in html
+
+
+def test_providers_are_listed_by_name_linking_to_their_profiles(client, area, app):
+    client.sign_in(area.email)
+    html = client.get(f"/commissioner/area?locality={CHESTERFIELD}").get_data(as_text=True)
+    links = re.findall(r'<li><a class="govuk-link" href="([^"]+)">([^<]+)</a></li>', text_of_section(html, "providers"))
+    with app.test_request_context():
+        expected = [
+            (url_for("directory.organisation", organisation_id=organisation.id), organisation.name)
+            for organisation in db.session.scalars(
+                select(Organisation).where(Organisation.name.in_([name for _, name in links]))
+            )
+        ]
+    assert [name for _, name in links] == ["Chesterfield Museum", "Peak Arts", "Touring Company"]
+    assert sorted(links) == sorted(expected)
 
 
 def test_gaps_list_framework_outcomes_with_few_providers_and_unmapped_ones(client, area):
