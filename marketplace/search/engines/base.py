@@ -339,7 +339,7 @@ class BaseEngine:
             words = query_words(query.text)
             start, stop = query.offset, query.offset + query.safe_page_size
             if words:
-                return [doc_id for doc_id, _ in self._ranked_text(handle, words, query, table)[0][start:stop]]
+                return [doc_id for doc_id, _ in self._ranked_text(handle, words, query, table)[0]]  # the page
             bits = table.filter_bits(query)
             if query.sort == "distance" and query.near is not None:
                 return table.distance_ordered(bits, query.near, start, stop)
