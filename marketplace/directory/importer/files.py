@@ -1,17 +1,23 @@
-"""Reading import files (JSON interchange or basic CSV) and running an import: check everything, then write."""
+"""Running an import: check each batch of records, then write it, streaming the file (JSON interchange or CSV).
+
+Records are read, checked and written a batch at a time (:data:`~.schema.BATCH_SIZE`), so memory does not grow
+with the file: what is kept across batches is the refs seen so far (for the duplicate checks) and the report.
+Consortia, which name organisations, are read after every organisation has been written.
+"""
 
 from __future__ import annotations
 
 import csv
 import io
-import json
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from itertools import islice
 from pathlib import Path
-from typing import Any
+from typing import IO, Any, TypeVar
 
 from marketplace.directory.importer.catalogue import Catalogue
 from marketplace.directory.importer.checks import (
+    SeenRefs,
     check_consortium,
     check_consortium_duplicates,
     check_duplicates,
@@ -21,13 +27,24 @@ from marketplace.directory.importer.consortia_writer import write_consortia
 from marketplace.directory.importer.schema import (
     ASSESSOR_ONLY,
     ASSESSOR_ONLY_KEYS,
+    BATCH_SIZE,
     CSV_COLUMNS,
     Candidate,
     ImportReport,
     InterchangeFileError,
     Rejection,
 )
+from marketplace.directory.importer.stream import check_csv, check_json, json_records, read_text
 from marketplace.directory.importer.writer import write_organisations
+
+Item = tuple[str, int, Any]  # where in the file, its index (or line), the record as read
+T = TypeVar("T")
+
+__all__ = ["import_csv", "import_directory", "import_file", "import_records", "read_text"]
+
+
+class CellsProblem(str):
+    """A CSV row that cannot become a record at all (reported as it is, with no ref)."""
 
 
 def _records(data: dict, key: str) -> list:
@@ -37,32 +54,59 @@ def _records(data: dict, key: str) -> list:
     return value
 
 
-def _candidates(
-    items: Iterable[tuple[str, int, Any]], check: Callable[[dict], tuple[dict, list[str]]]
-) -> list[Candidate]:
+def _batches(items: Iterable[T], size: int) -> Iterator[list[T]]:
+    iterator = iter(items)
+    while batch := list(islice(iterator, size)):
+        yield batch
+
+
+def _candidates(items: list[Item], check: Callable[[dict], tuple[dict, list[str]]], report: ImportReport) -> list:
     candidates = []
     for where, index, item in items:
-        if not isinstance(item, dict):
+        if isinstance(item, CellsProblem):
+            report.rejected.append(Rejection(where, index, None, [str(item)]))
+        elif not isinstance(item, dict):
             candidates.append(Candidate(where, index, {}, ["must be an object with a ref and a name"]))
-            continue
-        record, reasons = check(item)
-        candidates.append(Candidate(where, index, record, reasons))
+        else:
+            record, reasons = check(item)
+            candidates.append(Candidate(where, index, record, reasons))
     return candidates
 
 
-def _run(organisation_items: list[tuple[str, int, Any]], consortium_items: list[tuple[str, int, Any]]) -> ImportReport:
+def _named_refs(items: list[Item]) -> set[str]:
+    """Every organisation ref the consortia name (lead and members), for one query."""
+    refs: set[str] = set()
+    for _, _, item in items:
+        if isinstance(item, dict):
+            members = item.get("members")
+            named = [item.get("lead"), *(members if isinstance(members, list) else [])]
+            refs.update(ref for ref in named if isinstance(ref, str))
+    return refs
+
+
+def import_records(organisations: Iterable[Item], consortia: Iterable[Item] = ()) -> ImportReport:
+    """Import ``(where, index, record)`` items, read lazily: each batch is checked, then written and committed.
+
+    Every record is checked completely and every reason it is wrong reported; refs must be unique in the whole
+    file (a later copy is rejected, naming where the first was). ``consortia`` is read after the organisations.
+    """
     started = time.perf_counter()
     report = ImportReport()
     catalogue = Catalogue.load()
-    organisations = _candidates(organisation_items, lambda item: check_organisation(item, catalogue))
-    check_duplicates(organisations, catalogue)
-    valid = [c for c in organisations if not c.reasons]
-    known_refs = catalogue.organisation_refs | {c.ref for c in valid}
-    consortia = _candidates(consortium_items, lambda item: check_consortium(item, catalogue, known_refs))
-    check_consortium_duplicates(consortia)
-    report.rejected.extend(c.rejection() for c in organisations + consortia if c.reasons)
-    write_organisations(valid, catalogue, report)
-    write_consortia([c for c in consortia if not c.reasons], catalogue, report)
+    seen = SeenRefs()
+    for items in _batches(organisations, BATCH_SIZE):
+        candidates = _candidates(items, lambda item: check_organisation(item, catalogue), report)
+        check_duplicates(candidates, catalogue, seen)
+        report.rejected.extend(c.rejection() for c in candidates if c.reasons)
+        valid = [c for c in candidates if not c.reasons]
+        if valid:
+            write_organisations(valid, catalogue, report)
+    consortium_items = list(consortia)  # a few per hundred organisations
+    known = seen.valid | catalogue.existing_refs(_named_refs(consortium_items))
+    candidates = _candidates(consortium_items, lambda item: check_consortium(item, catalogue, known), report)
+    check_consortium_duplicates(candidates)
+    report.rejected.extend(c.rejection() for c in candidates if c.reasons)
+    write_consortia([c for c in candidates if not c.reasons], catalogue, report)
     report.rejected.sort(key=lambda r: (r.where.startswith("consortia"), r.index))
     report.drafted.sort(key=lambda r: r.index)
     report.seconds = time.perf_counter() - started
@@ -80,7 +124,7 @@ def import_directory(data: dict) -> ImportReport:
         )
     organisations = [(f"organisations[{i}]", i, item) for i, item in enumerate(_records(data, "organisations"))]
     consortia = [(f"consortia[{i}]", i, item) for i, item in enumerate(_records(data, "consortia"))]
-    return _run(organisations, consortia)
+    return import_records(organisations, consortia)
 
 
 def _csv_value(column: str, value: str | None) -> Any:
@@ -94,8 +138,7 @@ def _csv_value(column: str, value: str | None) -> Any:
     return value
 
 
-def _csv_items(content: str) -> list[tuple[str, int, Any]]:
-    reader = csv.DictReader(io.StringIO(content, newline=""))
+def _csv_header(reader: csv.DictReader) -> list[str]:
     header = [name.strip() for name in reader.fieldnames or []]
     missing = [name for name in ("ref", "name") if name not in header]
     unknown = [name for name in header if name not in CSV_COLUMNS]
@@ -109,60 +152,48 @@ def _csv_items(content: str) -> list[tuple[str, int, Any]]:
         raise InterchangeFileError(
             f"The CSV header must use the columns {', '.join(CSV_COLUMNS)}: {'; '.join(problems)}"
         )
+    return header
+
+
+def _csv_items(reader: csv.DictReader, header: list[str]) -> Iterator[Item]:
     reader.fieldnames = header
-    items: list[tuple[str, int, Any]] = []
     line = reader.line_num + 1
     for row in reader:
         if None in row:
-            items.append((f"line {line}", line, f"has more cells than the header ({len(header)})"))
+            yield f"line {line}", line, CellsProblem(f"has more cells than the header ({len(header)})")
         else:
             record = {column: _csv_value(column, value) for column, value in row.items()}
             if record.get("status") == "":
                 del record["status"]  # an empty status leaves it as it is (a new organisation is a draft)
-            items.append((f"line {line}", line, record))
+            yield f"line {line}", line, record
         line = reader.line_num + 1
-    return items
+
+
+def _import_csv_stream(text: IO[str]) -> ImportReport:
+    reader = csv.DictReader(text)
+    return import_records(_csv_items(reader, _csv_header(reader)))
 
 
 def import_csv(content: str) -> ImportReport:
     """Import organisations' basic fields from CSV text (see ``CSV_COLUMNS``); other fields stay as they are."""
     try:
-        items = _csv_items(content)
+        for _row in csv.reader(io.StringIO(content, newline="")):
+            pass  # a file the csv module cannot read imports nothing
     except csv.Error as error:
         raise InterchangeFileError(f"The CSV file cannot be read: {error}") from error
-    report = _run([item for item in items if isinstance(item[2], dict)], [])
-    report.rejected.extend(
-        Rejection(where, index, None, [str(item)]) for where, index, item in items if isinstance(item, str)
-    )
-    report.rejected.sort(key=lambda r: r.index)
-    return report
-
-
-def read_text(path: Path) -> str:
-    """The file's text, or :class:`InterchangeFileError` saying clearly why it cannot be read."""
-    try:
-        return path.read_bytes().decode("utf-8-sig")
-    except FileNotFoundError as error:
-        raise InterchangeFileError(f"File not found: {path}") from error
-    except IsADirectoryError as error:
-        raise InterchangeFileError(f"{path} is a folder, not a file") from error
-    except OSError as error:
-        raise InterchangeFileError(f"{path} cannot be read: {error.strerror}") from error
-    except UnicodeDecodeError as error:
-        raise InterchangeFileError(
-            f"{path} is not UTF-8 text (byte {error.start} cannot be read): save it as UTF-8 and try again"
-        ) from error
+    return _import_csv_stream(io.StringIO(content, newline=""))
 
 
 def import_file(path: Path) -> ImportReport:
-    """Import a ``.csv`` file (basic fields) or a JSON interchange file (anything else)."""
-    content = read_text(path)
+    """Import a ``.csv`` file (basic fields) or a JSON interchange file (anything else), streaming it.
+
+    The file is checked whole first (:mod:`.stream`), so a file that cannot be read imports nothing.
+    """
     if path.suffix.lower() == ".csv":
-        return import_csv(content)
-    try:
-        data = json.loads(content)
-    except json.JSONDecodeError as error:
-        raise InterchangeFileError(
-            f"{path} is not valid JSON: {error.msg} (line {error.lineno}, column {error.colno})"
-        ) from error
-    return import_directory(data)
+        check_csv(path)
+        with path.open(encoding="utf-8-sig", newline="") as text:
+            return _import_csv_stream(text)
+    data = check_json(path)
+    if data is not None:  # only ijson found it unreadable (NaN, say): import it read whole, as before
+        return import_directory(data)
+    return import_records(json_records(path, "organisations"), json_records(path, "consortia"))
