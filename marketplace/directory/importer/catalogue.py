@@ -6,6 +6,7 @@ Existing organisations and offers are not read up front (at 50,000 organisations
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -27,6 +28,7 @@ class Catalogue:
     term_ids: dict[str, dict[str, int]]  # plain ids too: bulk writes read them after commits expire the rows
     locality_ids: dict[str, int]
     inactive: set[tuple[str, str]]  # (vocabulary, code) of terms no longer in use
+    digest: str = ""  # changes whenever any code, its use or an aim's outcome changes (see ``fingerprint``)
 
     @classmethod
     def load(cls) -> Catalogue:
@@ -40,12 +42,16 @@ class Catalogue:
             if aim.parent_id in by_id:
                 aims_of.setdefault(by_id[aim.parent_id].code, set()).add(aim.code)
         localities = {locality.ons_code: locality for locality in db.session.scalars(select(Locality))}
+        described = sorted((key, code, term.is_active) for key, codes in terms.items() for code, term in codes.items())
+        aims = sorted((outcome, sorted(codes)) for outcome, codes in aims_of.items())
+        digest = hashlib.sha256(repr((described, aims, sorted(localities))).encode()).hexdigest()
         return cls(
             terms=terms,
             aims_of=aims_of,
             localities=localities,
             term_ids={key: {code: term.id for code, term in codes.items()} for key, codes in terms.items()},
             locality_ids={code: locality.id for code, locality in localities.items()},
+            digest=digest,
             inactive={
                 (key, code) for key, codes in terms.items() for code, term in codes.items() if not term.is_active
             },

@@ -15,6 +15,7 @@ from itertools import islice
 from pathlib import Path
 from typing import IO, Any, TypeVar
 
+from marketplace.directory.importer import fingerprint
 from marketplace.directory.importer.catalogue import Catalogue
 from marketplace.directory.importer.checks import (
     SeenRefs,
@@ -60,16 +61,39 @@ def _batches(items: Iterable[T], size: int) -> Iterator[list[T]]:
         yield batch
 
 
-def _candidates(items: list[Item], check: Callable[[dict], tuple[dict, list[str]]], report: ImportReport) -> list:
+def _candidates(items: list[Item], check: Callable[[dict], tuple[dict, list[str]]]) -> list[Candidate]:
+    candidates = []
+    for where, index, item in items:
+        if not isinstance(item, dict):
+            candidates.append(Candidate(where, index, {}, ["must be an object with a ref and a name"]))
+        else:
+            record, reasons = check(item)
+            candidates.append(Candidate(where, index, record, reasons))
+    return candidates
+
+
+def _ref(item: Any) -> str | None:
+    ref = item.get("ref") if isinstance(item, dict) else None
+    return ref if isinstance(ref, str) else None
+
+
+def _organisation_candidates(items: list[Item], catalogue: Catalogue, report: ImportReport) -> list[Candidate]:
+    """The batch's records checked, but for those unchanged since their last import (their fingerprint matches)."""
+    prints = {
+        id(item): fingerprint.fingerprint(item, catalogue.digest) for _, _, item in items if isinstance(item, dict)
+    }
+    known = fingerprint.stored(ref for _, _, item in items if (ref := _ref(item)))
     candidates = []
     for where, index, item in items:
         if isinstance(item, CellsProblem):
             report.rejected.append(Rejection(where, index, None, [str(item)]))
         elif not isinstance(item, dict):
             candidates.append(Candidate(where, index, {}, ["must be an object with a ref and a name"]))
+        elif _ref(item) in known and known[item["ref"]][1] == prints[id(item)]:
+            candidates.append(Candidate(where, index, item, [], prints[id(item)], unchanged=True))
         else:
-            record, reasons = check(item)
-            candidates.append(Candidate(where, index, record, reasons))
+            record, reasons = check_organisation(item, catalogue)
+            candidates.append(Candidate(where, index, record, reasons, prints[id(item)]))
     return candidates
 
 
@@ -95,15 +119,19 @@ def import_records(organisations: Iterable[Item], consortia: Iterable[Item] = ()
     catalogue = Catalogue.load()
     seen = SeenRefs()
     for items in _batches(organisations, BATCH_SIZE):
-        candidates = _candidates(items, lambda item: check_organisation(item, catalogue), report)
+        candidates = _organisation_candidates(items, catalogue, report)
         check_duplicates(candidates, catalogue, seen)
         report.rejected.extend(c.rejection() for c in candidates if c.reasons)
         valid = [c for c in candidates if not c.reasons]
-        if valid:
-            write_organisations(valid, catalogue, report)
+        for candidate in valid:
+            if candidate.unchanged:
+                report.organisations.unchanged += 1
+                report.offers.unchanged += len(candidate.record.get("offers", []))
+        if changed := [c for c in valid if not c.unchanged]:
+            write_organisations(changed, catalogue, report)
     consortium_items = list(consortia)  # a few per hundred organisations
     known = seen.valid | catalogue.existing_refs(_named_refs(consortium_items))
-    candidates = _candidates(consortium_items, lambda item: check_consortium(item, catalogue, known), report)
+    candidates = _candidates(consortium_items, lambda item: check_consortium(item, catalogue, known))
     check_consortium_duplicates(candidates)
     report.rejected.extend(c.rejection() for c in candidates if c.reasons)
     write_consortia([c for c in candidates if not c.reasons], catalogue, report)
@@ -193,7 +221,7 @@ def import_file(path: Path) -> ImportReport:
         check_csv(path)
         with path.open(encoding="utf-8-sig", newline="") as text:
             return _import_csv_stream(text)
-    data = check_json(path)
-    if data is not None:  # only ijson found it unreadable (NaN, say): import it read whole, as before
-        return import_directory(data)
-    return import_records(json_records(path, "organisations"), json_records(path, "consortia"))
+    checked = check_json(path)
+    if checked.data is not None:  # only ijson found it unreadable (NaN, say): import it read whole, as before
+        return import_directory(checked.data)
+    return import_records(json_records(path, "organisations"), checked.consortia)

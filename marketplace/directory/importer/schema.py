@@ -173,6 +173,8 @@ class Candidate:
     index: int
     record: dict
     reasons: list[str]
+    fingerprint: str = ""  # of the record as read (see ``fingerprint``); empty for what is not a record at all
+    unchanged: bool = False  # its fingerprint matched: not checked again (``record`` is as read) nor written
 
     @property
     def ref(self) -> str:

@@ -2,9 +2,10 @@
 
 A file that cannot be read at all must import nothing (exit code 2), but a streamed import writes as it reads.
 So the file is read twice: first a quick pass that only checks it (UTF-8, JSON syntax or CSV cells, the JSON
-shape), then the import streams its records. When the first pass finds a problem the file is read the old
-way, whole, only to give the same message as before (``json``'s line and column, the byte that is not UTF-8).
-JSON is parsed incrementally by ijson (its C backend), one record at a time.
+shape; for JSON it also keeps the consortia, which are few), then the import streams its records. When the first
+pass finds a problem the file is read the old way, whole, only to give the same message as before (``json``'s
+line and column, the byte that is not UTF-8). JSON is parsed incrementally by ijson (its C backend, which builds
+nothing but what is asked for), one record at a time.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import codecs
 import csv
 import json
 from collections.abc import Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
@@ -21,7 +23,6 @@ import ijson
 from marketplace.directory.importer.schema import InterchangeFileError
 
 SHAPE = 'The file must be a JSON object with an "organisations" list (and optionally "consortia")'
-LISTS = ("organisations", "consortia")
 VALUE_STARTS = frozenset({"start_array", "start_map", "string", "number", "boolean", "null"})
 
 
@@ -79,36 +80,50 @@ def json_loads(path: Path) -> Any:
         ) from error
 
 
-def _shape_problem(events: Iterator[tuple[str, str, Any]]) -> str | None:
-    """Read every event; the first problem with the file's shape, in the order the whole-file reader checks."""
-    top, present, not_lists = None, set(), set()
-    for prefix, event, _value in events:
-        top = top or event
-        if prefix in LISTS and event in VALUE_STARTS:  # the value of a top-level "organisations" or "consortia"
-            present.add(prefix)
-            if event != "start_array":
-                not_lists.add(prefix)
-    if top != "start_map" or not present:
-        return SHAPE
-    return next((f'"{key}" must be a list of records' for key in LISTS if key in not_lists), None)
+@dataclass
+class JsonFile:
+    """What the check of a JSON file found: the consortia (read whole: a few per hundred organisations), or
+    ``data``, the whole file, where only ``json`` could read it (say ``NaN``): the import then runs on that."""
+
+    consortia: list[Any] = field(default_factory=list)
+    data: Any = None
 
 
-def check_json(path: Path) -> Any | None:
-    """Check the whole file without loading it: None when it can be streamed, else the data (read whole).
+def _organisations_shape(path: Path) -> tuple[str | None, str | None]:
+    """The type of the top-level value and of its ``organisations`` value (None if absent), reading only as far
+    as needed (the first events, in the usual file)."""
+    with path.open("rb") as raw:
+        top = None
+        for prefix, event, _value in ijson.parse(Utf8Bytes(raw, check=False)):
+            top = top or event
+            if top != "start_map":
+                break
+            if prefix == "organisations" and event in VALUE_STARTS:
+                return top, event
+    return top, None
 
-    Raises :class:`InterchangeFileError` when it cannot be read, is not JSON or is not the interchange shape.
-    The data is returned only where ijson is stricter than ``json`` (say ``NaN``): the import then runs on it.
+
+def check_json(path: Path) -> JsonFile:
+    """Check the whole file without loading it, and read its consortia.
+
+    Raises :class:`InterchangeFileError` when it cannot be read, is not JSON or is not the interchange shape,
+    with the whole-file reader's messages, in its order. One pass in ijson's C parser builds nothing but the
+    consortia; the organisations list is only looked at to see that it is one.
     """
     with _open(path) as raw:
         try:
-            problem = _shape_problem(ijson.parse(Utf8Bytes(raw)))
+            consortia = list(ijson.items(Utf8Bytes(raw), "consortia", use_float=True))
         except (UnicodeDecodeError, ijson.JSONError):
-            problem = "unreadable"
-    if problem is None:
-        return None
-    if problem != "unreadable":
-        raise InterchangeFileError(problem)
-    return json_loads(path)  # raises with the message; returns the data if only ijson could not read it
+            return JsonFile(data=json_loads(path))  # raises with json's message unless only ijson failed
+    top, organisations = _organisations_shape(path)
+    if top != "start_map" or (organisations is None and not consortia):
+        raise InterchangeFileError(SHAPE)
+    if organisations not in (None, "start_array"):
+        raise InterchangeFileError('"organisations" must be a list of records')
+    if consortia and not isinstance(consortia[-1], list):  # a key given twice: the last one counts, as in json
+        raise InterchangeFileError('"consortia" must be a list of records')
+    items = consortia[-1] if consortia else []
+    return JsonFile(consortia=[(f"consortia[{index}]", index, item) for index, item in enumerate(items)])
 
 
 def json_records(path: Path, key: str) -> Iterator[tuple[str, int, Any]]:

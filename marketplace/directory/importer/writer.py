@@ -141,6 +141,7 @@ def _apply_status(organisation: Organisation, record: dict, changed: list[str]) 
 class _Batch:
     """What a batch written at once gathers until its one flush: audit events, new rows to insert in bulk."""
 
+    prints: dict[str, str]  # ref → fingerprint
     audits: list[Callable[[], Any]] = field(default_factory=list)
     new: list[NewOrganisation] = field(default_factory=list)
 
@@ -160,7 +161,7 @@ def _import_organisation(
     """
     batch = _batch.get()
     if organisation is None and batch is not None:
-        new = prepare(record, catalogue)
+        new = prepare(record, catalogue, batch.prints[record["ref"]])
         batch.new.append(new)
         return new.refused
     is_new = organisation is None
@@ -232,34 +233,24 @@ def write_in_savepoint(candidate: Candidate, write: Callable[[], Any], report: I
 
 
 def write_organisations(batch: list[Candidate], catalogue: Catalogue, report: ImportReport) -> None:
-    """Write one batch of valid organisation records in one transaction, and commit it.
+    """Write one batch of valid, new or changed organisation records in one transaction, and commit it.
 
-    A record whose fingerprint matches the stored one is unchanged: nothing more is read or written for it.
-    The rest are written at once: existing organisations compared and changed through the ORM, new ones
+    The batch is written at once: existing organisations compared and changed through the ORM, new ones
     inserted in bulk (:mod:`.bulk`), with one flush. If the database or a services rule refuses any of it, the
     batch is rolled back and written again one savepoint per record through the ORM, so only the refused
-    record is lost and it is reported with its reason.
+    record is lost and it is reported with its reason. Each record stored as it asks keeps its fingerprint.
     """
     start_transaction()
-    prints = {candidate.ref: fingerprint.fingerprint(candidate.record) for candidate in batch}
-    known = fingerprint.stored(prints)
-    rest = []
-    for candidate in batch:
-        if candidate.ref in known and known[candidate.ref][1] == prints[candidate.ref]:
-            report.organisations.unchanged += 1
-            report.offers.unchanged += len(candidate.record.get("offers", []))
-        else:
-            rest.append(candidate)
-    if rest:
-        written: dict[str, Organisation] = {}
-        token = _written.set(written)
-        try:
-            if not _write_batch_at_once(rest, catalogue, report):
-                written.clear()
-                _write_one_at_a_time(rest, catalogue, report, written)
-        finally:
-            _written.reset(token)
-        fingerprint.store({o.id: prints[ref] for ref, o in written.items() if o.id is not None})
+    prints = {candidate.ref: candidate.fingerprint for candidate in batch}
+    written: dict[str, Organisation] = {}
+    token = _written.set(written)
+    try:
+        if not _write_batch_at_once(batch, catalogue, report, prints):
+            written.clear()
+            _write_one_at_a_time(batch, catalogue, report, written)
+    finally:
+        _written.reset(token)
+    fingerprint.store({o.id: prints[ref] for ref, o in written.items() if o.id is not None})
     db.session.commit()
 
 
@@ -288,10 +279,12 @@ def _note_refusal(candidate: Candidate, refused: list[str] | None, report: Impor
         report.drafted.append(Rejection(candidate.where, candidate.index, candidate.ref, refused))
 
 
-def _write_batch_at_once(batch: list[Candidate], catalogue: Catalogue, report: ImportReport) -> bool:
+def _write_batch_at_once(
+    batch: list[Candidate], catalogue: Catalogue, report: ImportReport, prints: dict[str, str]
+) -> bool:
     """Write the whole batch in one savepoint; False (and nothing written or counted) if any of it is refused."""
     saved = copy.deepcopy(report)
-    gathered = _Batch()
+    gathered = _Batch(prints)
     token = _batch.set(gathered)
     try:
         with db.session.begin_nested():

@@ -20,6 +20,7 @@ from marketplace.directory.importer.schema import BATCH_SIZE
 from marketplace.directory.models import Offer, Organisation, OrganisationStatus
 from marketplace.directory.services import BASIC_TEXT_FIELDS, update_basics
 from marketplace.extensions import db
+from marketplace.reference.models import Term
 from marketplace.search.index.models import IndexChange
 from marketplace.search.index.sync import init_search_sync
 from scripts.generate_directory import generate
@@ -213,3 +214,17 @@ def test_a_file_with_a_byte_order_mark_is_streamed(app, tmp_path):
     path.write_bytes(b"\xef\xbb\xbf" + json.dumps(generate(3, seed=29)).encode("utf-8"))
 
     assert import_file(path).organisations.created == 3
+
+
+def test_a_record_unchanged_since_its_import_is_checked_again_once_a_code_it_uses_is_withdrawn(app):
+    data = generate(3, seed=30)
+    import_directory(data)
+    group = data["organisations"][0]["target_groups"][0]
+    term = db.session.scalar(select(Term).join(Term.vocabulary).where(Term.code == group))
+    term.is_active = False
+    db.session.commit()
+
+    report = import_directory(data)
+
+    assert [rejection.ref for rejection in report.rejected] == [data["organisations"][0]["ref"]]
+    assert f'target_group "{group}" is no longer in use' in str(report.rejected[0])
