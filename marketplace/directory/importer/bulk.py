@@ -19,7 +19,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Table, insert
+from sqlalchemy import Connection, Table, func, insert, select
+from sqlalchemy.exc import SQLAlchemyError
 
 from marketplace.audit.services import record_events_in_bulk
 from marketplace.directory.importer.catalogue import Catalogue
@@ -124,32 +125,67 @@ def _term_id(catalogue: Catalogue, field_name: str, code: str | None) -> int | N
     return catalogue.term_id(field_name, code) if code else None
 
 
-def _insert_returning_ids(table: Table, rows: list[dict[str, Any]]) -> list[int]:
-    """Insert ``rows`` in one statement; their new ids in the same order."""
-    if not rows:
-        return []
-    statement = insert(table).returning(table.c.id, sort_by_parameter_order=True)
-    return list(db.session.connection().execute(statement, rows).scalars())
+def _driver_rows(connection: Connection, table: Table, rows: list[dict[str, Any]]) -> tuple[str, list[tuple]] | None:
+    """``rows`` as the driver takes them (column defaults filled in, values bound by their column types) and
+    the INSERT for them; None for a driver whose parameter style this does not write."""
+    marker = {"qmark": "?", "format": "%s", "pyformat": "%s"}.get(connection.dialect.paramstyle)
+    if marker is None:
+        return None
+    defaults = {
+        column.name: column.default.arg(None) if column.default.is_callable else column.default.arg
+        for column in table.columns
+        if column.default is not None and column.name not in rows[0]
+    }
+    columns = [*rows[0], *defaults]
+    processors = [table.c[name].type.bind_processor(connection.dialect) for name in columns]
+    quote = connection.dialect.identifier_preparer.quote
+    markers = ", ".join([marker] * len(columns))
+    statement = f"INSERT INTO {quote(table.name)} ({', '.join(map(quote, columns))}) VALUES ({markers})"
+    values = []
+    for row in rows:
+        row = {**row, **defaults} if defaults else row
+        values.append(
+            tuple(row[name] if p is None else p(row[name]) for name, p in zip(columns, processors, strict=True))
+        )
+    return statement, values
 
 
 def _insert(table: Table, rows: list[dict[str, Any]]) -> None:
-    """Insert ``rows`` (plain ids and text: link rows, statements) with the driver's own executemany.
+    """Insert ``rows`` with the driver's own executemany.
 
-    These are most of an import's rows (a dozen links per organisation); passed straight to the driver they cost
-    a few microseconds each instead of SQLAlchemy's per-row parameter processing.
+    An import writes dozens of rows per organisation (links, offers, statements); passed straight to the driver
+    (with SQLAlchemy's own type conversions) they cost a few microseconds each instead of the tens that
+    SQLAlchemy's per-row statement machinery takes. What SQLAlchemy would log or fire events for is not seen.
     """
     if not rows:
         return
     connection = db.session.connection()
-    columns = list(rows[0])
-    marker = {"qmark": "?", "format": "%s", "pyformat": "%s"}.get(connection.dialect.paramstyle)
-    if marker is None:  # a driver with another parameter style: let SQLAlchemy bind them
+    driver = _driver_rows(connection, table, rows)
+    if driver is None:
         connection.execute(insert(table), rows)
-        return
-    quote = connection.dialect.identifier_preparer.quote
-    markers = ", ".join([marker] * len(columns))
-    statement = f"INSERT INTO {quote(table.name)} ({', '.join(map(quote, columns))}) VALUES ({markers})"
-    connection.exec_driver_sql(statement, [tuple(row[column] for column in columns) for row in rows])
+    else:
+        connection.exec_driver_sql(*driver)
+
+
+def _insert_returning_ids(table: Table, rows: list[dict[str, Any]]) -> list[int]:
+    """Insert ``rows``; their new ids in the same order.
+
+    SQLite: one executemany, then the ids above the highest before it, in order. The transaction already holds
+    SQLite's one write lock (``writer.start_transaction``), so no one else's rows can be among them, and SQLite
+    hands out ids in ascending order. Other databases: INSERT … RETURNING, ordered by SQLAlchemy.
+    """
+    if not rows:
+        return []
+    connection = db.session.connection()
+    if connection.dialect.name != "sqlite":
+        statement = insert(table).returning(table.c.id, sort_by_parameter_order=True)
+        return list(connection.execute(statement, rows).scalars())
+    before = connection.scalar(select(func.max(table.c.id))) or 0
+    _insert(table, rows)
+    ids = list(connection.scalars(select(table.c.id).where(table.c.id > before).order_by(table.c.id)))
+    if len(ids) != len(rows):  # cannot happen while the write lock is held; never guess
+        raise SQLAlchemyError(f"{table.name}: {len(rows)} rows inserted but {len(ids)} new ids found")
+    return ids
 
 
 def _link(table: Table, owner_ids: list[int], records: list[dict], key: str, lookup: Callable[[str], int]) -> None:

@@ -206,7 +206,9 @@ def check_duplicates(candidates: list[Candidate], catalogue: Catalogue, seen: Se
     Called batch by batch, in file order; ``seen`` carries the refs of the batches before. Whom the batch's offer
     refs belong to in the database is one query.
     """
-    owners = catalogue.offer_owners({offer["ref"] for c in candidates for offer in c.record.get("offers", [])})
+    # An unchanged record's offers are its own: any change to them since its import would have cleared its fingerprint.
+    offer_refs = {offer["ref"] for c in candidates if not c.unchanged for offer in c.record.get("offers", [])}
+    owners = catalogue.offer_owners(offer_refs) if offer_refs else {}
     for candidate in candidates:
         if candidate.ref in seen.organisations:
             candidate.reasons.append(
