@@ -228,3 +228,22 @@ def test_a_record_unchanged_since_its_import_is_checked_again_once_a_code_it_use
 
     assert [rejection.ref for rejection in report.rejected] == [data["organisations"][0]["ref"]]
     assert f'target_group "{group}" is no longer in use' in str(report.rejected[0])
+
+
+def test_a_change_to_an_imported_offer_makes_the_next_import_compare_and_put_it_back(app):
+    data = generate(4, seed=31)
+    import_directory(data)
+    record = data["organisations"][2]
+    offer = db.session.scalar(select(Offer).where(Offer.ref == record["offers"][0]["ref"]))
+    offer.title = "Changed on the offer page"
+    db.session.commit()
+
+    report = import_directory(data)
+
+    assert (report.organisations.updated, report.organisations.unchanged) == (1, 3)
+    assert (report.offers.updated, report.offers.unchanged) == (
+        1,
+        sum(len(r["offers"]) for r in data["organisations"]) - 1,
+    )
+    db.session.refresh(offer)
+    assert offer.title == record["offers"][0]["title"]
