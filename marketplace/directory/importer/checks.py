@@ -100,9 +100,12 @@ def _check_offer(check: Checker, item: dict) -> dict:
     clean["localities"] = check.ons_codes(item)
     clean["outcomes"] = check.codes(item, "outcomes")
     clean["aims"] = check.codes(item, "aims")
-    allowed_aims = set().union(*(check.catalogue.aims_of.get(o, set()) for o in clean["outcomes"]))
+    allowed_aims: set[str] = set()
+    for outcome in clean["outcomes"]:
+        allowed_aims |= check.catalogue.aims_of.get(outcome, set())
+    known_aims = check.catalogue.terms.get("ecm_aim", {})
     for aim in clean["aims"]:
-        if aim in check.catalogue.terms.get("ecm_aim", {}) and aim not in allowed_aims:
+        if aim in known_aims and aim not in allowed_aims:
             check.fail(f'aim "{aim}" is not an aim of the offer\'s outcomes')
     clean["service_areas"] = check.codes(item, "service_areas")
     clean["send_suitable"] = bool(check.boolean(item, "send_suitable"))
