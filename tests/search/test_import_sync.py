@@ -11,8 +11,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
-from marketplace.directory.importer import import_directory
-from marketplace.directory.importer.schema import BATCH_SIZE
+from marketplace.directory.importer import files, import_directory
 from marketplace.directory.models import Organisation
 from marketplace.extensions import db
 from marketplace.search.engines.engine import SearchQuery, engine_for
@@ -77,16 +76,17 @@ def test_with_no_index_yet_an_import_queues_the_documents_for_the_rebuild(app):
     assert not engine.has_index()  # queued only: no document was built or written
 
 
-def test_importing_several_batches_in_bulk_into_a_live_index_leaves_it_complete(app, live_index):
-    data = generate(BATCH_SIZE + 60, seed=18)
-    data["organisations"][BATCH_SIZE + 3]["postcode"] = "nowhere"  # refused in the second batch
+def test_importing_several_batches_in_bulk_into_a_live_index_leaves_it_complete(app, live_index, monkeypatch):
+    monkeypatch.setattr(files, "BATCH_SIZE", 100)  # three batches, each with its one index update
+    data = generate(260, seed=18)
+    data["organisations"][103]["postcode"] = "nowhere"  # refused in the second batch
 
     report = import_directory(data)
 
-    assert report.organisations.created == BATCH_SIZE + 59
+    assert report.organisations.created == 259
     result = check(app)
     assert (result.missing, result.stale, result.extra, result.queued) == ([], [], [], [])
-    assert result.indexed == result.expected > BATCH_SIZE // 2
+    assert result.indexed == result.expected > 130
 
 
 def test_an_unchanged_reimport_queues_nothing_and_a_changed_record_is_reindexed(app, live_index):
