@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from itertools import islice
 from pathlib import Path
-from typing import IO, Any, TypeVar
+from typing import IO, Any
 
 from marketplace.directory.importer import fingerprint
 from marketplace.directory.importer.catalogue import Catalogue
@@ -41,7 +41,6 @@ from marketplace.directory.importer.stream import check_csv, check_json, json_re
 from marketplace.directory.importer.writer import write_organisations
 
 Item = tuple[str, int, Any]  # where in the file, its index (or line), the record as read
-T = TypeVar("T")
 
 __all__ = ["import_csv", "import_directory", "import_file", "import_records", "read_text"]
 
@@ -55,12 +54,6 @@ def _records(data: dict, key: str) -> list:
     if not isinstance(value, list):
         raise InterchangeFileError(f'"{key}" must be a list of records')
     return value
-
-
-def _batches(items: Iterable[T], size: int) -> Iterator[list[T]]:
-    iterator = iter(items)
-    while batch := list(islice(iterator, size)):
-        yield batch
 
 
 def _candidates(items: list[Item], check: Callable[[dict], tuple[dict, list[str]]]) -> list[Candidate]:
@@ -143,8 +136,10 @@ def _import_records(organisations: Iterable[Item], consortia: Iterable[Item]) ->
     report = ImportReport()
     catalogue = Catalogue.load()
     seen = SeenRefs()
-    for items in _batches(organisations, BATCH_SIZE):
+    records = iter(organisations)
+    while items := list(islice(records, BATCH_SIZE)):
         candidates = _organisation_candidates(items, catalogue, report)
+        del items  # the records as read are not needed once checked: memory stays one batch deep
         check_duplicates(candidates, catalogue, seen)
         report.rejected.extend(c.rejection() for c in candidates if c.reasons)
         valid = [c for c in candidates if not c.reasons]

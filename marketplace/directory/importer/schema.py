@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 from marketplace.directory.models import OrganisationStatus
 
-BATCH_SIZE = 1000  # records checked, written and committed together, with one search index update
+BATCH_SIZE = 500  # records checked, written and committed together, with one search index update
 MAX_AGE = 120  # any age range: adult and older people's services state theirs too
 STATUSES = (OrganisationStatus.DRAFT, OrganisationStatus.PUBLISHED)
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
