@@ -73,6 +73,9 @@ class Organisation(db.Model):
     # whether 12 months passed without that (a stale listing leaves search and matching until confirmed).
     confirmed_at: Mapped[datetime] = mapped_column(default=utcnow)
     is_stale: Mapped[bool] = mapped_column(default=False)
+    # A fingerprint of the record last imported as it is stored (``directory.importer.fingerprint``): a re-import of
+    # the same record skips it. Any other change to the listing clears it, so the next import compares in full.
+    import_hash: Mapped[str | None] = mapped_column(String(64))
 
     organisation_type: Mapped[Term | None] = relationship(foreign_keys=[organisation_type_id])
     legal_form: Mapped[Term | None] = relationship(foreign_keys=[legal_form_id])

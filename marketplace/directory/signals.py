@@ -16,6 +16,10 @@ cannot hold an edit for review, such as the directory import: it refuses the rec
 
 ``listing_edited`` is sent inside the transaction of a minor edit that went live at once (profile steps, offers,
 impact evidence), so the assessors' change feed can list edits to trusted listings.
+
+``organisations_written_in_bulk`` is sent inside the transaction of a bulk write that the ORM does not see (the
+directory import creates new organisations with multi-row INSERTs), with ``organisation_ids``: the search index
+queues their documents as it does a flush's changes.
 """
 
 from __future__ import annotations
@@ -29,6 +33,7 @@ safeguarding_changed = _signals.signal("safeguarding-changed")
 material_edit = _signals.signal("material-edit")
 listing_edited = _signals.signal("listing-edited")
 reviewed_listing = _signals.signal("reviewed-listing")
+organisations_written_in_bulk = _signals.signal("organisations-written-in-bulk")
 
 
 def held_for_review(organisation: Any, kind: str, **edit: Any) -> Any | None:

@@ -16,7 +16,7 @@ How it works, and why:
 """
 
 from marketplace.directory.importer.checks import check_consortium, check_organisation
-from marketplace.directory.importer.files import import_csv, import_directory, import_file, read_text
+from marketplace.directory.importer.files import import_csv, import_directory, import_file, import_records, read_text
 from marketplace.directory.importer.schema import Counts, ImportReport, InterchangeFileError, Rejection
 
 __all__ = [
@@ -29,5 +29,6 @@ __all__ = [
     "import_csv",
     "import_directory",
     "import_file",
+    "import_records",
     "read_text",
 ]

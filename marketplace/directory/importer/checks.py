@@ -6,6 +6,7 @@ Every record is checked completely before the database is touched, and every rea
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from typing import Any
 
 from marketplace.directory.importer.catalogue import Catalogue
@@ -99,9 +100,12 @@ def _check_offer(check: Checker, item: dict) -> dict:
     clean["localities"] = check.ons_codes(item)
     clean["outcomes"] = check.codes(item, "outcomes")
     clean["aims"] = check.codes(item, "aims")
-    allowed_aims = set().union(*(check.catalogue.aims_of.get(o, set()) for o in clean["outcomes"]))
+    allowed_aims: set[str] = set()
+    for outcome in clean["outcomes"]:
+        allowed_aims |= check.catalogue.aims_of.get(outcome, set())
+    known_aims = check.catalogue.terms.get("ecm_aim", {})
     for aim in clean["aims"]:
-        if aim in check.catalogue.terms.get("ecm_aim", {}) and aim not in allowed_aims:
+        if aim in known_aims and aim not in allowed_aims:
             check.fail(f'aim "{aim}" is not an aim of the offer\'s outcomes')
     clean["service_areas"] = check.codes(item, "service_areas")
     clean["send_suitable"] = bool(check.boolean(item, "send_suitable"))
@@ -190,24 +194,40 @@ def check_consortium(data: dict, catalogue: Catalogue, organisation_refs: set[st
     return {key: clean[key] for key in CONSORTIUM_KEYS if key in clean}, check.reasons
 
 
-def check_duplicates(candidates: list[Candidate], catalogue: Catalogue) -> None:
-    """Refs must be unique in the file, and an offer ref may not belong to another organisation already."""
-    first_seen: dict[str, str] = {}
-    offer_seen: dict[str, str] = {}
+@dataclass
+class SeenRefs:
+    """Where each ref was first seen in the file so far (small: refs only), for the duplicate checks."""
+
+    organisations: dict[str, str] = field(default_factory=dict)
+    offers: dict[str, str] = field(default_factory=dict)
+    valid: set[str] = field(default_factory=set)  # organisations that passed every check (consortia may name them)
+
+
+def check_duplicates(candidates: list[Candidate], catalogue: Catalogue, seen: SeenRefs) -> None:
+    """Refs must be unique in the file, and an offer ref may not belong to another organisation already.
+
+    Called batch by batch, in file order; ``seen`` carries the refs of the batches before. Whom the batch's offer
+    refs belong to in the database is one query.
+    """
+    # An unchanged record's offers are its own: any change to them since its import would have cleared its fingerprint.
+    offer_refs = {offer["ref"] for c in candidates if not c.unchanged for offer in c.record.get("offers", [])}
+    owners = catalogue.offer_owners(offer_refs) if offer_refs else {}
     for candidate in candidates:
-        if candidate.ref in first_seen:
+        if candidate.ref in seen.organisations:
             candidate.reasons.append(
-                f'ref "{candidate.ref}" appears more than once (first at {first_seen[candidate.ref]})'
+                f'ref "{candidate.ref}" appears more than once (first at {seen.organisations[candidate.ref]})'
             )
-        first_seen.setdefault(candidate.ref, candidate.where)
+        seen.organisations.setdefault(candidate.ref, candidate.where)
         for offer in candidate.record.get("offers", []):
             ref = offer["ref"]
-            owner = catalogue.offer_owners.get(ref)
-            if ref in offer_seen:
-                candidate.reasons.append(f'offer ref "{ref}" appears more than once (first at {offer_seen[ref]})')
-            elif ref in catalogue.offer_owners and owner != candidate.ref:
+            owner = owners.get(ref)
+            if ref in seen.offers:
+                candidate.reasons.append(f'offer ref "{ref}" appears more than once (first at {seen.offers[ref]})')
+            elif ref in owners and owner != candidate.ref:
                 candidate.reasons.append(f'offer ref "{ref}" already belongs to organisation "{owner}"')
-            offer_seen.setdefault(ref, candidate.where)
+            seen.offers.setdefault(ref, candidate.where)
+        if not candidate.reasons:
+            seen.valid.add(candidate.ref)
 
 
 def check_consortium_duplicates(candidates: list[Candidate]) -> None:

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 from marketplace.directory.models import OrganisationStatus
 
-BATCH_SIZE = 200
+BATCH_SIZE = 500  # records checked, written and committed together, with one search index update
 MAX_AGE = 120  # any age range: adult and older people's services state theirs too
 STATUSES = (OrganisationStatus.DRAFT, OrganisationStatus.PUBLISHED)
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -173,6 +173,8 @@ class Candidate:
     index: int
     record: dict
     reasons: list[str]
+    fingerprint: str = ""  # of the record as read (see ``fingerprint``); empty for what is not a record at all
+    unchanged: bool = False  # its fingerprint matched: not checked again (``record`` is as read) nor written
 
     @property
     def ref(self) -> str:

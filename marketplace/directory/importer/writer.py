@@ -14,9 +14,9 @@
 from __future__ import annotations
 
 import copy
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from contextvars import ContextVar
-from decimal import Decimal
+from dataclasses import dataclass, field
 from functools import partial
 from typing import Any
 
@@ -29,8 +29,17 @@ from marketplace.directory.exporter import (
     organisation_load_options,
     organisation_record,
 )
+from marketplace.directory.importer import fingerprint
+from marketplace.directory.importer.bulk import NewOrganisation, create_organisations, prepare
 from marketplace.directory.importer.catalogue import Catalogue
-from marketplace.directory.importer.schema import BATCH_SIZE, Candidate, Counts, ImportReport, Rejection
+from marketplace.directory.importer.schema import Candidate, Counts, ImportReport, Rejection
+from marketplace.directory.importer.values import (
+    TERM_FIELDS,
+    TERM_LIST_FIELDS,
+    audit_view,
+    profile_value,
+    value_for_money,
+)
 from marketplace.directory.models import Offer, Organisation, OrganisationStatus
 from marketplace.directory.offers.services import set_offer
 from marketplace.directory.services import (
@@ -44,32 +53,12 @@ from marketplace.directory.services import (
 from marketplace.directory.signals import edits_are_reviewed
 from marketplace.extensions import db
 
-TERM_FIELDS = ("organisation_type", "legal_form")
-TERM_LIST_FIELDS = ("target_groups", "indicators", "problem_areas")
 OFFER_VALUES = ("title", "description", "venue", "age_min", "age_max", "group_size_min", "group_size_max")
 OFFER_TERM_LISTS = ("delivery_modes", "outcomes", "aims", "service_areas")
 FRAMEWORKS = "framework_statements"
-# Set while a batch is written at once: organisation audit events wait here for the batch's flush.
-_deferred_audits: ContextVar[list[Callable[[], Any]] | None] = ContextVar("deferred_audits", default=None)
 PROFILE_KEYS = frozenset(
     {*BASIC_TEXT_FIELDS, *TERM_FIELDS, "localities", "age_min", "age_max", "adults_only", *TERM_LIST_FIELDS}
 )
-
-
-def _profile_value(key: str, value: Any, catalogue: Catalogue) -> Any:
-    """A record's value as the services take it: codes resolved to terms and localities."""
-    if key in TERM_FIELDS:
-        return catalogue.term(key, value) if value else None
-    if key in TERM_LIST_FIELDS:
-        return [catalogue.term(key, code) for code in value]
-    if key == "localities":
-        return [catalogue.localities[code] for code in value]
-    return value
-
-
-def _value_for_money(value: dict) -> dict:
-    ratio = value.get("social_return_ratio")
-    return {**value, "social_return_ratio": Decimal(str(ratio)) if ratio is not None else None}
 
 
 MATERIAL_KEYS = ("name", "legal_form", "registration_number")
@@ -88,9 +77,9 @@ def _refuse_material_change(organisation: Organisation, keys: list[str]) -> None
 
 def _apply_profile(organisation: Organisation, record: dict, keys: list[str], catalogue: Catalogue) -> None:
     _refuse_material_change(organisation, keys)
-    values = {key: _profile_value(key, record[key], catalogue) for key in keys if key in PROFILE_KEYS}
+    values = {key: profile_value(key, record[key], catalogue) for key in keys if key in PROFILE_KEYS}
     if "value_for_money" in keys:
-        values.update(_value_for_money(record["value_for_money"]))
+        values.update(value_for_money(record["value_for_money"]))
     apply_profile_values(organisation, values)
     if "outcomes" in keys:
         apply_contributions(organisation, [_contribution(item, catalogue) for item in record["outcomes"]])
@@ -135,11 +124,6 @@ def _set_offers(organisation: Organisation, records: list[dict], catalogue: Cata
     organisation.offers = offers
 
 
-def _audit_view(view: dict, keys: Iterable[str]) -> dict:
-    """What the audit event keeps of a record: offers by ref only, so events stay small."""
-    return {key: [offer["ref"] for offer in view[key]] if key == "offers" else view[key] for key in keys}
-
-
 def _changed_keys(organisation: Organisation, record: dict, stored: dict) -> list[str]:
     """The record's keys whose values differ from ``stored`` (the organisation in its exported form)."""
     changed = [key for key in record if key != "ref" and record[key] != stored[key]]
@@ -153,10 +137,33 @@ def _apply_status(organisation: Organisation, record: dict, changed: list[str]) 
     return apply_status(organisation, record["status"]) if "status" in changed else []
 
 
+@dataclass
+class _Batch:
+    """What a batch written at once gathers until its one flush: audit events, new rows to insert in bulk."""
+
+    prints: dict[str, str]  # ref → fingerprint
+    audits: list[Callable[[], Any]] = field(default_factory=list)
+    new: list[NewOrganisation] = field(default_factory=list)
+
+
+# Set while a batch is written at once (see ``_write_batch_at_once``); None while records are written one at a time.
+_batch: ContextVar[_Batch | None] = ContextVar("import_batch", default=None)
+# Organisations stored exactly as their record asks (written or unchanged): they keep the record's fingerprint.
+_written: ContextVar[dict[str, Organisation] | None] = ContextVar("import_written", default=None)
+
+
 def _import_organisation(
     record: dict, organisation: Organisation | None, catalogue: Catalogue, report: ImportReport
 ) -> list[str]:
-    """Write one record; returns why it asked to be published but could not be (empty otherwise)."""
+    """Write one record; returns why it asked to be published but could not be (empty otherwise).
+
+    While a batch is written at once, a new record is only prepared here, and inserted with the batch in bulk.
+    """
+    batch = _batch.get()
+    if organisation is None and batch is not None:
+        new = prepare(record, catalogue, batch.prints[record["ref"]])
+        batch.new.append(new)
+        return new.refused
     is_new = organisation is None
     if organisation is None:
         organisation = Organisation(ref=record["ref"])
@@ -168,6 +175,8 @@ def _import_organisation(
     refused = _write_changes(organisation, record, changed, catalogue, report) if changed else []
     if refused:
         changed = [key for key in changed if key != "status"]
+    elif (written := _written.get()) is not None:
+        written[record["ref"]] = organisation
     if not changed:
         report.organisations.unchanged += 1
         report.offers.unchanged += len(record.get("offers", []))
@@ -177,15 +186,14 @@ def _import_organisation(
         "organisation.imported",
         obj=organisation,
         summary=f"{'Created' if is_new else 'Updated'} {organisation.name} from an import file",
-        before=_audit_view(before, changed) if before else None,
-        after=_audit_view(record, changed),
+        before=audit_view(before, changed) if before else None,
+        after=audit_view(record, changed),
     )
-    deferred = _deferred_audits.get()
-    if deferred is None:
+    if batch is None:
         db.session.flush()
         audit()
     else:
-        deferred.append(audit)  # the event needs the organisation's id: written after the batch's one flush
+        batch.audits.append(audit)  # the event needs the organisation's id: written after the batch's one flush
     counts = report.organisations
     counts.created, counts.updated = counts.created + is_new, counts.updated + (not is_new)
     return refused
@@ -224,26 +232,42 @@ def write_in_savepoint(candidate: Candidate, write: Callable[[], Any], report: I
     return None
 
 
-def write_organisations(candidates: list[Candidate], catalogue: Catalogue, report: ImportReport) -> None:
-    """Write valid organisation records in batches, one commit per batch.
+def write_organisations(batch: list[Candidate], catalogue: Catalogue, report: ImportReport) -> None:
+    """Write one batch of valid, new or changed organisation records in one transaction, and commit it.
 
-    A batch is first written whole, with one flush (fast); if the database or a services rule refuses any of
-    it, the batch is rolled back and written again one savepoint per record, so only the refused record is lost
-    and it is reported with its reason.
+    The batch is written at once: existing organisations compared and changed through the ORM, new ones
+    inserted in bulk (:mod:`.bulk`), with one flush. If the database or a services rule refuses any of it, the
+    batch is rolled back and written again one savepoint per record through the ORM, so only the refused
+    record is lost and it is reported with its reason. Each record stored as it asks keeps its fingerprint.
     """
-    for start in range(0, len(candidates), BATCH_SIZE):
-        batch = candidates[start : start + BATCH_SIZE]
-        start_transaction()
-        if not _write_batch_at_once(batch, catalogue, report):
-            stored = _stored(batch)
-            for candidate in batch:
-                write = partial(_import_organisation, candidate.record, stored.get(candidate.ref), catalogue, report)
-                _note_refusal(candidate, write_in_savepoint(candidate, write, report), report)
-        db.session.commit()
+    start_transaction()
+    prints = {candidate.ref: candidate.fingerprint for candidate in batch}
+    written: dict[str, Organisation] = {}
+    token = _written.set(written)
+    try:
+        if not _write_batch_at_once(batch, catalogue, report, prints):
+            written.clear()
+            _write_one_at_a_time(batch, catalogue, report, written)
+    finally:
+        _written.reset(token)
+    fingerprint.store({o.id: prints[ref] for ref, o in written.items() if o.id is not None})
+    db.session.commit()
+
+
+def _write_one_at_a_time(
+    batch: list[Candidate], catalogue: Catalogue, report: ImportReport, written: dict[str, Organisation]
+) -> None:
+    stored = _stored(batch)
+    for candidate in batch:
+        write = partial(_import_organisation, candidate.record, stored.get(candidate.ref), catalogue, report)
+        refused = write_in_savepoint(candidate, write, report)
+        if refused is None:  # rolled back: whatever it wrote is gone
+            written.pop(candidate.ref, None)
+        _note_refusal(candidate, refused, report)
 
 
 def _stored(batch: list[Candidate]) -> dict[str, Organisation]:
-    query = select(Organisation).where(Organisation.ref.in_([c.ref for c in batch]))
+    query = select(Organisation).where(Organisation.ref.in_([c.ref for c in batch if c.ref]))
     return {
         organisation.ref: organisation
         for organisation in db.session.scalars(query.options(*organisation_load_options()))
@@ -255,11 +279,13 @@ def _note_refusal(candidate: Candidate, refused: list[str] | None, report: Impor
         report.drafted.append(Rejection(candidate.where, candidate.index, candidate.ref, refused))
 
 
-def _write_batch_at_once(batch: list[Candidate], catalogue: Catalogue, report: ImportReport) -> bool:
+def _write_batch_at_once(
+    batch: list[Candidate], catalogue: Catalogue, report: ImportReport, prints: dict[str, str]
+) -> bool:
     """Write the whole batch in one savepoint; False (and nothing written or counted) if any of it is refused."""
     saved = copy.deepcopy(report)
-    audits: list[Callable[[], Any]] = []
-    token = _deferred_audits.set(audits)
+    gathered = _Batch(prints)
+    token = _batch.set(gathered)
     try:
         with db.session.begin_nested():
             stored = _stored(batch)
@@ -267,12 +293,13 @@ def _write_batch_at_once(batch: list[Candidate], catalogue: Catalogue, report: I
                 refused = _import_organisation(candidate.record, stored.get(candidate.ref), catalogue, report)
                 _note_refusal(candidate, refused, report)
             db.session.flush()
-            for audit in audits:
+            for audit in gathered.audits:
                 audit()
+            create_organisations(gathered.new, catalogue, report)
             db.session.flush()
     except (SQLAlchemyError, ProfileError):
         report.__dict__.update(saved.__dict__)
         return False
     finally:
-        _deferred_audits.reset(token)
+        _batch.reset(token)
     return True

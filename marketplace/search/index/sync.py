@@ -42,6 +42,7 @@ from marketplace.directory.models import (
     OutcomeContribution,
     SafeguardingRecord,
 )
+from marketplace.directory.signals import organisations_written_in_bulk
 from marketplace.extensions import db
 from marketplace.kitemark.models import Kitemark
 from marketplace.search.engines.engine import engine_for
@@ -72,6 +73,7 @@ def init_search_sync(app: Flask) -> None:
     if not _registered:
         event.listen(db.session, "after_flush", _note_changes)
         event.listen(db.session, "before_commit", _record_feed)
+        organisations_written_in_bulk.connect(_queue_bulk_write)
         _registered = True
 
 
@@ -113,6 +115,17 @@ def _note_changes(session: Session, flush_context: object) -> None:
         noted |= document_ids_of(instance)
     if noted:
         after_commit(session, WORK_KEY, noted, run=_writer(current_app._get_current_object()))
+
+
+def queue_documents(session: Any, doc_ids: set[str]) -> None:
+    """Note documents changed by statements the ORM does not see (bulk inserts): they follow the outermost commit
+    like a flush's changes — into the change feed in the same transaction, then this host's index, once."""
+    if doc_ids and _enabled():
+        after_commit(session, WORK_KEY, doc_ids, run=_writer(current_app._get_current_object()))
+
+
+def _queue_bulk_write(sender: object, *, organisation_ids: set[int]) -> None:
+    queue_documents(db.session, {organisation_doc_id(organisation_id) for organisation_id in organisation_ids})
 
 
 def _record_feed(session: Session) -> None:
