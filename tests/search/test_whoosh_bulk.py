@@ -10,7 +10,7 @@ from marketplace.directory.models import Consortium, Organisation
 from marketplace.extensions import db
 from marketplace.search.engines.engine import FACET_FIELDS, TEXT_FIELDS, SearchQuery, engine_for
 from marketplace.search.engines.whoosh_bulk import fast_terms
-from marketplace.search.engines.whoosh_compat import KEYWORD, TEXT, Schema
+from marketplace.search.engines.whoosh_compat import KEYWORD, TEXT, Schema, whoosh_index
 from marketplace.search.engines.whoosh_engine import index_fields, schema
 from marketplace.search.index.documents import (
     all_documents,
@@ -125,3 +125,33 @@ def test_a_rebuilt_index_answers_exactly_as_one_written_document_by_document(app
         [(h.id, round(h.score, 9)) for h in w.hits] for w in written
     ]
     assert [r.facets for r in rebuilt] == [w.facets for w in written]
+
+
+def _terms(directory) -> dict:
+    """Every term's statistics (weight, document frequency, shortest and longest field, top weight) and postings."""
+    found = {}
+    with whoosh_index.open_dir(str(directory)).reader() as reader:
+        for fieldname, text in reader.all_terms():
+            info = reader.term_info(fieldname, text)
+            stats = (info.weight(), info.doc_frequency(), info.min_length(), info.max_length(), info.max_weight())
+            matcher = reader.postings(fieldname, text)
+            found[fieldname, text] = (stats, list(zip(matcher.all_ids(), [1] * info.doc_frequency(), strict=True)))
+        lengths = {
+            name: [reader.doc_field_length(n, name) for n in range(reader.doc_count_all())] for name in TEXT_FIELDS
+        }
+    return {"terms": found, "lengths": lengths}
+
+
+def test_a_rebuild_writes_the_terms_and_lengths_a_plain_whoosh_writer_writes(app, directory, tmp_path):
+    documents = [dict(document) for document in all_documents(db.session)]
+    plain = whoosh_index.create_in(str(tmp_path), schema())
+    writer = plain.writer()
+    for document in documents:
+        writer.add_document(**index_fields(document))
+    writer.commit()
+    app.config["SEARCH_ENGINE"] = "whoosh"
+    engine = engine_for(app)
+
+    engine.rebuild(documents)
+
+    assert _terms(engine.live_directory()) == _terms(tmp_path)

@@ -103,3 +103,30 @@ def fast_terms(schema: Any) -> Iterator[None]:
     finally:
         for field in patched:
             del field.index
+
+
+class _PreloadedLengths:
+    """The segment's per-document reader as the commit uses it: asked a document's field length for every posting
+    (about 130 per document), which Whoosh answers with a seek and read in the lengths file each time; here each
+    field's lengths are read once (a document's length is the same for every one of its postings)."""
+
+    def __init__(self, reader: Any) -> None:
+        self._reader = reader
+        self._lengths: dict[tuple[str, int], list[int]] = {}
+
+    def doc_field_length(self, docnum: int, fieldname: str, default: int = 0) -> int:
+        lengths = self._lengths.get((fieldname, default))
+        if lengths is None:
+            read = self._reader.doc_field_length
+            lengths = [read(number, fieldname, default) for number in range(self._reader.doc_count_all())]
+            self._lengths[fieldname, default] = lengths
+        return lengths[docnum]
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._reader, name)
+
+
+def preload_lengths(writer: Any) -> None:
+    """Give ``writer``'s commit the per-document reader above."""
+    per_document_reader = writer.per_document_reader
+    writer.per_document_reader = lambda: _PreloadedLengths(per_document_reader())

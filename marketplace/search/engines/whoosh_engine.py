@@ -16,7 +16,7 @@ from marketplace.search.engines.base import BaseEngine
 from marketplace.search.engines.engine import FACET_FIELDS, TEXT_FIELDS, SearchQuery
 from marketplace.search.engines.facets import FacetTable, bit_positions, document_ages, document_values
 from marketplace.search.engines.text import STOP_WORDS
-from marketplace.search.engines.whoosh_bulk import fast_terms
+from marketplace.search.engines.whoosh_bulk import fast_terms, preload_lengths
 from marketplace.search.engines.whoosh_candidates import candidate_scores
 from marketplace.search.engines.whoosh_compat import (
     ID,
@@ -123,8 +123,10 @@ class WhooshEngine(BaseEngine):
         return Handle.of(handle.index)
 
     def _bulk(self, handle: Handle, documents: Iterable[dict]) -> int:
-        """One writer, one segment, one commit; analysis the fast way (``whoosh_bulk``)."""
+        """One writer, one segment, one commit; analysis and the commit's length look-ups the fast way
+        (``whoosh_bulk``)."""
         writer = handle.index.writer(limitmb=BULK_LIMIT_MB)
+        preload_lengths(writer)
         count = 0
         try:
             with fast_terms(writer.schema):
