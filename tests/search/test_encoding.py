@@ -10,6 +10,7 @@ import hashlib
 import json
 import pickle
 
+import orjson
 import pytest
 from sqlalchemy import select
 
@@ -34,9 +35,9 @@ DOCUMENT = {"id": "org-7", "name": "Café Gallery", "kind": "organisation", "out
 def test_the_version_is_the_hash_of_the_sorted_json_and_the_stored_json_is_the_versioned_document():
     document = versioned(dict(DOCUMENT))
 
-    payload = json.dumps(DOCUMENT, sort_keys=True, default=str).encode()
-    assert document["version"] == hashlib.sha256(payload).hexdigest()[:20]  # the format existing indexes hold
-    assert encoded(document) == json.dumps(document, sort_keys=True, default=str).encode()
+    payload = orjson.dumps(DOCUMENT, option=orjson.OPT_SORT_KEYS)
+    assert document["version"] == hashlib.sha256(payload).hexdigest()[:20]
+    assert encoded(document) == orjson.dumps(document, option=orjson.OPT_SORT_KEYS)
     assert json.loads(encoded(document)) == document
 
 

@@ -1,17 +1,21 @@
-"""A search document's JSON, encoded once.
+"""A search document's JSON, encoded once (with orjson).
 
 A document's ``version`` is a hash of its JSON (keys sorted), and tantivy stores each document as JSON too. Encoding
-was a fifth of a rebuild's CPU time when it was done twice, so :func:`versioned` keeps the bytes it hashed, with the
-version spliced in, on the document (:class:`EncodedDocument`) and :func:`encoded` hands the engine those bytes.
-"version" sorts after every other key of a document, so the spliced bytes are exactly what encoding the versioned
-document with sorted keys would give: the same version, the same stored JSON, one encoding.
+with the standard library twice was a fifth of a rebuild's CPU time, so :func:`versioned` encodes once with orjson
+(a quarter of the time), keeps the bytes it hashed, with the version spliced in, on the document
+(:class:`EncodedDocument`), and :func:`encoded` hands the engine those bytes. "version" sorts after every other key of
+a document, so the spliced bytes are exactly what encoding the versioned document with sorted keys gives.
+
+The versions are not those of the standard library's encoding that came before: an index built before this change
+reads as stale to ``flask search check`` until ``flask search rebuild`` has run once (searches are unaffected).
 """
 
 from __future__ import annotations
 
 import hashlib
-import json
 from typing import Any
+
+import orjson
 
 
 class EncodedDocument(dict):
@@ -45,14 +49,18 @@ for _name in ("__setitem__", "__delitem__", "__ior__", "update", "pop", "popitem
     setattr(EncodedDocument, _name, _dropping_encoding(_name))
 
 
+def _encode(document: dict) -> bytes:
+    return orjson.dumps(document, default=str, option=orjson.OPT_SORT_KEYS)
+
+
 def versioned(document: dict) -> EncodedDocument:
     """``document`` with its ``version`` (a hash of its sorted JSON) and the JSON of the result, encoded once."""
-    payload = json.dumps(document, sort_keys=True, default=str).encode()
+    payload = _encode(document)
     version = hashlib.sha256(payload).hexdigest()[:20]
     result = EncodedDocument(document)
     result["version"] = version  # before the encoding is kept: a write drops it
     if payload != b"{}":
-        result.encoding = b'%s, "version": "%s"}' % (payload[:-1], version.encode())
+        result.encoding = b'%s,"version":"%s"}' % (payload[:-1], version.encode())
     return result
 
 
@@ -61,4 +69,4 @@ def encoded(document: dict) -> bytes:
     encoding = getattr(document, "encoding", None)
     if encoding is not None:
         return encoding
-    return json.dumps(document, sort_keys=True, default=str).encode()
+    return _encode(document)
