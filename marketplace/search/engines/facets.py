@@ -12,6 +12,7 @@ from __future__ import annotations
 import bisect
 from array import array
 from collections.abc import Iterable, Iterator, Mapping
+from typing import Any
 
 from marketplace.search.engines.engine import (
     AGE_UNSTATED_MAX,
@@ -28,6 +29,19 @@ def document_values(document: dict, field: str) -> list[str]:
         return []
     if isinstance(value, (list, tuple, set, frozenset)):
         return sorted({keyword_value(item) for item in value})
+    return [keyword_value(value)]
+
+
+def index_terms(value: Any) -> list[str]:
+    """:func:`document_values` of a field's value, unsorted and with any repeats: what an engine indexes as the
+    field's terms, where order and repeats make no difference (a document's lists are sorted and unique anyway).
+    Called for every field of every document in a rebuild, so the usual shape (a list of strings) goes first."""
+    if value.__class__ is list:
+        return [item if item.__class__ is str else keyword_value(item) for item in value]
+    if value is None:
+        return []
+    if isinstance(value, (tuple, set, frozenset)):
+        return [keyword_value(item) for item in value]
     return [keyword_value(value)]
 
 

@@ -16,8 +16,9 @@ from pathlib import Path
 import tantivy
 
 from marketplace.search.engines.base import BaseEngine
+from marketplace.search.engines.encoding import encoded
 from marketplace.search.engines.engine import FACET_FIELDS, TEXT_FIELDS, SearchQuery
-from marketplace.search.engines.facets import FacetTable, document_ages, document_values
+from marketplace.search.engines.facets import FacetTable, document_ages, index_terms
 
 logger = logging.getLogger(__name__)
 
@@ -53,15 +54,17 @@ def schema() -> tantivy.Schema:
 
 
 def to_document(document: dict) -> tantivy.Document:
+    """The tantivy document: the stored JSON (encoded once, see ``encoding``), the text, and the filter terms."""
     result = tantivy.Document()
-    result.add_text("id", document["id"])
+    add_text = result.add_text
+    add_text("id", document["id"])
     result.add_integer("key", id_key(document["id"]))
-    result.add_bytes("doc", json.dumps(document, separators=(",", ":")).encode())
+    result.add_bytes("doc", encoded(document))
     for name in TEXT_FIELDS:
-        result.add_text(name, document.get(name) or "")
+        add_text(name, document.get(name) or "")
     for name in FACET_FIELDS:
-        for value in document_values(document, name):
-            result.add_text(name, value)
+        for value in index_terms(document.get(name)):
+            add_text(name, value)
     low, high = document_ages(document)
     result.add_integer("age_min", low)
     result.add_integer("age_max", high)

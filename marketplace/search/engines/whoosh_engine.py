@@ -16,6 +16,7 @@ from marketplace.search.engines.base import BaseEngine
 from marketplace.search.engines.engine import FACET_FIELDS, TEXT_FIELDS, SearchQuery
 from marketplace.search.engines.facets import FacetTable, bit_positions, document_ages, document_values
 from marketplace.search.engines.text import STOP_WORDS
+from marketplace.search.engines.whoosh_bulk import fast_terms, preload_lengths
 from marketplace.search.engines.whoosh_candidates import candidate_scores
 from marketplace.search.engines.whoosh_compat import (
     ID,
@@ -30,6 +31,7 @@ from marketplace.search.engines.whoosh_compat import (
 )
 
 ANALYZER = StemmingAnalyzer(stoplist=STOP_WORDS, minsize=1, maxsize=60)
+BULK_LIMIT_MB = 256  # the rebuild's posting pool in memory before Whoosh sorts runs on disk
 
 
 def schema() -> Schema:
@@ -123,12 +125,16 @@ class WhooshEngine(BaseEngine):
         return Handle.of(handle.index)
 
     def _bulk(self, handle: Handle, documents: Iterable[dict]) -> int:
-        writer = handle.index.writer(limitmb=256)
+        """One writer, one segment, one commit; analysis and the commit's length look-ups the fast way
+        (``whoosh_bulk``)."""
+        writer = handle.index.writer(limitmb=BULK_LIMIT_MB)
+        preload_lengths(writer)
         count = 0
         try:
-            for document in documents:
-                writer.add_document(**index_fields(document))
-                count += 1
+            with fast_terms(writer.schema):
+                for document in documents:
+                    writer.add_document(**index_fields(document))
+                    count += 1
         except BaseException:
             writer.cancel()
             raise

@@ -224,21 +224,37 @@ def _load_offers(session: Session, found: dict[int, OrganisationRows], ids: list
         .order_by(Offer.id)
     )
     offers: dict[int, _Offer] = {}
-    for row in _rows(session, query):
-        owner = found.get(row.organisation_id)
+    for offer_id, organisation_id, title, description, price, age_min, age_max, send in _rows(session, query):
+        owner = found.get(organisation_id)
         if owner is not None:
-            offer = _Offer(
-                row.id, row.title, row.description or "", row.price_pence, row.age_min, row.age_max, row.send_suitable
-            )
-            offers[row.id] = offer
+            offer = _Offer(offer_id, title, description or "", price, age_min, age_max, send)
+            offers[offer_id] = offer
             owner.offers.append(offer)
     for table, target in ((offer_outcome, "outcomes"), (offer_aim, "aims"), (offer_service_area, "service_areas")):
-        for offer_id, term_id in _offer_links(session, table, "term_id", ids):
-            if offer_id in offers and term_id in terms:
-                getattr(offers[offer_id], target).add(terms[term_id])
-    for offer_id, locality_id in _offer_links(session, offer_locality, "locality_id", ids):
-        if offer_id in offers:
-            offers[offer_id].localities.add(locality_id)
+        sets = {offer_id: getattr(offer, target) for offer_id, offer in offers.items()}
+        _add_values(_offer_links(session, table, "term_id", ids), sets, terms)
+    sets = {offer_id: offer.localities for offer_id, offer in offers.items()}
+    _add_values(_offer_links(session, offer_locality, "locality_id", ids), sets)
+
+
+def _add_values(rows: Iterable, sets: dict[int, set], codes: dict[int, str] | None = None) -> None:
+    """Add each (owner id, value) row's value, or the code of that id when ``codes`` is given, to its owner's set;
+    owners not in ``sets`` (a range read's extra rows) and unknown ids are skipped. The innermost loop of a rebuild
+    (about 30 rows per organisation), so it is kept to dictionary look-ups."""
+    owner_set = sets.get
+    if codes is None:
+        for owner_id, value in rows:
+            values = owner_set(owner_id)
+            if values is not None:
+                values.add(value)
+        return
+    code_of = codes.get
+    for owner_id, value_id in rows:
+        values = owner_set(owner_id)
+        if values is not None:
+            code = code_of(value_id)
+            if code is not None:
+                values.add(code)
 
 
 def _load_contributions(
@@ -251,20 +267,20 @@ def _load_contributions(
         OutcomeContribution.statement,
         OutcomeContribution.outcome_id,
     ).where(_among(OutcomeContribution.organisation_id, ids))
-    aims: dict[int, set[str]] = defaultdict(set)
     aim_query = (
         select(contribution_aim.c.outcome_contribution_id, contribution_aim.c.term_id)
         .join(OutcomeContribution, OutcomeContribution.id == contribution_aim.c.outcome_contribution_id)
         .where(_among(OutcomeContribution.organisation_id, ids))
     )
-    for contribution_id, term_id in _rows(session, aim_query):
-        if term_id in terms:
-            aims[contribution_id].add(terms[term_id])
-    for row in _rows(session, contributions.order_by(OutcomeContribution.id)):
-        if row.organisation_id in found:
-            found[row.organisation_id].contributions.append(
-                (row.id, row.statement or "", terms.get(row.outcome_id), aims.get(row.id, set()))
-            )
+    aims: dict[int, set[str]] = {}
+    for contribution_id, organisation_id, statement, outcome_id in _rows(
+        session, contributions.order_by(OutcomeContribution.id)
+    ):
+        owner = found.get(organisation_id)
+        if owner is not None:
+            aims[contribution_id] = set()
+            owner.contributions.append((contribution_id, statement or "", terms.get(outcome_id), aims[contribution_id]))
+    _add_values(_rows(session, aim_query), aims, terms)
 
 
 def _load_profile(session: Session, found: dict[int, OrganisationRows], ids: list[int], terms: dict[int, str]) -> None:
@@ -273,18 +289,16 @@ def _load_profile(session: Session, found: dict[int, OrganisationRows], ids: lis
     for row in _rows(session, statements.where(_among(FrameworkStatement.organisation_id, ids)).order_by("id")):
         if row.organisation_id in found:
             found[row.organisation_id].frameworks.append((row.id, row.statement or ""))
-    for organisation_id, locality_id in _links(session, organisation_locality, "organisation_id", "locality_id", ids):
-        if organisation_id in found:
-            found[organisation_id].localities.add(locality_id)
+    sets = {organisation_id: organisation.localities for organisation_id, organisation in found.items()}
+    _add_values(_links(session, organisation_locality, "organisation_id", "locality_id", ids), sets)
     linked = (
         (organisation_target_group, "target_groups"),
         (organisation_indicator, "indicators"),
         (organisation_problem_area, "problem_areas"),
     )
     for table, target in linked:
-        for organisation_id, term_id in _links(session, table, "organisation_id", "term_id", ids):
-            if organisation_id in found and term_id in terms:
-                getattr(found[organisation_id], target).add(terms[term_id])
+        sets = {organisation_id: getattr(organisation, target) for organisation_id, organisation in found.items()}
+        _add_values(_links(session, table, "organisation_id", "term_id", ids), sets, terms)
     _load_evidence(session, found, ids, terms)
 
 

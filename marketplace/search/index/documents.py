@@ -16,8 +16,6 @@ same documents (a test builds both ways and compares them).
 
 from __future__ import annotations
 
-import hashlib
-import json
 from collections.abc import Iterable, Iterator
 
 from sqlalchemy import select
@@ -37,6 +35,7 @@ from marketplace.kitemark.status import is_kitemarked
 from marketplace.reference.geography import served_localities
 from marketplace.reference.models import Locality
 from marketplace.reference.postcodes import outcode_of
+from marketplace.search.engines.encoding import versioned
 from marketplace.search.index.document_rows import (
     ConsortiumRows,
     OrganisationRows,
@@ -96,9 +95,8 @@ def _in_consortium(session: Session, organisation: Organisation) -> bool:
 
 
 def _versioned(document: dict) -> dict:
-    payload = json.dumps(document, sort_keys=True, default=str).encode()
-    document["version"] = hashlib.sha256(payload).hexdigest()[:20]
-    return document
+    """The document with its version, and the JSON it was hashed from kept for the engine (``encoding``)."""
+    return versioned(document)
 
 
 def organisation_document(
@@ -413,7 +411,7 @@ def with_related_ids(session: Session, ids: Iterable[str]) -> set[str]:
     return ids
 
 
-def all_documents(session: Session, *, batch: int = 500) -> Iterator[dict]:
+def all_documents(session: Session, *, batch: int = 2000) -> Iterator[dict]:
     """Every document the index should hold, built from the database in batches (see :class:`DocumentBatch`)."""
     published = select(Organisation.id).where(
         Organisation.status == OrganisationStatus.PUBLISHED, Organisation.is_stale.is_(False)
