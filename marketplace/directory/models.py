@@ -23,13 +23,13 @@ if TYPE_CHECKING:
     from marketplace.accounts.models import User
 
 
-organisation_locality = link_table("organisation_locality", "organisation_id", "locality_id")
+organisation_locality = link_table("organisation_locality", "organisation_id", "locality_id", index_right=True)
 organisation_target_group = link_table("organisation_target_group", "organisation_id", "term_id")
 organisation_indicator = link_table("organisation_indicator", "organisation_id", "term_id")
 organisation_problem_area = link_table("organisation_problem_area", "organisation_id", "term_id")
 contribution_aim = link_table("contribution_aim", "outcome_contribution_id", "term_id")
 contribution_evidence = link_table("contribution_evidence", "outcome_contribution_id", "impact_evidence_id")
-offer_locality = link_table("offer_locality", "offer_id", "locality_id")
+offer_locality = link_table("offer_locality", "offer_id", "locality_id", index_right=True)
 offer_outcome = link_table("offer_outcome", "offer_id", "term_id")
 offer_aim = link_table("offer_aim", "offer_id", "term_id")
 offer_service_area = link_table("offer_service_area", "offer_id", "term_id")
