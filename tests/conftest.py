@@ -23,6 +23,7 @@ from marketplace.reference.services import (
     load_outcodes,
     load_vocabularies,
 )
+from tests.caches import share_compiled_templates, share_url_builders, stop_sharing_url_builders
 from tests.client import FormClient
 from tests.databases import ON_POSTGRES, TemplateCopies, copy_of, migrate_to_head, postgres_server
 from tests.redis_server import redis_server
@@ -39,7 +40,9 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    """Move the clock for the whole run (app, database defaults, live servers in threads) when --today is given."""
+    """Share URL builders between the run's apps (tests/caches.py); move the clock for the whole run (app, database
+    defaults, live servers in threads) when --today is given."""
+    share_url_builders()
     day = config.getoption("--today")
     if day:
         travel = time_machine.travel(datetime.combine(date.fromisoformat(day), time(9), tzinfo=UTC), tick=True)
@@ -48,6 +51,7 @@ def pytest_configure(config: pytest.Config) -> None:
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
+    stop_sharing_url_builders()
     if TRAVEL in config.stash:
         config.stash[TRAVEL].stop()
 
@@ -96,6 +100,7 @@ def app(database_url, tmp_path):
         UPLOAD_DIR=str(tmp_path / "uploads"),
         SEARCH_INDEX_DIR=str(tmp_path / "search_index"),
     )
+    share_compiled_templates(app)
 
     # The test keeps one app context open (so it can use the database), and Flask reuses it for every request,
     # so ``g`` would outlive a request: Flask-Login caches the user there and Flask-WTF the CSRF token. Clearing
