@@ -92,10 +92,13 @@ test: $(VENV)/.installed-dev chromium redis axe
 	$(MAKE) --no-print-directory test-postgres
 
 # The suite again on a throwaway PostgreSQL cluster (schema from the migrations), stopped and deleted afterwards;
-# skipped with a visible message when no PostgreSQL server binaries are installed. tests/browser and the gunicorn
-# load/fault tests are left out: they serve their own SQLite site, so they would only repeat the SQLite run.
+# skipped with a visible message when no PostgreSQL server binaries are installed. It runs only the tests that use
+# the test database: tests/conftest.py marks `no_test_database` every test that neither uses the template database
+# (the `app`/`database_url` fixtures copy it) nor imports tests/databases.py to build one, such as pure functions,
+# the search engines' own tests, tests/browser and the gunicorn tests (which serve their own SQLite site); they
+# would only repeat the SQLite run. `pytest -m no_test_database --collect-only -q` lists them.
 test-postgres: $(VENV)/.installed-dev redis
-	scripts/with_postgres.sh $(BIN)/pytest -n $(PYTEST_WORKERS) --ignore=tests/browser --ignore=tests/ops/test_faults.py --ignore=tests/ops/test_load.py
+	scripts/with_postgres.sh $(BIN)/pytest -n $(PYTEST_WORKERS) -m "not no_test_database"
 
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check .

@@ -23,12 +23,14 @@ from marketplace.reference.services import (
     load_outcodes,
     load_vocabularies,
 )
+from tests import databases
 from tests.caches import share_compiled_templates, share_url_builders, stop_sharing_url_builders
 from tests.client import FormClient
 from tests.databases import ON_POSTGRES, TemplateCopies, copy_of, migrate_to_head, postgres_server
 from tests.redis_server import redis_server
 
 TRAVEL = pytest.StashKey[time_machine.travel]()
+NO_TEST_DATABASE = "no_test_database"
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -48,6 +50,27 @@ def pytest_configure(config: pytest.Config) -> None:
         travel = time_machine.travel(datetime.combine(date.fromisoformat(day), time(9), tzinfo=UTC), tick=True)
         travel.start()
         config.stash[TRAVEL] = travel
+
+
+def uses_test_database(item: pytest.Item) -> bool:
+    """Whether the test runs on the database ``TEST_DATABASE_URL`` names: it uses the template (every per-test
+    database is a copy of it) or its module builds databases itself with tests/databases.py."""
+    if "template_database" in getattr(item, "fixturenames", ()):
+        return True
+    module = getattr(item, "module", None)
+    if module is None:
+        return True  # not a test function: kept
+    names = vars(module).values()
+    return databases in names or any(getattr(value, "__module__", None) == databases.__name__ for value in names)
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Mark the tests that never touch the test database: the same on SQLite and PostgreSQL (pure functions,
+    search engines, their own SQLite sites), so ``make test-postgres`` leaves them out (``-m "not no_test_database"``)
+    instead of repeating the SQLite run."""
+    for item in items:
+        if not uses_test_database(item):
+            item.add_marker(NO_TEST_DATABASE)
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
