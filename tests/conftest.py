@@ -31,6 +31,17 @@ from tests.redis_server import redis_server
 
 TRAVEL = pytest.StashKey[time_machine.travel]()
 NO_TEST_DATABASE = "no_test_database"
+# Browser, gunicorn, security probes, backups, the ORUK conformance walk, the matching evaluation, the demo loads.
+SLOW = (
+    "tests/browser/",
+    "tests/ops/",
+    "tests/security/",
+    "tests/backup/",
+    "tests/api/test_oruk_conformance.py",
+    "tests/search/evaluation/",
+    "tests/test_demo.py",
+    "tests/test_demo_a_year_ahead.py",
+)
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -64,13 +75,21 @@ def uses_test_database(item: pytest.Item) -> bool:
     return databases in names or any(getattr(value, "__module__", None) == databases.__name__ for value in names)
 
 
+@pytest.hookimpl(tryfirst=True)  # before -m selection
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """Mark the tests that never touch the test database: the same on SQLite and PostgreSQL (pure functions,
     search engines, their own SQLite sites), so ``make test-postgres`` leaves them out (``-m "not no_test_database"``)
-    instead of repeating the SQLite run."""
+    instead of repeating the SQLite run.
+
+    Mark the slow parts (``SLOW``: ``make check`` leaves them out) and run them first: with ``--dist loadscope`` each
+    module goes whole to one worker (its module fixtures built once), and no long module is left to run alone at the
+    end while the other worker idles."""
     for item in items:
         if not uses_test_database(item):
             item.add_marker(NO_TEST_DATABASE)
+        if item.nodeid.startswith(SLOW):
+            item.add_marker("slow")
+    items.sort(key=lambda item: item.get_closest_marker("slow") is None)  # stable: modules stay in order
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
