@@ -76,26 +76,32 @@ $(AXE_JS):
 axe: $(AXE_JS)
 
 # Every pytest run spreads over PYTEST_WORKERS processes (pytest-xdist; auto: one per CPU; 1 runs in one process).
-# The quick check: lint and format, then the suite without its slow parts (browser, gunicorn ops/load/faults,
-# security probes, backups, the ORUK conformance walk, the matching evaluation, the demo loads: make test runs them).
+# The quick check: lint and format, then the suite without its slow parts (marked `slow` by tests/conftest.py's SLOW
+# list: browser, gunicorn ops/load/faults, security probes, backups, the ORUK conformance walk, the matching
+# evaluation, the demo loads: make test runs them).
+# The full runs hand each test module whole to one worker (--dist loadscope: a module's fixtures are built once), in
+# collection order (--no-loadscope-reorder), which tests/conftest.py starts with the slow parts so that none is left
+# running alone at the end.
 PYTEST_WORKERS ?= auto
+DIST := --dist loadscope --no-loadscope-reorder
 check: $(VENV)/.installed-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/pytest -q -n $(PYTEST_WORKERS) --ignore=tests/browser --ignore=tests/ops --ignore=tests/security \
-	  --ignore=tests/backup --ignore=tests/api/test_oruk_conformance.py --ignore=tests/search/evaluation \
-	  --ignore=tests/test_demo.py --ignore=tests/test_demo_a_year_ahead.py
+	$(BIN)/pytest -q -n $(PYTEST_WORKERS) -m "not slow"
 
 test: $(VENV)/.installed-dev chromium redis axe
 	$(BIN)/ruff check .
-	$(BIN)/pytest -n $(PYTEST_WORKERS)
+	$(BIN)/pytest -n $(PYTEST_WORKERS) $(DIST)
 	$(MAKE) --no-print-directory test-postgres
 
 # The suite again on a throwaway PostgreSQL cluster (schema from the migrations), stopped and deleted afterwards;
-# skipped with a visible message when no PostgreSQL server binaries are installed. tests/browser and the gunicorn
-# load/fault tests are left out: they serve their own SQLite site, so they would only repeat the SQLite run.
+# skipped with a visible message when no PostgreSQL server binaries are installed. It runs only the tests that use
+# the test database: tests/conftest.py marks `no_test_database` every test that neither uses the template database
+# (the `app`/`database_url` fixtures copy it) nor imports tests/databases.py to build one, such as pure functions,
+# the search engines' own tests, tests/browser and the gunicorn tests (which serve their own SQLite site); they
+# would only repeat the SQLite run. `pytest -m no_test_database --collect-only -q` lists them.
 test-postgres: $(VENV)/.installed-dev redis
-	scripts/with_postgres.sh $(BIN)/pytest -n $(PYTEST_WORKERS) --ignore=tests/browser --ignore=tests/ops/test_faults.py --ignore=tests/ops/test_load.py
+	scripts/with_postgres.sh $(BIN)/pytest -n $(PYTEST_WORKERS) $(DIST) -m "not no_test_database"
 
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check .

@@ -23,11 +23,25 @@ from marketplace.reference.services import (
     load_outcodes,
     load_vocabularies,
 )
+from tests import databases
+from tests.caches import share_compiled_templates, share_url_builders, stop_sharing_url_builders
 from tests.client import FormClient
 from tests.databases import ON_POSTGRES, TemplateCopies, copy_of, migrate_to_head, postgres_server
 from tests.redis_server import redis_server
 
 TRAVEL = pytest.StashKey[time_machine.travel]()
+NO_TEST_DATABASE = "no_test_database"
+# Browser, gunicorn, security probes, backups, the ORUK conformance walk, the matching evaluation, the demo loads.
+SLOW = (
+    "tests/browser/",
+    "tests/ops/",
+    "tests/security/",
+    "tests/backup/",
+    "tests/api/test_oruk_conformance.py",
+    "tests/search/evaluation/",
+    "tests/test_demo.py",
+    "tests/test_demo_a_year_ahead.py",
+)
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -39,7 +53,9 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    """Move the clock for the whole run (app, database defaults, live servers in threads) when --today is given."""
+    """Share URL builders between the run's apps (tests/caches.py); move the clock for the whole run (app, database
+    defaults, live servers in threads) when --today is given."""
+    share_url_builders()
     day = config.getoption("--today")
     if day:
         travel = time_machine.travel(datetime.combine(date.fromisoformat(day), time(9), tzinfo=UTC), tick=True)
@@ -47,7 +63,37 @@ def pytest_configure(config: pytest.Config) -> None:
         config.stash[TRAVEL] = travel
 
 
+def uses_test_database(item: pytest.Item) -> bool:
+    """Whether the test runs on the database ``TEST_DATABASE_URL`` names: it uses the template (every per-test
+    database is a copy of it) or its module builds databases itself with tests/databases.py."""
+    if "template_database" in getattr(item, "fixturenames", ()):
+        return True
+    module = getattr(item, "module", None)
+    if module is None:
+        return True  # not a test function: kept
+    names = vars(module).values()
+    return databases in names or any(getattr(value, "__module__", None) == databases.__name__ for value in names)
+
+
+@pytest.hookimpl(tryfirst=True)  # before -m selection
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Mark the tests that never touch the test database: the same on SQLite and PostgreSQL (pure functions,
+    search engines, their own SQLite sites), so ``make test-postgres`` leaves them out (``-m "not no_test_database"``)
+    instead of repeating the SQLite run.
+
+    Mark the slow parts (``SLOW``: ``make check`` leaves them out) and run them first: with ``--dist loadscope`` each
+    module goes whole to one worker (its module fixtures built once), and no long module is left to run alone at the
+    end while the other worker idles."""
+    for item in items:
+        if not uses_test_database(item):
+            item.add_marker(NO_TEST_DATABASE)
+        if item.nodeid.startswith(SLOW):
+            item.add_marker("slow")
+    items.sort(key=lambda item: item.get_closest_marker("slow") is None)  # stable: modules stay in order
+
+
 def pytest_unconfigure(config: pytest.Config) -> None:
+    stop_sharing_url_builders()
     if TRAVEL in config.stash:
         config.stash[TRAVEL].stop()
 
@@ -96,6 +142,7 @@ def app(database_url, tmp_path):
         UPLOAD_DIR=str(tmp_path / "uploads"),
         SEARCH_INDEX_DIR=str(tmp_path / "search_index"),
     )
+    share_compiled_templates(app)
 
     # The test keeps one app context open (so it can use the database), and Flask reuses it for every request,
     # so ``g`` would outlive a request: Flask-Login caches the user there and Flask-WTF the CSRF token. Clearing
