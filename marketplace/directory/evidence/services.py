@@ -298,12 +298,7 @@ def stage_impact_evidence(organisation: Organisation, *, user: Any, data: dict[s
     data = dict(data)
     outcome_id = data.pop("outcome_id", None)
     record = ImpactEvidence(organisation=organisation, outcome=db.session.get(Term, outcome_id) if outcome_id else None)
-    for name in IMPACT_FIELDS:
-        if name in data:
-            value = data[name]
-            setattr(record, name, value.strip() if isinstance(value, str) else value)
-    db.session.add(record)
-    db.session.flush()
+    _save(record, fields=IMPACT_FIELDS, data=data, upload=None, user=user)  # no upload, so no file to commit
     note_listing_edited(organisation, f"Impact evidence saved: {record.title}", user=user)
     record_event(
         "evidence.impact_created",
