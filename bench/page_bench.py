@@ -104,6 +104,7 @@ def build_site(folder: Path, organisations: int) -> dict:
         prepared_path.write_text(json.dumps(prepared))
     prepared = json.loads(prepared_path.read_text())
     site = load_test.Site(folder, secret_key=prepared["secret_key"])
+    upgrade_schema(site)
     from marketplace.accounts.models import User
     from marketplace.commissioning.models import Need
     from marketplace.commissioning.needs.importer import import_needs
@@ -173,6 +174,16 @@ def pages(facts: dict) -> dict[str, str]:
         "API organisations, 100 a page": "/api/v1/organizations?per_page=100",
         "profile": "/organisations/{profile}",
     }
+
+
+def upgrade_schema(site: load_test.Site) -> None:
+    """``flask db upgrade`` with this checkout's migrations: a site built by an older stop lacks newer columns.
+    The migrations are additive, so an older copy of the code (``--code``) still serves an upgraded site."""
+    output = subprocess.run(
+        [sys.executable, "-m", "flask", "db", "upgrade"], cwd=REPO, env=site.env(), capture_output=True, text=True
+    )
+    if output.returncode:
+        raise RuntimeError(f"schema upgrade failed:\n{output.stdout}\n{output.stderr}")
 
 
 def rebuild_index(site: load_test.Site, code: Path, engine: str) -> float:
@@ -319,6 +330,7 @@ def main(argv: list[str] | None = None) -> int:
     loads = [os.getloadavg()[0]]
     facts = build_site(folder, organisations)
     site = load_test.Site(folder, secret_key=facts["secret_key"])
+    upgrade_schema(site)
     rate = rebuild_index(site, args.code.resolve(), engine)
     load_test.REPO = args.code.resolve()  # gunicorn serves this copy of the code
     server = load_test.GunicornServer(site, workers=args.workers, log_name="bench-server.log", SEARCH_ENGINE=engine)
