@@ -73,17 +73,15 @@ def test_the_next_day_is_ranked_afresh(app, rankings):
     assert len(rankings) == 2
 
 
-def test_without_the_change_feed_every_request_is_ranked(app, rankings):
-    app.config["SEARCH_SYNC"] = False  # nothing records changes: nothing to key a cache on
-    load(app, org_record("one", "One Arts"))
-    need = make_need(make_body("Derby Children's Services"))
-    match_need(need)
-    match_need(need)
-    assert len(rankings) == 2
-
-
-def test_a_cache_size_of_0_ranks_every_request(app, rankings):
-    app.config["MATCH_CACHE_SIZE"] = 0
+@pytest.mark.parametrize(
+    ("setting", "value"),
+    [
+        ("SEARCH_SYNC", False),  # nothing records changes: nothing to key a cache on
+        ("MATCH_CACHE_SIZE", 0),  # switched off
+    ],
+)
+def test_without_the_change_feed_or_with_a_cache_size_of_0_every_request_is_ranked(app, rankings, setting, value):
+    app.config[setting] = value
     load(app, org_record("one", "One Arts"))
     need = make_need(make_body("Derby Children's Services"))
     match_need(need)
