@@ -26,7 +26,7 @@ _WORD = re.compile(r"\w+", re.UNICODE)
 
 @lru_cache(maxsize=2048)
 def held_stems(text: str) -> frozenset[str]:
-    """The distinct stemmed words (over two letters, not stop words) of a provider's text.
+    """The distinct stemmed words (over two letters, not stop words) of a provider's or a need's text.
 
     Each distinct word is stemmed once (a long text repeats its words), and the same text is not stemmed again on
     the next request: a pure function of the text, so the cache can never be stale (2,048 texts at most: a regional

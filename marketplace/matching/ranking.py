@@ -35,10 +35,8 @@ document id, never by name. Every result explains itself: ``reasons`` (what fits
 from __future__ import annotations
 
 import hashlib
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from functools import lru_cache
 
 from flask import current_app
 from sqlalchemy import select
@@ -56,7 +54,7 @@ from marketplace.matching.places import NeedPlace, need_place, placement
 from marketplace.monitoring.reviews import track_record_reasons
 from marketplace.reference.models import Term
 from marketplace.search.engines.engine import SearchQuery, engine_for
-from marketplace.search.engines.text import STOP_WORDS, _stem
+from marketplace.search.engines.text import _stem
 from marketplace.search.index.documents import (
     CONSORTIUM_PREFIX,
     ORGANISATION_PREFIX,
@@ -91,7 +89,6 @@ GENERIC_WORDS = frozenset(
     "sessions session delivery deliver delivering need needs organisation organisations".split()
 )
 CANDIDATE_LIMIT = 200  # text-ranked candidates, plus up to this many more that share the need's structure
-_WORD = re.compile(r"\w+", re.UNICODE)
 
 
 @dataclass
@@ -367,16 +364,6 @@ def _organisation_direct(organisation: Organisation) -> set[str]:
     return codes
 
 
-def _stem_words(text: str) -> set[str]:
-    return {_stem(word) for word in _WORD.findall(text.lower()) if len(word) > 2 and word not in STOP_WORDS}
-
-
-@lru_cache(maxsize=256)
-def _need_stems(text: str) -> frozenset[str]:
-    """A need's words, stemmed once per ranking rather than once per candidate."""
-    return frozenset(_stem_words(text))
-
-
 def _weight(stem: str) -> float:
     return GENERIC_WEIGHT if stem in _GENERIC_STEMS else 1.0
 
@@ -387,10 +374,10 @@ def text_fit(need: Need, document: dict) -> float:
     Generic words ("people", "children", "support") weigh a quarter, so one shared generic word is never a fit.
     The title's words are counted twice: a need's title says what it is for.
     """
-    wanted = _need_stems(need_text(need))
+    wanted = held_stems(need_text(need))
     if not wanted:
         return 0.0
-    title = _need_stems(need.title or "")
+    title = held_stems(need.title or "")
     held = held_stems(document_text(document))
     total = sum(_weight(stem) * (2 if stem in title else 1) for stem in wanted)
     found = sum(_weight(stem) * (2 if stem in title else 1) for stem in wanted & held)
@@ -435,8 +422,8 @@ def _indicator_candidates(need: Need) -> set[str]:
 
 def need_side(need: Need, place: NeedPlace) -> NeedSide:
     """The need's side of :func:`score_pair`, worked out once for the first pass (:mod:`.first_pass`)."""
-    wanted = _need_stems(need_text(need))
-    title = _need_stems(need.title or "")
+    wanted = held_stems(need_text(need))
+    title = held_stems(need.title or "")
     stems = {stem: _weight(stem) * (2 if stem in title else 1) for stem in wanted}
     return NeedSide(
         weights=WEIGHTS,
